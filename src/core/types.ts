@@ -1,0 +1,404 @@
+/**
+ * Shared domain types of the Quorum core. Nothing here imports `vscode`: the VS Code host,
+ * the CLI and the tests are all consumers of these shapes.
+ */
+
+/** Languages the sandbox knows how to run. */
+export const LANGUAGES = ['python', 'javascript', 'typescript', 'bash', 'go', 'rust'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+// ---------------------------------------------------------------- providers
+
+export const PROVIDER_KINDS = ['openai', 'groq', 'ollama', 'openai-compatible'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** Price per million tokens, in US dollars, used for cost estimates only. */
+export interface Price {
+  readonly inputPerMTok: number;
+  readonly outputPerMTok: number;
+}
+
+/** One configured model. Several models of one kind are allowed. Never holds a key. */
+export interface ModelConfig {
+  /** Unique, user-chosen id (`groq-llama`); also names the secret `apiKey.<id>`. */
+  readonly id: string;
+  readonly kind: ProviderKind;
+  /** The vendor's model name (`gpt-4o-mini`, `llama-3.3-70b-versatile`, `qwen2.5-coder:7b`). */
+  readonly model: string;
+  readonly baseUrl?: string;
+  readonly enabled: boolean;
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  readonly price?: Price;
+  /** Per-request timeout; defaults to 120 s. */
+  readonly timeoutMs?: number;
+}
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface Usage {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+}
+
+export interface ProviderRequest {
+  readonly messages: readonly ChatMessage[];
+  readonly signal: AbortSignal;
+  /** Called for each streamed piece of answer text, in order. */
+  readonly onDelta: (text: string) => void;
+}
+
+export interface CompletionResult {
+  /** The whole answer text (content only, never the reasoning). */
+  readonly text: string;
+  /** Reasoning streamed beside the content (`reasoning_content`), if any. */
+  readonly reasoning?: string;
+  readonly usage?: Usage;
+  /** Milliseconds from request start to the first content token. */
+  readonly ttftMs?: number;
+  /** Milliseconds from request start to the end of the stream. */
+  readonly latencyMs: number;
+  readonly finishReason?: string;
+}
+
+/** A streaming chat model. Failures are thrown as `ProviderError`. */
+export interface Provider {
+  readonly config: ModelConfig;
+  complete(request: ProviderRequest): Promise<CompletionResult>;
+}
+
+export type ProviderErrorCode =
+  | 'auth'
+  | 'rate-limit'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'unknown-model'
+  | 'cancelled'
+  | 'bad-request'
+  | 'bad-response'
+  | 'incomplete';
+
+/** Serializable form of a provider failure, as it travels in events and run records. */
+export interface ProviderFailure {
+  readonly code: ProviderErrorCode;
+  readonly message: string;
+  /** What the user should do about it, in one sentence. */
+  readonly advice: string;
+  readonly status?: number;
+}
+
+/** A typed provider failure with user-facing advice. Check with `ProviderError.is`, never by message. */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  constructor(
+    readonly code: ProviderErrorCode,
+    message: string,
+    readonly advice: string,
+    readonly status?: number,
+    /** Text received before a stream was cut; kept and marked incomplete. */
+    readonly partialText?: string,
+    readonly usage?: Usage,
+  ) {
+    super(message);
+  }
+  static is(error: unknown): error is ProviderError {
+    return error instanceof ProviderError;
+  }
+  toFailure(): ProviderFailure {
+    return { code: this.code, message: this.message, advice: this.advice, status: this.status };
+  }
+}
+
+// ---------------------------------------------------------------- extraction
+
+export interface CodeBlock {
+  readonly code: string;
+  /** Normalised language, when known. */
+  readonly language: Language | null;
+  /** The raw fence info string (`python title="x.py"`), empty when unfenced. */
+  readonly info: string;
+  readonly filename?: string;
+  /** True when the block was cut by the end of the answer (unterminated fence). */
+  readonly unterminated: boolean;
+}
+
+export interface Extraction {
+  /** The main program, or null when the answer has no code. */
+  readonly main: CodeBlock | null;
+  /** A block of tests the model wrote beside the program, if it is recognisably one. */
+  readonly tests: CodeBlock | null;
+  /** Every block found, in answer order. */
+  readonly blocks: readonly CodeBlock[];
+  readonly language: Language | null;
+  /** The answer with code blocks and reasoning removed: the model's explanation or review. */
+  readonly prose: string;
+  /** `<think>` reasoning stripped from the answer. */
+  readonly reasoning?: string;
+}
+
+// ---------------------------------------------------------------- sandbox
+
+export interface Limits {
+  readonly timeoutMs: number;
+  readonly memoryMiB: number;
+  readonly cpus: number;
+  readonly pids: number;
+  /** Cap for each of stdout and stderr, in bytes. */
+  readonly outputBytes: number;
+  /** Size of the /tmp and working-directory tmpfs, in MiB. */
+  readonly tmpfsMiB: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  timeoutMs: 10_000,
+  memoryMiB: 256,
+  cpus: 1,
+  pids: 64,
+  outputBytes: 64 * 1024,
+  tmpfsMiB: 64,
+});
+
+export interface RunRequest {
+  readonly code: string;
+  readonly language: Language;
+  readonly stdin?: string;
+  readonly args?: readonly string[];
+  /** Overrides the configured image for this run. */
+  readonly image?: string;
+  readonly limits?: Partial<Limits>;
+  readonly signal?: AbortSignal;
+}
+
+export type LimitHit = 'timeout' | 'memory' | 'output' | 'pids';
+
+export interface RunResult {
+  readonly language: Language;
+  readonly image: string;
+  /** Null when the process never exited on its own (killed at timeout, cancelled). */
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+  readonly timedOut: boolean;
+  readonly oomKilled: boolean;
+  readonly outputTruncated: boolean;
+  readonly limitsHit: readonly LimitHit[];
+}
+
+export type SandboxErrorReason =
+  | 'not-installed'
+  | 'not-running'
+  | 'permission-denied'
+  | 'image-missing'
+  | 'pull-failed'
+  | 'unsupported-language'
+  | 'cancelled'
+  | 'untrusted'
+  | 'engine-error';
+
+export interface SandboxFailure {
+  readonly reason: SandboxErrorReason;
+  readonly message: string;
+  readonly advice: string;
+}
+
+export class SandboxError extends Error {
+  override readonly name = 'SandboxError';
+  constructor(
+    readonly reason: SandboxErrorReason,
+    message: string,
+    readonly advice: string,
+  ) {
+    super(message);
+  }
+  static is(error: unknown): error is SandboxError {
+    return error instanceof SandboxError;
+  }
+  toFailure(): SandboxFailure {
+    return { reason: this.reason, message: this.message, advice: this.advice };
+  }
+}
+
+export interface PullProgress {
+  readonly image: string;
+  readonly status: string;
+  /** 0..1 when the engine reports byte counts. */
+  readonly fraction?: number;
+}
+
+/** Runs untrusted code somewhere that is not the user's machine. Engine-neutral: no Docker types. */
+export interface Sandbox {
+  /** Runs one program in a fresh isolated environment. Throws `SandboxError` when it cannot run at all. */
+  run(request: RunRequest): Promise<RunResult>;
+  /** Checks that the engine is reachable; throws `SandboxError` with advice when not. */
+  check(): Promise<void>;
+  /** Image used for a language under the current settings. */
+  imageFor(language: Language): string;
+  dispose(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- judge
+
+export interface JudgeCandidate {
+  readonly id: string;
+  readonly model: string;
+  readonly code: string;
+  /** The candidate's own run, when the session already ran it. */
+  readonly run?: RunResult;
+  /** Model latency, used as a minor tie-breaker. */
+  readonly latencyMs?: number;
+}
+
+export interface TestCase {
+  readonly id: string;
+  /** Which model wrote it. */
+  readonly model: string;
+  readonly code: string;
+}
+
+export interface JudgeInput {
+  readonly prompt: string;
+  readonly language: Language;
+  readonly candidates: readonly JudgeCandidate[];
+  readonly tests: readonly TestCase[];
+  readonly signal?: AbortSignal;
+}
+
+export type VerdictStrategy = 'consensus' | 'high-confidence' | 'best-available' | 'fallback' | 'cross-test';
+
+export type CellResult = 'pass' | 'fail' | 'error' | 'timeout';
+
+/** candidate x test case results; `cases` are single assertions split out of the models' test blocks. */
+export interface TestMatrix {
+  readonly cases: readonly { readonly id: string; readonly testId: string; readonly code: string }[];
+  /** cells[candidateId][caseId] */
+  readonly cells: Readonly<Record<string, Readonly<Record<string, CellResult>>>>;
+}
+
+export interface RankEntry {
+  readonly id: string;
+  readonly score: number;
+  readonly ran: boolean;
+  readonly testsPassed: number;
+  readonly testsTotal: number;
+}
+
+export interface Verdict {
+  readonly pick: string | null;
+  readonly strategy: VerdictStrategy;
+  /** 0..1 */
+  readonly confidence: number;
+  readonly ranking: readonly RankEntry[];
+  readonly reasons: readonly string[];
+  /** True when nothing ran successfully: the pick is the least bad, not a verified one. */
+  readonly unverified: boolean;
+  readonly matrix?: TestMatrix;
+  /** The optional LLM judge's opinion, shown beside the deterministic verdict. */
+  readonly llm?: { readonly pick: string | null; readonly rationale: string; readonly model: string };
+}
+
+export interface Judge {
+  judge(input: JudgeInput): Promise<Verdict>;
+}
+
+// ---------------------------------------------------------------- session
+
+export type Intent = 'generate' | 'fix' | 'review' | 'tests';
+
+export interface AskRequest {
+  readonly instruction: string;
+  /** The user's selection or file, sent as context. */
+  readonly context?: string;
+  readonly contextFile?: string;
+  readonly language?: Language;
+  readonly intent: Intent;
+}
+
+export interface CandidateTiming {
+  readonly ttftMs?: number;
+  readonly latencyMs: number;
+}
+
+export type CandidateStatus = 'streaming' | 'done' | 'failed' | 'cancelled';
+
+/** One typed event stream per ask; the VS Code panel and the CLI are two listeners. */
+export type SessionEvent =
+  | { readonly type: 'session-started'; readonly askId: string; readonly models: readonly ModelConfig[] }
+  | {
+      readonly type: 'candidate-started';
+      readonly candidateId: string;
+      readonly model: ModelConfig;
+    }
+  | { readonly type: 'delta'; readonly candidateId: string; readonly text: string }
+  | {
+      readonly type: 'candidate-done';
+      readonly candidateId: string;
+      readonly answer: string;
+      readonly extraction: Extraction;
+      readonly usage?: Usage;
+      readonly timing: CandidateTiming;
+      /** The stream was cut: the answer is partial. */
+      readonly incomplete: boolean;
+    }
+  | {
+      readonly type: 'candidate-failed';
+      readonly candidateId: string;
+      readonly error: ProviderFailure;
+      readonly partial?: string;
+    }
+  | { readonly type: 'run-started'; readonly candidateId: string; readonly image: string }
+  | { readonly type: 'run-done'; readonly candidateId: string; readonly run: RunResult }
+  | { readonly type: 'run-failed'; readonly candidateId: string; readonly error: SandboxFailure }
+  | { readonly type: 'judge-started' }
+  | { readonly type: 'verdict'; readonly verdict: Verdict }
+  | { readonly type: 'session-done'; readonly record: RunRecord; readonly cancelled: boolean };
+
+export interface CandidateRecord {
+  readonly id: string;
+  readonly model: ModelConfig;
+  readonly status: CandidateStatus;
+  readonly answer: string;
+  readonly extraction?: Extraction;
+  readonly usage?: Usage;
+  readonly timing?: CandidateTiming;
+  readonly incomplete?: boolean;
+  readonly error?: ProviderFailure;
+  readonly run?: RunResult;
+  readonly runError?: SandboxFailure;
+  /** Estimated cost in USD when the model has a price. */
+  readonly costUsd?: number;
+}
+
+/** Everything needed to reproduce and review one ask; exported as JSON. */
+export interface RunRecord {
+  readonly version: 1;
+  readonly askId: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly request: AskRequest;
+  readonly systemPrompt: string;
+  readonly candidates: readonly CandidateRecord[];
+  readonly limits: Limits;
+  readonly images: Readonly<Partial<Record<Language, string>>>;
+  readonly verdict?: Verdict;
+  /** True when the answers came from the recorded demo, not live models. */
+  readonly demo?: boolean;
+}
+
+/** The only logging surface the core sees; the host maps it to a LogOutputChannel. Never pass secrets. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

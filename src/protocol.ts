@@ -1,0 +1,128 @@
+/**
+ * The one message contract between the extension host and the panel webview.
+ * Both sides import this file; nothing else crosses the boundary. Names are `noun/verb`.
+ * Type-only imports from the core keep the webview bundle free of core code.
+ */
+import type { Intent, Language, ProviderKind, RunRecord, SessionEvent } from './core/types';
+
+/** A model as the panel sees it: never a key, only whether one is stored. */
+export interface ModelView {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  readonly model: string;
+  readonly enabled: boolean;
+  /** False when the kind needs a key and none is stored. Ollama never needs one. */
+  readonly hasKey: boolean;
+}
+
+export interface SelectionContext {
+  readonly text: string;
+  readonly language?: Language;
+  readonly file?: string;
+  /** True when the whole file is used because nothing was selected. */
+  readonly wholeFile: boolean;
+}
+
+export interface HistoryEntry {
+  readonly askId: string;
+  readonly startedAt: string;
+  readonly instruction: string;
+  readonly pick?: string | null;
+  readonly demo?: boolean;
+}
+
+export type DiffBase = 'pick' | 'selection';
+
+export interface DiffLine {
+  readonly kind: 'add' | 'del' | 'same';
+  readonly text: string;
+}
+
+/** Messages from the host to the webview. */
+export type HostMessage =
+  | {
+      readonly type: 'state/init';
+      readonly models: readonly ModelView[];
+      /** Workspace trusted: execution allowed. */
+      readonly trusted: boolean;
+      /** Answers come from the recorded demo, not live models. */
+      readonly demo: boolean;
+      readonly selection?: SelectionContext;
+      readonly history: readonly HistoryEntry[];
+    }
+  | { readonly type: 'models/update'; readonly models: readonly ModelView[]; readonly demo: boolean }
+  | { readonly type: 'selection/update'; readonly selection?: SelectionContext }
+  | { readonly type: 'trust/update'; readonly trusted: boolean }
+  | { readonly type: 'docker/status'; readonly available: boolean; readonly message?: string }
+  | { readonly type: 'session/event'; readonly event: SessionEvent }
+  | {
+      readonly type: 'diff/update';
+      readonly base: DiffBase;
+      /** Lines per candidate id, against the base. Missing: no diff (the base itself, or no code). */
+      readonly diffs: Readonly<Record<string, readonly DiffLine[]>>;
+    }
+  | { readonly type: 'history/update'; readonly history: readonly HistoryEntry[] }
+  | { readonly type: 'record/show'; readonly record: RunRecord }
+  | { readonly type: 'notice/show'; readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+
+/** Messages from the webview to the host. Every one is validated with `isWebviewMessage`. */
+export type WebviewMessage =
+  | { readonly type: 'webview/ready' }
+  | {
+      readonly type: 'ask/start';
+      readonly instruction: string;
+      readonly intent: Intent;
+      readonly modelIds: readonly string[];
+    }
+  | { readonly type: 'ask/cancel' }
+  | { readonly type: 'candidate/insert'; readonly candidateId: string; readonly mode: 'cursor' | 'replace' }
+  | { readonly type: 'candidate/copy'; readonly candidateId: string }
+  | { readonly type: 'candidate/rerun'; readonly candidateId: string }
+  | { readonly type: 'candidate/openUntitled'; readonly candidateId: string }
+  | { readonly type: 'candidate/openDiff'; readonly candidateId: string; readonly base: DiffBase }
+  | { readonly type: 'diff/setBase'; readonly base: DiffBase }
+  | { readonly type: 'history/open'; readonly askId: string }
+  | { readonly type: 'run/export' }
+  | { readonly type: 'model/toggle'; readonly modelId: string; readonly enabled: boolean }
+  | { readonly type: 'apiKey/set'; readonly modelId: string }
+  | { readonly type: 'log/show' };
+
+export type WebviewMessageType = WebviewMessage['type'];
+
+const INTENTS: readonly string[] = ['generate', 'fix', 'review', 'tests'] satisfies readonly Intent[];
+const DIFF_BASES: readonly string[] = ['pick', 'selection'] satisfies readonly DiffBase[];
+
+type Fields = Record<string, unknown>;
+const str = (v: unknown): boolean => typeof v === 'string' && v.length <= 100_000;
+const id = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 200;
+
+/** Field checks per message type; a message with any other type is rejected. */
+const GUARDS: { readonly [K in WebviewMessageType]: (m: Fields) => boolean } = {
+  'webview/ready': () => true,
+  'ask/start': (m) =>
+    str(m.instruction) &&
+    INTENTS.includes(m.intent as string) &&
+    Array.isArray(m.modelIds) &&
+    m.modelIds.length <= 50 &&
+    m.modelIds.every(id),
+  'ask/cancel': () => true,
+  'candidate/insert': (m) => id(m.candidateId) && (m.mode === 'cursor' || m.mode === 'replace'),
+  'candidate/copy': (m) => id(m.candidateId),
+  'candidate/rerun': (m) => id(m.candidateId),
+  'candidate/openUntitled': (m) => id(m.candidateId),
+  'candidate/openDiff': (m) => id(m.candidateId) && DIFF_BASES.includes(m.base as string),
+  'diff/setBase': (m) => DIFF_BASES.includes(m.base as string),
+  'history/open': (m) => id(m.askId),
+  'run/export': () => true,
+  'model/toggle': (m) => id(m.modelId) && typeof m.enabled === 'boolean',
+  'apiKey/set': (m) => id(m.modelId),
+  'log/show': () => true,
+};
+
+/** Validates an untrusted message from the webview against the protocol. */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Fields;
+  if (typeof m.type !== 'string' || !Object.hasOwn(GUARDS, m.type)) return false;
+  return GUARDS[m.type as WebviewMessageType](m);
+}
