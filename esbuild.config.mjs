@@ -2,7 +2,7 @@
 // panel webview (browser/iife). The integration suite is bundled too, so it runs inside the
 // real extension host without a TypeScript loader.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -35,6 +35,10 @@ const builds = [
 if (!production && existsSync('test/integration/index.ts')) {
   builds.push({ ...node, entryPoints: ['test/integration/index.ts'], outfile: 'dist/test/integration.js', external: [...nodeExternals, 'mocha'] });
 }
+
+// The panel's icon font ships inside dist/, so the .vsix needs no node_modules.
+mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 
 const present = builds.filter((b) => b.entryPoints.every((e) => existsSync(e)));
 if (watch) {

@@ -1,0 +1,154 @@
+/**
+ * The one configuration schema, shared by the CLI's quorum.config.json and the VS Code settings.
+ * Bad entries are reported by their path (`models[2].kind: ...`) and left out; the rest still works.
+ */
+import { z } from 'zod';
+import { DEFAULT_LIMITS, LANGUAGES, PROVIDER_KINDS } from './types';
+import type { Language, Limits, ModelConfig } from './types';
+
+const modelSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-" (max 64)'),
+    kind: z.enum(PROVIDER_KINDS),
+    model: z.string().min(1),
+    baseUrl: z.url().optional(),
+    enabled: z.boolean().default(true),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    price: z.object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() }).optional(),
+    timeoutMs: z.number().int().min(1000).optional(),
+  })
+  .strict()
+  .refine((m) => m.kind !== 'openai-compatible' || m.baseUrl !== undefined, {
+    message: 'an openai-compatible model needs a baseUrl',
+    path: ['baseUrl'],
+  });
+
+const limitsSchema = z
+  .object({
+    timeoutMs: z.number().int().min(100).max(600_000),
+    memoryMiB: z.number().int().min(16).max(65_536),
+    cpus: z.number().min(0.1).max(64),
+    pids: z.number().int().min(8).max(4096),
+    outputBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
+    tmpfsMiB: z.number().int().min(1).max(4096),
+  })
+  .strict()
+  .partial();
+
+const imagesSchema = z.partialRecord(z.enum(LANGUAGES), z.string().min(1));
+
+const sandboxSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    images: imagesSchema.default({}),
+    limits: limitsSchema.default({}),
+    dockerHost: z.string().min(1).optional(),
+    poolSize: z.number().int().min(0).max(16).default(2),
+    pull: z.boolean().default(true),
+  })
+  .strict();
+
+const judgeSchema = z
+  .object({
+    crossTests: z.boolean().default(true),
+    model: z.string().min(1).optional(),
+  })
+  .strict();
+
+const topSchema = z
+  .object({
+    models: z.array(z.unknown()).default([]),
+    systemPrompt: z.string().min(1).optional(),
+    language: z.enum(LANGUAGES).optional(),
+    sandbox: sandboxSchema.default(sandboxSchema.parse({})),
+    judge: judgeSchema.default(judgeSchema.parse({})),
+  })
+  .strict();
+
+export interface SandboxSettings {
+  readonly enabled: boolean;
+  readonly images: Partial<Record<Language, string>>;
+  readonly limits: Limits;
+  readonly dockerHost?: string;
+  readonly poolSize: number;
+  readonly pull: boolean;
+}
+
+export interface QuorumConfig {
+  readonly models: readonly ModelConfig[];
+  readonly systemPrompt?: string;
+  readonly language?: Language;
+  readonly sandbox: SandboxSettings;
+  readonly judge: { readonly crossTests: boolean; readonly model?: string };
+}
+
+export interface ConfigIssue {
+  /** Where the problem is, e.g. `models[2].kind`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
+function pathOf(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+function issuesOf(prefix: string, error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((i) => ({ path: pathOf(prefix, i.path), message: i.message }));
+}
+
+/** Validates a raw configuration. Valid models are kept even when others are rejected. */
+export function parseConfig(raw: unknown): { config: QuorumConfig; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const top = topSchema.safeParse(raw ?? {});
+  if (!top.success) {
+    issues.push(...issuesOf('', top.error));
+    // Keep going with defaults plus whatever models parse: a typo elsewhere must not lose the models.
+    const modelsOnly = z.object({ models: z.array(z.unknown()) }).safeParse(raw);
+    return { config: buildConfig(topSchema.parse({}), modelsOnly.success ? modelsOnly.data.models : [], issues), issues };
+  }
+  return { config: buildConfig(top.data, top.data.models, issues), issues };
+}
+
+function buildConfig(top: z.infer<typeof topSchema>, rawModels: readonly unknown[], issues: ConfigIssue[]): QuorumConfig {
+  const models: ModelConfig[] = [];
+  const seen = new Set<string>();
+  rawModels.forEach((entry, index) => {
+    const parsed = modelSchema.safeParse(entry);
+    if (!parsed.success) {
+      issues.push(...issuesOf(`models[${index}]`, parsed.error));
+      return;
+    }
+    if (seen.has(parsed.data.id)) {
+      issues.push({ path: `models[${index}].id`, message: `duplicate id "${parsed.data.id}"` });
+      return;
+    }
+    seen.add(parsed.data.id);
+    models.push(Object.freeze(parsed.data));
+  });
+  const { sandbox, judge } = top;
+  return Object.freeze({
+    models: Object.freeze(models),
+    systemPrompt: top.systemPrompt,
+    language: top.language,
+    sandbox: Object.freeze({
+      enabled: sandbox.enabled,
+      images: Object.freeze({ ...sandbox.images }),
+      limits: Object.freeze({ ...DEFAULT_LIMITS, ...sandbox.limits }),
+      dockerHost: sandbox.dockerHost,
+      poolSize: sandbox.poolSize,
+      pull: sandbox.pull,
+    }),
+    judge: Object.freeze({ ...judge }),
+  });
+}
