@@ -1,0 +1,136 @@
+/** `quorum ask`: the whole pipeline from a terminal, for code review and CI. */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startAsk } from '../core/session';
+import { buildPipeline } from '../core/pipeline';
+import { isLanguage } from '../core/types';
+import type { AskRequest, Intent, Language, ModelConfig, RunRecord } from '../core/types';
+import type { QuorumConfig } from '../core/config';
+import { keyFromEnv, loadConfigFile } from './configFile';
+import { EXIT, UsageError, readAll } from './io';
+import type { CliIo, Subcommand } from './io';
+import { renderMarkdown, renderText } from './report';
+import { attachProgress } from './progress';
+
+export const ASK_HELP = `Usage: quorum ask "PROMPT" [options]
+
+Sends PROMPT (plus optional code context) to every enabled model, runs each answer in the
+Docker sandbox, and prints the candidates and the judge's verdict.
+
+Options:
+  --models ID,ID        only these model ids from the config
+  --lang LANG           python | javascript | typescript | bash | go | rust (default: python)
+  --intent INTENT       generate | fix | review | tests (default: generate, or review with --file)
+  --file FILE | -       code context from a file, or - for stdin
+  --config FILE         config file (default: ./quorum.config.json)
+  --image IMAGE         sandbox image for the ask's language
+  --no-run              do not execute anything
+  --json                print the whole run record as one JSON document
+  --format FORMAT       text (default) | markdown (a pull-request comment)
+  -h, --help            this help
+
+Keys come from the environment: OPENAI_API_KEY, GROQ_API_KEY, QUORUM_<ID>_API_KEY.
+Exit codes: 0 ok, 1 nothing usable, 2 bad usage.`;
+
+const INTENTS: readonly Intent[] = ['generate', 'fix', 'review', 'tests'];
+
+export interface AskOptions {
+  readonly request: AskRequest;
+  readonly models: readonly ModelConfig[];
+  readonly config: QuorumConfig;
+  readonly keyFor: (model: ModelConfig) => string | undefined;
+  readonly execute: boolean;
+  readonly image?: string;
+  readonly format: 'text' | 'markdown' | 'json';
+  readonly demo?: boolean;
+}
+
+/** Runs one ask and prints it; shared by `ask` and `demo`. Returns the exit code. */
+export async function executeAsk(options: AskOptions, io: CliIo): Promise<number> {
+  const language = options.request.language ?? options.config.language ?? 'python';
+  const images = options.image ? { ...options.config.sandbox.images, [language]: options.image } : options.config.sandbox.images;
+  const pipeline = await buildPipeline(
+    { ...options.config, sandbox: { ...options.config.sandbox, images, enabled: options.execute && options.config.sandbox.enabled } },
+    options.models,
+    options.keyFor,
+    { onWarning: (message) => io.stderr.write(`quorum: ${message}\n`) },
+  );
+  const handle = startAsk({ ...options.request, language }, { ...pipeline, demo: options.demo }, attachProgress(io));
+  const cancel = (): void => handle.cancel();
+  process.once('SIGINT', cancel);
+  let record: RunRecord;
+  try {
+    record = await handle.done;
+  } finally {
+    process.off('SIGINT', cancel);
+    await pipeline.dispose();
+  }
+  if (options.format === 'json') io.stdout.write(JSON.stringify(record, null, 2) + '\n');
+  else io.stdout.write(options.format === 'markdown' ? renderMarkdown(record) : renderText(record));
+  const usable = record.candidates.some((c) => c.extraction?.main);
+  return usable ? EXIT.ok : EXIT.failed;
+}
+
+export const askCommand: Subcommand = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      models: { type: 'string' },
+      lang: { type: 'string' },
+      intent: { type: 'string' },
+      file: { type: 'string' },
+      config: { type: 'string' },
+      image: { type: 'string' },
+      'no-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(ASK_HELP + '\n');
+    return EXIT.ok;
+  }
+  const instruction = positionals.join(' ').trim();
+  if (!instruction && !values.file) throw new UsageError('a PROMPT or --file is required');
+  if (values.lang !== undefined && !isLanguage(values.lang)) throw new UsageError(`--lang: unknown language "${values.lang}"`);
+  if (values.intent !== undefined && !INTENTS.includes(values.intent as Intent))
+    throw new UsageError(`--intent: expected one of ${INTENTS.join(', ')}`);
+  if (values.format !== undefined && values.format !== 'text' && values.format !== 'markdown')
+    throw new UsageError('--format: expected text or markdown');
+  if (values.json && values.format) throw new UsageError('--json and --format are exclusive');
+
+  const { config, path } = loadConfigFile(values.config, io.cwd);
+  const wanted = values.models?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted?.filter((id) => !config.models.some((m) => m.id === id)) ?? [];
+  if (unknown.length) throw new UsageError(`--models: no model with id ${unknown.join(', ')} in ${path ?? 'the config'}`);
+  const models = config.models.filter((m) => (wanted ? wanted.includes(m.id) : m.enabled));
+  if (models.length === 0) {
+    throw new UsageError(
+      path
+        ? `no enabled model in ${path}`
+        : 'no models configured: create quorum.config.json (see README) or try `quorum demo`',
+    );
+  }
+  const context = values.file === '-' ? await readAll(io.stdin) : values.file ? readFileSync(values.file, 'utf8') : undefined;
+  const request: AskRequest = {
+    instruction,
+    context,
+    contextFile: values.file && values.file !== '-' ? values.file : undefined,
+    language: values.lang as Language | undefined,
+    intent: (values.intent as Intent | undefined) ?? (context ? 'review' : 'generate'),
+  };
+  return executeAsk(
+    {
+      request,
+      models,
+      config,
+      keyFor: (m) => keyFromEnv(m, io.env),
+      execute: !values['no-run'],
+      image: values.image,
+      format: values.json ? 'json' : ((values.format as 'text' | 'markdown' | undefined) ?? 'text'),
+    },
+    io,
+  );
+};

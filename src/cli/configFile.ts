@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatIssue, parseConfig } from '../core/config';
+import type { QuorumConfig } from '../core/config';
+import { UsageError } from './io';
+
+export const CONFIG_FILE = 'quorum.config.json';
+
+/** Loads `--config FILE` or ./quorum.config.json; a missing default file means an empty config. */
+export function loadConfigFile(explicit: string | undefined, cwd: string): { config: QuorumConfig; path?: string } {
+  const path = explicit ? resolve(cwd, explicit) : resolve(cwd, CONFIG_FILE);
+  if (!existsSync(path)) {
+    if (explicit) throw new UsageError(`config file not found: ${path}`);
+    return { config: parseConfig({}).config };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const { config, issues } = parseConfig(raw);
+  if (issues.length > 0) {
+    throw new UsageError(`${path} has errors:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  }
+  return { config, path };
+}
+
+/** The environment variable holding a model's key for the CLI: QUORUM_<ID>_API_KEY first, then the vendor's. */
+export function keyFromEnv(
+  model: { readonly id: string; readonly kind: string },
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const own = `QUORUM_${model.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
+  if (env[own]) return env[own];
+  if (model.kind === 'openai') return env.OPENAI_API_KEY || undefined;
+  if (model.kind === 'groq') return env.GROQ_API_KEY || undefined;
+  return undefined;
+}

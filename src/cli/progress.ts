@@ -1,0 +1,40 @@
+import type { SessionEvent } from '../core/types';
+import type { CliIo } from './io';
+
+/** A progress line per model on stderr, only when stderr is a terminal. */
+export function attachProgress(io: CliIo): (event: SessionEvent) => void {
+  if (!io.stderr.isTTY) return () => {};
+  const chars = new Map<string, number>();
+  const line = (text: string): void => void io.stderr.write(`\r\x1b[2K${text}\n`);
+  return (event) => {
+    switch (event.type) {
+      case 'candidate-started':
+        chars.set(event.candidateId, 0);
+        line(`… ${event.candidateId}: asking ${event.model.model}`);
+        break;
+      case 'delta':
+        chars.set(event.candidateId, (chars.get(event.candidateId) ?? 0) + event.text.length);
+        break;
+      case 'candidate-done':
+        line(`✓ ${event.candidateId}: answered (${chars.get(event.candidateId) ?? 0} chars)`);
+        break;
+      case 'candidate-failed':
+        line(`✗ ${event.candidateId}: ${event.error.message}`);
+        break;
+      case 'run-started':
+        line(`▶ ${event.candidateId}: running in ${event.image}`);
+        break;
+      case 'run-done':
+        line(`■ ${event.candidateId}: exit ${event.run.exitCode ?? 'killed'}`);
+        break;
+      case 'run-failed':
+        line(`✗ ${event.candidateId}: ${event.error.message}`);
+        break;
+      case 'judge-started':
+        line('⚖ judging');
+        break;
+      default:
+        break;
+    }
+  };
+}

@@ -1,0 +1,96 @@
+/** Renders a finished ask for a terminal or as a pull-request comment. Pure functions of the record. */
+import { unifiedDiff } from '../core/diff';
+import type { CandidateRecord, RunRecord, RunResult } from '../core/types';
+
+export const DEMO_NOTICE = 'DEMO: recorded answers replayed from a local server, not live models.';
+
+function ms(value: number | undefined): string {
+  if (value === undefined) return '-';
+  return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
+export function runSummary(run: RunResult | undefined): string {
+  if (!run) return 'not run';
+  const limits = run.limitsHit.length ? ` · limit: ${run.limitsHit.join(', ')}` : '';
+  const exit = run.exitCode === null ? 'killed' : `exit ${run.exitCode}`;
+  return `${exit} · ${ms(run.durationMs)}${limits}`;
+}
+
+export function candidateSummary(c: CandidateRecord): string {
+  if (c.status !== 'done') return c.error ? `${c.status}: ${c.error.message}` : c.status;
+  const parts = [c.incomplete ? 'incomplete' : 'done', `ttft ${ms(c.timing?.ttftMs)}`, `total ${ms(c.timing?.latencyMs)}`];
+  if (c.usage) parts.push(`${c.usage.inputTokens ?? '?'}→${c.usage.outputTokens ?? '?'} tok`);
+  if (c.costUsd !== undefined) parts.push(`$${c.costUsd.toFixed(4)}`);
+  return parts.join(' · ');
+}
+
+function indent(text: string, pad = '    '): string {
+  return text.replace(/\s+$/, '').split('\n').map((l) => pad + l).join('\n');
+}
+
+export function renderText(record: RunRecord): string {
+  const out: string[] = [];
+  if (record.demo) out.push(`*** ${DEMO_NOTICE} ***`, '');
+  for (const c of record.candidates) {
+    const pick = record.verdict?.pick === c.id ? '  ★ pick' : '';
+    out.push(`${c.status === 'done' ? '●' : '✗'} ${c.id} (${c.model.kind} ${c.model.model}): ${candidateSummary(c)}${pick}`);
+    if (c.error) out.push(`    ${c.error.advice}`);
+    const main = c.extraction?.main;
+    if (main) {
+      out.push(`  run: ${c.runError ? `${c.runError.message} — ${c.runError.advice}` : runSummary(c.run)}`);
+      out.push(`  code (${main.language ?? 'unknown'}):`, indent(main.code));
+      if (c.run?.stdout) out.push('  stdout:', indent(c.run.stdout.slice(0, 2000)));
+      if (c.run?.stderr) out.push('  stderr:', indent(c.run.stderr.slice(0, 2000)));
+    } else if (c.status === 'done') {
+      out.push('  no code in the answer');
+    }
+    out.push('');
+  }
+  const v = record.verdict;
+  if (v) {
+    const label = v.unverified ? ' — UNVERIFIED: nothing ran successfully' : '';
+    out.push(`Verdict: ${v.pick ?? 'no pick'} (${v.strategy}, confidence ${v.confidence.toFixed(2)})${label}`);
+    for (const r of v.reasons) out.push(`  - ${r}`);
+  } else {
+    out.push('Verdict: none (nothing was executed)');
+  }
+  return out.join('\n') + '\n';
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A report fit for a pull-request comment. */
+export function renderMarkdown(record: RunRecord): string {
+  const out: string[] = ['## Quorum report', ''];
+  if (record.demo) out.push(`> **${DEMO_NOTICE}**`, '');
+  out.push(`**Request** (${record.request.intent}, ${record.request.language ?? 'python'}): ${cell(record.request.instruction)}`, '');
+  out.push('| model | answer | run | tests | score |', '|---|---|---|---|---|');
+  const rank = new Map(record.verdict?.ranking.map((r) => [r.id, r]) ?? []);
+  for (const c of record.candidates) {
+    const r = rank.get(c.id);
+    const name = record.verdict?.pick === c.id ? `**${c.id}** ★` : c.id;
+    const tests = r && r.testsTotal > 0 ? `${r.testsPassed}/${r.testsTotal}` : '-';
+    out.push(`| ${name} | ${cell(candidateSummary(c))} | ${cell(runSummary(c.run))} | ${tests} | ${r ? r.score.toFixed(2) : '-'} |`);
+  }
+  const v = record.verdict;
+  const pick = record.candidates.find((c) => c.id === v?.pick);
+  if (v) {
+    out.push('', `**Verdict:** ${v.pick ?? 'no pick'} — ${v.strategy}, confidence ${v.confidence.toFixed(2)}${v.unverified ? ' (**unverified**)' : ''}`);
+    for (const reason of v.reasons) out.push(`- ${reason}`);
+  }
+  const pickCode = pick?.extraction?.main?.code;
+  if (pick && pickCode) {
+    const lang = pick.extraction?.main?.language ?? '';
+    out.push('', `<details><summary>Picked code (${pick.id})</summary>`, '', '```' + lang, pickCode.replace(/\s+$/, ''), '```', '</details>');
+    if (pick.extraction?.prose) out.push('', `<details><summary>Review by ${pick.id}</summary>`, '', pick.extraction.prose, '</details>');
+    for (const c of record.candidates) {
+      const code = c.extraction?.main?.code;
+      if (c === pick || !code) continue;
+      const diff = unifiedDiff(pickCode, code, { base: pick.id, other: c.id });
+      out.push('', `<details><summary>${c.id} vs pick</summary>`, '', '```diff', diff.replace(/\s+$/, ''), '```', '</details>');
+    }
+  }
+  return out.join('\n') + '\n';
+}

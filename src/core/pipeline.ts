@@ -1,0 +1,76 @@
+/**
+ * Builds the session's dependencies (providers, sandbox, judge) from a validated config.
+ * Shared by the CLI and the VS Code host so both run the same pipeline.
+ */
+import type { QuorumConfig } from './config';
+import { createJudge } from './judge/verdict';
+import { createProvider } from './providers/registry';
+import { createDockerSandbox } from './sandbox/docker';
+import { SandboxError, silentLogger } from './types';
+import type { Judge, Language, Limits, Logger, ModelConfig, Provider, PullProgress, Sandbox } from './types';
+
+export interface Pipeline {
+  readonly providers: readonly Provider[];
+  readonly sandbox?: Sandbox;
+  readonly judge?: Judge;
+  readonly systemPrompt?: string;
+  readonly defaultLanguage?: Language;
+  readonly limits: Limits;
+  /** Why execution is off, when it is. */
+  readonly executionDisabledReason?: string;
+  dispose(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  readonly logger?: Logger;
+  /** Something the user should know that does not stop the ask (e.g. Docker is not running). */
+  readonly onWarning?: (message: string) => void;
+  readonly onPullProgress?: (progress: PullProgress) => void;
+}
+
+export async function buildPipeline(
+  config: QuorumConfig,
+  models: readonly ModelConfig[],
+  keyFor: (model: ModelConfig) => string | undefined,
+  options: PipelineOptions = {},
+): Promise<Pipeline> {
+  const logger = options.logger ?? silentLogger;
+  const providers = models.map((m) => createProvider(m, keyFor(m), { logger }));
+  let sandbox: Sandbox | undefined;
+  let executionDisabledReason: string | undefined;
+  if (!config.sandbox.enabled) {
+    executionDisabledReason = 'execution is turned off (sandbox.enabled is false)';
+  } else {
+    const candidate = createDockerSandbox({
+      images: config.sandbox.images,
+      limits: config.sandbox.limits,
+      dockerHost: config.sandbox.dockerHost,
+      poolSize: config.sandbox.poolSize,
+      pull: config.sandbox.pull,
+      logger,
+      onPullProgress: options.onPullProgress,
+    });
+    try {
+      await candidate.check();
+      sandbox = candidate;
+    } catch (error) {
+      await candidate.dispose();
+      if (!SandboxError.is(error)) throw error;
+      executionDisabledReason = `${error.message} ${error.advice} Answers are shown without execution.`;
+    }
+  }
+  if (executionDisabledReason) options.onWarning?.(executionDisabledReason);
+  const judge = sandbox ? createJudge({ sandbox, logger, crossTests: config.judge.crossTests }) : undefined;
+  return {
+    providers,
+    sandbox,
+    judge,
+    systemPrompt: config.systemPrompt,
+    defaultLanguage: config.language,
+    limits: config.sandbox.limits,
+    executionDisabledReason,
+    dispose: async () => {
+      await sandbox?.dispose();
+    },
+  };
+}
