@@ -1,0 +1,193 @@
+/**
+ * Starts a real VS Code (the server build from code-server 4.100.3, installed by
+ * scripts/installVscodeServer.sh) on a free loopback port with throw-away user data, so the
+ * integration suite, the browser test and `npm start` all run the same VS Code the same way.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The repository root, computed from this file so the tests work from any checkout. */
+export const REPO_ROOT = resolve(__dirname, '..');
+
+/** Where debugging output (server log, browser console, screenshots, results) goes. */
+export const TEST_OUTPUT_DIR = join(REPO_ROOT, '.test-output');
+
+/** Thrown when the VS Code server cannot be found or started; the message says what to do. */
+export class VscodeServerError extends Error {
+  override readonly name = 'VscodeServerError';
+}
+
+/** The install directory used by scripts/installVscodeServer.sh (same default, same env var). */
+export function vscodeServerDir(): string {
+  return process.env.QUORUM_VSCODE_SERVER_DIR ?? join(homedir(), '.cache/quorum/vscode-server-1.100.3');
+}
+
+function serverMain(dir: string): string {
+  const main = join(dir, 'node_modules/code-server/lib/vscode/out/server-main.js');
+  if (!existsSync(main)) {
+    throw new VscodeServerError(
+      `No VS Code server at ${dir}. Install it with: bash scripts/installVscodeServer.sh`,
+    );
+  }
+  return main;
+}
+
+export interface VscodeServerOptions {
+  /** Written to <user-data-dir>/User/settings.json before the server starts. */
+  readonly userSettings?: Record<string, unknown>;
+  /** Extra environment for the server and the extension host it spawns. */
+  readonly env?: Record<string, string>;
+  /** .vsix files installed into the private extensions dir before the server starts. */
+  readonly installExtensions?: readonly string[];
+  /** Port to listen on; a free one is chosen when omitted. */
+  readonly port?: number;
+  /** File that receives the server's stdout and stderr. */
+  readonly logFile?: string;
+}
+
+export interface RunningVscodeServer {
+  readonly port: number;
+  readonly origin: string;
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  /** The workbench URL opening `folder`, optionally with a development/test payload. */
+  workbenchUrl(
+    folder: string,
+    payload?: { extensionDevelopmentPath?: string; extensionTestsPath?: string },
+  ): string;
+  /** Rewrites the user settings file; the running workbench picks the change up. */
+  writeUserSettings(settings: Record<string, unknown>): void;
+  /** Kills the server and everything it spawned, and removes the throw-away directories. */
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+function runToEnd(child: ChildProcess, what: string): Promise<void> {
+  return new Promise((done, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? done() : reject(new VscodeServerError(`${what} exited with code ${String(code)}`)),
+    );
+  });
+}
+
+async function waitUntilServing(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new VscodeServerError(`The VS Code server exited with code ${child.exitCode} before serving.`);
+    }
+    try {
+      const response = await fetch(origin, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new VscodeServerError(`The VS Code server did not answer on ${origin} within ${timeoutMs} ms.`);
+}
+
+/** Starts the server and resolves once its workbench page is served. */
+export async function startVscodeServer(options: VscodeServerOptions = {}): Promise<RunningVscodeServer> {
+  const main = serverMain(vscodeServerDir());
+  const root = mkdtempSync(join(tmpdir(), 'quorum-vscode-'));
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  const settingsFile = join(userDataDir, 'User/settings.json');
+  const writeUserSettings = (settings: Record<string, unknown>): void =>
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  writeUserSettings(options.userSettings ?? {});
+
+  const baseArgs = [
+    main,
+    '--accept-server-license-terms',
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+  ];
+  const env = { ...process.env, ...options.env };
+  for (const vsix of options.installExtensions ?? []) {
+    const installer = spawn(process.execPath, [...baseArgs, '--install-extension', vsix], {
+      env,
+      stdio: 'inherit',
+    });
+    await runToEnd(installer, `Installing ${vsix}`);
+  }
+
+  const port = options.port ?? (await freePort());
+  const origin = `http://127.0.0.1:${port}`;
+  const args = [...baseArgs, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token'];
+  // A process group of its own, so close() also ends the extension host and file watchers.
+  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(options.logFile ?? join(root, 'server.log'));
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+
+  const close = async (): Promise<void> => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const killer = setTimeout(() => {
+        try {
+          process.kill(-(child.pid ?? 0), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 3000);
+      await exited;
+      clearTimeout(killer);
+    }
+    log.end();
+    rmSync(root, { recursive: true, force: true });
+  };
+
+  try {
+    await waitUntilServing(origin, child, 60_000);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    port,
+    origin,
+    userDataDir,
+    extensionsDir,
+    writeUserSettings,
+    close,
+    workbenchUrl(folder, payload) {
+      const url = new URL(origin);
+      url.searchParams.set('folder', folder);
+      const pairs: [string, string][] = [];
+      // The browser workbench addresses server-side paths through the vscode-remote scheme.
+      const remote = (path: string): string => `vscode-remote://127.0.0.1:${port}${path}`;
+      if (payload?.extensionDevelopmentPath)
+        pairs.push(['extensionDevelopmentPath', remote(payload.extensionDevelopmentPath)]);
+      if (payload?.extensionTestsPath) pairs.push(['extensionTestsPath', remote(payload.extensionTestsPath)]);
+      if (pairs.length) url.searchParams.set('payload', JSON.stringify(pairs));
+      return url.toString();
+    },
+  };
+}
