@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Everything the tests and the demo need on a fresh Debian 12 machine, idempotent:
+# Debian packages (docker.io, chromium, busybox, ...), npm packages, a running Docker engine,
+# the offline sandbox images and, with --vscode, the VS Code server used by the integration tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_vscode=0
+[ "${1:-}" = "--vscode" ] && want_vscode=1
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v busybox >/dev/null 2>&1 || missing+=(busybox)
+if [ "$want_vscode" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+  dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# npm ci when node_modules is missing or older than the lockfile.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# A Docker engine: use the one DOCKER_HOST points at, else start dockerd when the socket is absent.
+if [ -z "${DOCKER_HOST:-}" ] && ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  as_root sh -c 'setsid dockerd >/tmp/quorum-dockerd.log 2>&1 < /dev/null &'
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /tmp/quorum-dockerd.log"; exit 1; }
+fi
+
+log "building offline sandbox images"
+bash scripts/buildSandboxImages.sh >&2
+
+if [ "$want_vscode" = 1 ]; then
+  log "installing the VS Code server for the integration tests"
+  bash scripts/installVscodeServer.sh >&2
+fi
+
+log "building the extension"
+npm run --silent build >/dev/null
