@@ -1,0 +1,66 @@
+/**
+ * The list of candidate cards, keyed by candidate id so a card's DOM (and focus inside it)
+ * lives as long as the candidate does. Also hosts the live progress line and the diff toggle.
+ */
+import { createCardView, type CardView } from './cardView';
+import { diffBaseToggle } from './diffView';
+import { el, icon, replaceChildren } from './dom';
+import { progressText, type ViewModel } from './state';
+import type { ViewContext } from './viewContext';
+
+export interface CandidatesView {
+  readonly root: HTMLElement;
+  update(vm: ViewModel): void;
+}
+
+export function createCandidatesView(ctx: ViewContext): CandidatesView {
+  const status = el('div', {
+    class: 'progress',
+    role: 'status',
+    'aria-live': 'polite',
+    'data-testid': 'progress',
+  });
+  const toggleSlot = el('div', { class: 'toggle-slot' });
+  const heading = el('h2', {}, [icon('comment-discussion'), ' Answers']);
+  const historyTag = el('span', { class: 'tag', hidden: true }, ['from history']);
+  const list = el('div', { class: 'cards' });
+  const root = el('section', { class: 'candidates', 'aria-label': 'Answers', hidden: true }, [
+    el('div', { class: 'section-head' }, [heading, historyTag, status]),
+    toggleSlot,
+    list,
+  ]);
+  const cards = new Map<string, CardView>();
+  let lastBase = '';
+  let lastOrder: readonly string[] | null = null;
+  return {
+    root,
+    update(vm) {
+      root.hidden = !vm.ask;
+      historyTag.hidden = !vm.ask?.fromHistory;
+      const text = progressText(vm);
+      if (status.textContent !== text) status.textContent = text;
+      if (vm.diffBase !== lastBase) {
+        lastBase = vm.diffBase;
+        replaceChildren(toggleSlot, [diffBaseToggle(vm.diffBase, ctx)]);
+      }
+      if (vm.order !== lastOrder) {
+        lastOrder = vm.order;
+        for (const [id, card] of cards) {
+          if (!vm.order.includes(id)) {
+            card.root.remove();
+            cards.delete(id);
+          }
+        }
+        vm.order.forEach((id, index) => {
+          let card = cards.get(id);
+          if (!card) {
+            card = createCardView(id, ctx);
+            cards.set(id, card);
+          }
+          if (list.children[index] !== card.root) list.insertBefore(card.root, list.children[index] ?? null);
+        });
+      }
+      for (const card of cards.values()) card.update(vm);
+    },
+  };
+}

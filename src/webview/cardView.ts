@@ -1,0 +1,180 @@
+/**
+ * One card per model. The header and body are rebuilt only when the candidate's `rev`, the
+ * verdict or the diffs change; streamed deltas just update one text node, and the action
+ * toolbar is never rebuilt, so keyboard focus stays put while answers arrive.
+ */
+import type { DiffLine } from '../protocol';
+import { badgesFor } from './badges';
+import { codeBlock, textBlock, TEXT_CHARS_SHOWN } from './codeView';
+import { diffBlock } from './diffView';
+import { append, el, icon, iconButton, replaceChildren } from './dom';
+import { runDetails, metricsList, matrixRow } from './runView';
+import type { CandidateView, ViewModel } from './state';
+import type { ViewContext } from './viewContext';
+
+export interface CardView {
+  readonly root: HTMLElement;
+  update(vm: ViewModel): void;
+}
+
+export function createCardView(id: string, ctx: ViewContext): CardView {
+  const header = el('header', { class: 'card-head' });
+  const body = el('div', { class: 'card-body' });
+  const liveText = document.createTextNode('');
+  const livePre = el('pre', { class: 'stream', 'aria-label': 'Streaming answer', tabindex: 0 }, [liveText]);
+  const actions = createActions(id, ctx);
+  const root = el('article', { class: 'card', 'data-candidate-id': id }, [header, body, actions.root]);
+
+  /** "show more" and <details> choices survive rebuilds of the body. */
+  const expanded = new Set<string>();
+  const open = new Map<string, boolean>();
+  let lastKey = '';
+  let vmRef: ViewModel | undefined;
+  const rerender = (): void => {
+    lastKey = '';
+    if (vmRef) update(vmRef);
+  };
+  const expand = (what: string) => () => {
+    expanded.add(what);
+    rerender();
+  };
+  const details = (
+    name: string,
+    summary: string,
+    defaultOpen: boolean,
+    content: HTMLElement[],
+  ): HTMLElement => {
+    const d = el('details', { class: `section section-${name}`, open: open.get(name) ?? defaultOpen }, [
+      el('summary', {}, [summary]),
+      ...content,
+    ]);
+    d.addEventListener('toggle', () => open.set(name, d.open));
+    return d;
+  };
+
+  function update(vm: ViewModel): void {
+    vmRef = vm;
+    const c = vm.candidates[id];
+    if (!c) return;
+    const pick = vm.verdict?.pick ?? null;
+    const diff = vm.diffs[id];
+    const key = `${c.rev}|${pick}|${vm.trusted}|${String(vm.verdict !== undefined)}|${vm.diffBase}|${diff?.length ?? -1}`;
+    if (c.phase === 'streaming') {
+      // Show the tail while streaming: the newest text is what the user is watching.
+      const tail = c.text.length > TEXT_CHARS_SHOWN ? `…${c.text.slice(-TEXT_CHARS_SHOWN)}` : c.text;
+      if (liveText.data !== tail) liveText.data = tail;
+    }
+    actions.update(c, vm);
+    if (key === lastKey) return;
+    lastKey = key;
+    root.setAttribute('aria-label', `Candidate ${c.modelId}`);
+    root.classList.toggle('is-pick', pick === id);
+    root.classList.toggle('is-failed', c.phase === 'failed');
+    renderHeader(header, c, vm);
+    replaceChildren(body, bodyParts(c, vm, diff));
+  }
+
+  function bodyParts(
+    c: CandidateView,
+    vm: ViewModel,
+    diff: readonly DiffLine[] | undefined,
+  ): (HTMLElement | null)[] {
+    const parts: (HTMLElement | null)[] = [];
+    if (c.error) {
+      parts.push(
+        el('div', { class: 'advice', role: 'note' }, [
+          icon('lightbulb'),
+          el('span', {}, [`${c.error.message} `, el('strong', {}, [c.error.advice])]),
+        ]),
+      );
+    }
+    if (c.runError && c.runError.reason !== 'untrusted') {
+      parts.push(
+        el('div', { class: 'advice', role: 'note' }, [
+          icon('debug-disconnect'),
+          el('span', {}, [`${c.runError.message} `, el('strong', {}, [c.runError.advice])]),
+        ]),
+      );
+    }
+    if (c.phase === 'streaming') {
+      parts.push(livePre);
+    } else if (c.code !== undefined) {
+      parts.push(codeBlock(c.code, c.language, expanded.has('code'), expand('code')));
+      if (c.prose && c.prose.trim()) {
+        parts.push(
+          details('prose', 'Explanation', false, [
+            textBlock(c.prose, 'Explanation', expanded.has('prose'), expand('prose'), 'prose'),
+          ]),
+        );
+      }
+    } else if (c.text) {
+      parts.push(textBlock(c.text, 'Answer', expanded.has('text'), expand('text'), 'answer'));
+    }
+    if (c.run) parts.push(details('run', 'Run', c.run.exitCode !== 0, runDetails(c.run, expanded, expand)));
+    parts.push(matrixRow(c.id, vm.verdict));
+    parts.push(metricsList(c, vm.verdict));
+    if (diff && diff.length > 0) parts.push(details('diff', 'Diff', true, [diffBlock(diff, vm.diffBase)]));
+    return parts;
+  }
+
+  return { root, update };
+}
+
+function renderHeader(header: HTMLElement, c: CandidateView, vm: ViewModel): void {
+  const badges = badgesFor(c, { trusted: vm.trusted, pick: vm.verdict?.pick ?? null });
+  replaceChildren(header, [
+    el('div', { class: 'card-title' }, [
+      el('h3', {}, [c.modelId]),
+      el('span', { class: 'muted' }, [`${c.kind} · ${c.model}`]),
+    ]),
+    el(
+      'ul',
+      { class: 'badges', 'aria-label': 'Status' },
+      badges.map((b) => {
+        const glyph = icon(b.icon);
+        if (b.icon === 'loading') glyph.classList.add('codicon-modifier-spin');
+        return el('li', { class: `badge badge-${b.tone}`, title: b.detail ?? b.label }, [
+          glyph,
+          el('span', {}, [b.label]),
+        ]);
+      }),
+    ),
+  ]);
+}
+
+interface Actions {
+  readonly root: HTMLElement;
+  update(c: CandidateView, vm: ViewModel): void;
+}
+
+function createActions(id: string, ctx: ViewContext): Actions {
+  let base: 'pick' | 'selection' = 'pick';
+  const insert = iconButton('insert', 'Insert at Cursor', () =>
+    ctx.post({ type: 'candidate/insert', candidateId: id, mode: 'cursor' }),
+  );
+  const replace = iconButton('replace', 'Replace Selection', () =>
+    ctx.post({ type: 'candidate/insert', candidateId: id, mode: 'replace' }),
+  );
+  const copy = iconButton('copy', 'Copy', () => ctx.post({ type: 'candidate/copy', candidateId: id }));
+  const rerun = iconButton('debug-rerun', 'Re-run', () =>
+    ctx.post({ type: 'candidate/rerun', candidateId: id }),
+  );
+  const untitled = iconButton('new-file', 'Open as Untitled File', () =>
+    ctx.post({ type: 'candidate/openUntitled', candidateId: id }),
+  );
+  const diff = iconButton('diff', 'Open in Diff Editor', () =>
+    ctx.post({ type: 'candidate/openDiff', candidateId: id, base }),
+  );
+  const root = el('div', { class: 'card-actions', role: 'toolbar', 'aria-label': 'Candidate actions' });
+  append(root, [insert, replace, copy, rerun, untitled, diff]);
+  return {
+    root,
+    update(c, vm) {
+      base = vm.diffBase;
+      const hasCode = c.code !== undefined && c.code.length > 0;
+      for (const b of [insert, replace, copy, untitled, diff]) b.disabled = !hasCode;
+      rerun.disabled = !hasCode || !vm.trusted || c.running || vm.ask?.running === true;
+      rerun.title = vm.trusted ? 'Re-run' : 'Re-run (disabled in Restricted Mode)';
+    },
+  };
+}

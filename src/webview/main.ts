@@ -1,0 +1,96 @@
+/**
+ * Panel entry point: restores the stored view model, folds host messages into it, and renders at
+ * most once per animation frame, so a burst of streamed deltas from five models costs one paint.
+ */
+import type { HostMessage } from '../protocol';
+import { createBannersView } from './bannersView';
+import { createCandidatesView } from './candidatesView';
+import { el } from './dom';
+import { createHistoryView } from './historyView';
+import { boundForStorage, restoreViewModel } from './persist';
+import { createPromptView } from './promptView';
+import { initialViewModel, reduce, reduceLocal, type LocalAction, type ViewModel } from './state';
+import { createVerdictView } from './verdictView';
+import type { ViewContext } from './viewContext';
+import { acquirePanelApi } from './vscodeApi';
+
+const HOST_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
+  'state/init',
+  'models/update',
+  'selection/update',
+  'trust/update',
+  'docker/status',
+  'session/event',
+  'diff/update',
+  'history/update',
+  'record/show',
+  'notice/show',
+]);
+/** Saving serialises the whole model; during streaming once every half second is plenty. */
+const SAVE_DELAY_MS = 500;
+
+function isHostMessage(data: unknown): data is HostMessage {
+  return (
+    typeof data === 'object' && data !== null && HOST_TYPES.has((data as { type?: unknown }).type as string)
+  );
+}
+
+function start(): void {
+  const api = acquirePanelApi();
+  let vm: ViewModel = restoreViewModel(api.getState()) ?? initialViewModel();
+  let frame = 0;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const save = (): void => {
+    saveTimer = undefined;
+    api.setState(boundForStorage(vm));
+  };
+  const schedule = (): void => {
+    if (frame === 0) frame = requestAnimationFrame(render);
+    saveTimer ??= setTimeout(save, SAVE_DELAY_MS);
+  };
+  const ctx: ViewContext = {
+    post: (message) => api.post(message),
+    dispatch: (action: LocalAction) => {
+      vm = reduceLocal(vm, action);
+      schedule();
+    },
+  };
+
+  const banners = createBannersView(ctx);
+  const prompt = createPromptView(ctx, () => vm);
+  const candidates = createCandidatesView(ctx);
+  const verdict = createVerdictView();
+  const history = createHistoryView(ctx);
+  const views = [banners, prompt, verdict, candidates, history];
+  document.body.append(
+    el(
+      'main',
+      { class: 'quorum' },
+      views.map((v) => v.root),
+    ),
+  );
+
+  function render(): void {
+    frame = 0;
+    for (const view of views) view.update(vm);
+  }
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (!isHostMessage(event.data)) return;
+    try {
+      vm = reduce(vm, event.data);
+    } catch (error) {
+      // A malformed message must not take the panel down; drop it and keep the last good state.
+      console.error('Quorum panel: ignored a malformed host message', error);
+      return;
+    }
+    schedule();
+  });
+  // Flush state when the panel is hidden, so nothing from the last half second is lost.
+  window.addEventListener('pagehide', save);
+  render();
+  api.post({ type: 'webview/ready' });
+}
+
+start();

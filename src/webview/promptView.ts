@@ -1,0 +1,161 @@
+/**
+ * The prompt box: instruction, intent, the editor selection as context, model toggles and
+ * Run / Cancel. Inputs are created once and updated in place so typing and focus survive renders.
+ */
+import type { ModelView, SelectionContext } from '../protocol';
+import { el, icon, replaceChildren } from './dom';
+import type { Intent } from './domainTypes';
+import type { ViewModel } from './state';
+import type { ViewContext } from './viewContext';
+
+const INTENTS: readonly { value: Intent; label: string }[] = [
+  { value: 'generate', label: 'Generate' },
+  { value: 'fix', label: 'Fix' },
+  { value: 'review', label: 'Review' },
+  { value: 'tests', label: 'Write tests' },
+];
+const CONTEXT_PREVIEW_LINES = 4;
+
+export interface PromptView {
+  readonly root: HTMLElement;
+  update(vm: ViewModel): void;
+}
+
+export function createPromptView(ctx: ViewContext, getVm: () => ViewModel): PromptView {
+  const textarea = el('textarea', {
+    id: 'instruction',
+    class: 'instruction',
+    rows: 3,
+    placeholder: 'Describe what you want (Ctrl+Enter to run)',
+    'aria-label': 'Instruction',
+  });
+  const intent = el('select', { id: 'intent', 'aria-label': 'Intent' }, [
+    ...INTENTS.map((i) => el('option', { value: i.value }, [i.label])),
+  ]);
+  const contextBox = el('div', { class: 'context', 'data-testid': 'selection-context' });
+  const modelList = el('fieldset', { class: 'models' });
+  const runButton = el('button', { type: 'button', class: 'primary', 'aria-label': 'Run' }, [
+    icon('play'),
+    el('span', {}, ['Run']),
+  ]);
+  const cancelButton = el('button', { type: 'button', class: 'secondary', 'aria-label': 'Cancel' }, [
+    icon('debug-stop'),
+    el('span', {}, ['Cancel']),
+  ]);
+
+  const run = (): void => {
+    const vm = getVm();
+    if (vm.ask?.running) return;
+    const modelIds = vm.models.filter((m) => m.enabled && m.hasKey).map((m) => m.id);
+    ctx.post({ type: 'ask/start', instruction: textarea.value, intent: intent.value as Intent, modelIds });
+  };
+  textarea.addEventListener('input', () => ctx.dispatch({ type: 'draft', instruction: textarea.value }));
+  textarea.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      run();
+    }
+  });
+  intent.addEventListener('change', () => ctx.dispatch({ type: 'draft', intent: intent.value as Intent }));
+  runButton.addEventListener('click', run);
+  cancelButton.addEventListener('click', () => ctx.post({ type: 'ask/cancel' }));
+
+  const root = el('section', { class: 'prompt', 'aria-label': 'Prompt' }, [
+    el('div', { class: 'row' }, [el('label', { for: 'intent', class: 'label' }, ['Intent']), intent]),
+    textarea,
+    contextBox,
+    modelList,
+    el('div', { class: 'row actions' }, [runButton, cancelButton]),
+  ]);
+
+  let lastSelection: SelectionContext | undefined | null = null;
+  let lastModels: readonly ModelView[] | null = null;
+  let firstUpdate = true;
+  return {
+    root,
+    update(vm) {
+      if (firstUpdate) {
+        // Restore the draft once; afterwards the textarea is the source of truth while typing.
+        textarea.value = vm.draft.instruction;
+        intent.value = vm.draft.intent;
+        firstUpdate = false;
+      }
+      if (vm.selection !== lastSelection) {
+        lastSelection = vm.selection;
+        renderContext(contextBox, vm.selection);
+      }
+      if (vm.models !== lastModels) {
+        lastModels = vm.models;
+        renderModels(modelList, vm.models, ctx);
+      }
+      const running = vm.ask?.running === true;
+      const runnable = vm.models.some((m) => m.enabled && m.hasKey);
+      runButton.disabled = running || !runnable;
+      runButton.title = runnable ? 'Run (Ctrl+Enter)' : 'Enable a model with a key first';
+      cancelButton.disabled = !running;
+    },
+  };
+}
+
+function renderContext(box: HTMLElement, selection: SelectionContext | undefined): void {
+  if (!selection || selection.text.length === 0) {
+    replaceChildren(box, [el('span', { class: 'muted' }, ['No selection: the instruction is sent alone.'])]);
+    return;
+  }
+  const lines = selection.text.split('\n');
+  const preview = lines.slice(0, CONTEXT_PREVIEW_LINES).join('\n');
+  const more = lines.length - CONTEXT_PREVIEW_LINES;
+  replaceChildren(box, [
+    el('div', { class: 'context-head' }, [
+      icon(selection.wholeFile ? 'file' : 'selection'),
+      el('span', { class: 'context-file' }, [selection.file ?? 'untitled']),
+      selection.language ? el('span', { class: 'tag' }, [selection.language]) : null,
+      el('span', { class: 'muted' }, [
+        selection.wholeFile ? 'whole file (nothing selected)' : `${lines.length} selected lines`,
+      ]),
+    ]),
+    el('pre', { class: 'context-preview', 'aria-label': 'Selected code preview' }, [preview]),
+    more > 0 ? el('div', { class: 'muted' }, [`… ${more} more lines`]) : null,
+  ]);
+}
+
+function renderModels(list: HTMLElement, models: readonly ModelView[], ctx: ViewContext): void {
+  const focusedId = document.activeElement?.getAttribute('data-model-id');
+  const rows = models.map((m) => {
+    const id = `model-${m.id}`;
+    const box = el('input', {
+      type: 'checkbox',
+      id,
+      'data-model-id': m.id,
+      checked: m.enabled,
+      disabled: !m.hasKey,
+    });
+    box.addEventListener('change', () => {
+      ctx.dispatch({ type: 'modelEnabled', modelId: m.id, enabled: box.checked });
+      ctx.post({ type: 'model/toggle', modelId: m.id, enabled: box.checked });
+    });
+    let keyLink: HTMLElement | null = null;
+    if (!m.hasKey) {
+      keyLink = el('button', { type: 'button', class: 'link', 'aria-label': `Set API key for ${m.id}` }, [
+        icon('key'),
+        'needs key',
+      ]);
+      keyLink.addEventListener('click', () => ctx.post({ type: 'apiKey/set', modelId: m.id }));
+    }
+    return el('div', { class: 'model-row' }, [
+      box,
+      el('label', { for: id }, [
+        el('span', { class: 'model-id' }, [m.id]),
+        el('span', { class: 'muted' }, [` ${m.model}`]),
+      ]),
+      keyLink,
+    ]);
+  });
+  replaceChildren(list, [
+    el('legend', {}, ['Models']),
+    ...(rows.length
+      ? rows
+      : [el('div', { class: 'muted' }, ['No models configured: add some in quorum.models.'])]),
+  ]);
+  if (focusedId) list.querySelector<HTMLElement>(`[data-model-id="${CSS.escape(focusedId)}"]`)?.focus();
+}

@@ -1,0 +1,131 @@
+/**
+ * The judge's verdict: the pick, how it was chosen and how sure the judge is, its reasons, the
+ * optional LLM opinion, and the full candidate x test-case matrix as an accessible table.
+ */
+import { el, icon, replaceChildren } from './dom';
+import type { CellResult, Verdict } from './domainTypes';
+import type { ViewModel } from './state';
+
+const STRATEGY_TEXT: Readonly<Record<Verdict['strategy'], string>> = {
+  consensus: 'Consensus of agreeing outputs',
+  'high-confidence': 'High confidence',
+  'best-available': 'Best available',
+  fallback: 'Fallback',
+  'cross-test': 'Cross-tests (CodeT)',
+};
+
+export interface VerdictView {
+  readonly root: HTMLElement;
+  update(vm: ViewModel): void;
+}
+
+export function createVerdictView(): VerdictView {
+  const root = el('section', {
+    class: 'verdict',
+    'data-testid': 'verdict',
+    'aria-label': 'Verdict',
+    hidden: true,
+  });
+  let last: Verdict | undefined;
+  let lastOrder: readonly string[] = [];
+  return {
+    root,
+    update(vm) {
+      if (vm.verdict === last && vm.order === lastOrder) return;
+      last = vm.verdict;
+      lastOrder = vm.order;
+      root.hidden = !vm.verdict;
+      if (vm.verdict) replaceChildren(root, render(vm.verdict, vm));
+      else root.replaceChildren();
+    },
+  };
+}
+
+function nameOf(vm: ViewModel, id: string | null | undefined): string {
+  if (!id) return 'none';
+  return vm.candidates[id]?.modelId ?? id;
+}
+
+function render(v: Verdict, vm: ViewModel): HTMLElement[] {
+  return [
+    el('h2', {}, [icon('law'), ' Verdict']),
+    v.unverified
+      ? el('div', { class: 'banner unverified', role: 'alert' }, [
+          icon('warning'),
+          el('span', { class: 'banner-text' }, [
+            'Unverified: nothing ran successfully, so the pick is the least bad answer, not a tested one.',
+          ]),
+        ])
+      : null,
+    el('dl', { class: 'facts' }, [
+      el('dt', {}, ['Pick']),
+      el('dd', { class: 'pick-name' }, [nameOf(vm, v.pick)]),
+      el('dt', {}, ['Strategy']),
+      el('dd', {}, [STRATEGY_TEXT[v.strategy] ?? v.strategy]),
+      el('dt', {}, ['Confidence']),
+      el('dd', {}, [confidenceMeter(v.confidence)]),
+    ]),
+    v.reasons.length
+      ? el(
+          'ul',
+          { class: 'reasons', 'aria-label': 'Reasons' },
+          v.reasons.map((r) => el('li', {}, [r])),
+        )
+      : null,
+    v.llm
+      ? el('div', { class: 'llm-opinion' }, [
+          el('strong', {}, [`LLM judge (${v.llm.model}) picks ${nameOf(vm, v.llm.pick)}: `]),
+          v.llm.rationale,
+        ])
+      : null,
+    v.matrix && v.matrix.cases.length ? matrixTable(v, vm) : null,
+  ].filter((x): x is HTMLElement => x !== null);
+}
+
+function confidenceMeter(confidence: number): HTMLElement {
+  const pct = Math.round(Math.max(0, Math.min(1, confidence)) * 100);
+  return el('span', { class: 'confidence' }, [
+    el('meter', { min: 0, max: 100, value: pct, 'aria-label': 'Confidence' }),
+    ` ${pct}%`,
+  ]);
+}
+
+const CELL_LABEL: Readonly<Record<CellResult, string>> = {
+  pass: 'pass',
+  fail: 'fail',
+  error: 'error',
+  timeout: 'timeout',
+};
+
+function matrixTable(v: Verdict, vm: ViewModel): HTMLElement {
+  const matrix = v.matrix!;
+  const ids = vm.order.filter((id) => matrix.cells[id]);
+  return el('div', { class: 'matrix-scroll', tabindex: 0 }, [
+    el('table', { class: 'matrix' }, [
+      el('caption', {}, ['Test matrix: each candidate against every test case the models wrote']),
+      el('thead', {}, [
+        el('tr', {}, [
+          el('th', { scope: 'col' }, ['Candidate']),
+          ...matrix.cases.map((tc, i) =>
+            el('th', { scope: 'col', title: tc.code }, [
+              el('abbr', { title: `${tc.id}: ${tc.code}` }, [`T${i + 1}`]),
+            ]),
+          ),
+        ]),
+      ]),
+      el(
+        'tbody',
+        {},
+        ids.map((id) =>
+          el('tr', { class: id === v.pick ? 'is-pick' : '' }, [
+            el('th', { scope: 'row' }, [nameOf(vm, id)]),
+            ...matrix.cases.map((tc) => {
+              const r = matrix.cells[id]?.[tc.id];
+              return el('td', { class: `cell cell-${r ?? 'none'}` }, [r ? CELL_LABEL[r] : '—']);
+            }),
+          ]),
+        ),
+      ),
+    ]),
+  ]);
+}
