@@ -1,0 +1,99 @@
+/**
+ * Runs the integration suite inside a real VS Code on this machine: builds the bundles, starts
+ * the VS Code server, opens the workbench in headless Chromium with Quorum as the development
+ * extension and dist/test/integration.js as the tests, then waits for the result file that the
+ * in-host `run()` writes. Prints a mocha-style summary and exits non-zero on any failure.
+ *
+ * Usage: npx tsx test/integration/runInServer.ts
+ * Env:   QUORUM_SKIP_BUILD=1 (use the bundles already in dist/), QUORUM_INTEGRATION_TIMEOUT_MS (default 600000), QUORUM_INTEGRATION_GREP (mocha grep),
+ *        QUORUM_VSCODE_SERVER_DIR (see scripts/installVscodeServer.sh)
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, TEST_OUTPUT_DIR, startVscodeServer, type RunningVscodeServer } from '../vscodeServer';
+import { openWorkbench, type WorkbenchBrowser } from '../workbenchBrowser';
+import { FOLDER_ENV, RESULT_FILE_ENV, formatResult, type IntegrationResult } from './result';
+import { prepareWorkspace, testUserSettings } from '../workspaceFixture';
+
+const OUT = join(TEST_OUTPUT_DIR, 'integration');
+const RESULT_FILE = join(OUT, 'result.json');
+const TIMEOUT_MS = Number(process.env.QUORUM_INTEGRATION_TIMEOUT_MS ?? 600_000);
+
+async function waitForResult(server: RunningVscodeServer): Promise<IntegrationResult> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (existsSync(RESULT_FILE)) {
+      // The writer uses one writeFileSync; a half-written file just fails to parse and is retried.
+      try {
+        return JSON.parse(readFileSync(RESULT_FILE, 'utf8')) as IntegrationResult;
+      } catch {
+        // retry
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(
+    `No result from the extension host within ${TIMEOUT_MS} ms (server on ${server.origin}). ` +
+      `See ${OUT}/server.log, ${OUT}/browser-console.log and ${OUT}/logs/ for why run() never finished.`,
+  );
+}
+
+async function main(): Promise<number> {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  if (process.env.QUORUM_SKIP_BUILD !== '1') {
+    console.log('building bundles (node esbuild.config.mjs)');
+    execFileSync(process.execPath, ['esbuild.config.mjs'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  const testsBundle = join(REPO_ROOT, 'dist/test/integration.js');
+  if (!existsSync(testsBundle)) throw new Error(`${testsBundle} was not built; check esbuild.config.mjs.`);
+
+  const workspace = prepareWorkspace();
+  let server: RunningVscodeServer | undefined;
+  let browser: WorkbenchBrowser | undefined;
+  const cleanUp = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    if (server) {
+      // Keep VS Code's own logs (extension host, exthost console) before the user data goes.
+      const logs = join(server.userDataDir, 'logs');
+      if (existsSync(logs)) cpSync(logs, join(OUT, 'logs'), { recursive: true });
+      await server.close();
+    }
+    workspace.remove();
+  };
+  const onSignal = (): void => void cleanUp().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    server = await startVscodeServer({
+      userSettings: testUserSettings(),
+      env: { [RESULT_FILE_ENV]: RESULT_FILE, [FOLDER_ENV]: workspace.folder },
+      logFile: join(OUT, 'server.log'),
+    });
+    const url = server.workbenchUrl(workspace.folder, {
+      extensionDevelopmentPath: REPO_ROOT,
+      extensionTestsPath: testsBundle,
+    });
+    console.log(`VS Code server on ${server.origin}; running the suite in the extension host`);
+    browser = await openWorkbench(url, { consoleLog: join(OUT, 'browser-console.log') });
+    const result = await waitForResult(server);
+    console.log(formatResult(result));
+    return result.failed === 0 && !result.loadError ? 0 : 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    console.log('0 passing\n1 failing');
+    process.exit(1);
+  },
+);
