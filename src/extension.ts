@@ -1,0 +1,49 @@
+/**
+ * Quorum's entry point: a table of contents. It builds the host services, registers the panel and
+ * the commands, pushes every disposable into `context.subscriptions`, and returns the test API.
+ * Activation is lazy (the panel view or a command) and does no I/O beyond creating objects.
+ */
+import * as vscode from 'vscode';
+import { COMMANDS, registerCommands } from './host/commands';
+import { CANDIDATE_SCHEME } from './host/diffDocuments';
+import { createHostLog } from './host/log';
+import { QuorumPanel, VIEW_ID } from './host/panel';
+import { QuorumPanelRouter } from './host/panelRouter';
+import { offerDemoIfNeeded } from './host/firstRun';
+import { createServices } from './host/services';
+import { createTestApi } from './host/testApi';
+import type { QuorumTestApi } from './host/testApi';
+import { SelectionVerifier } from './host/verify';
+
+export function activate(context: vscode.ExtensionContext): QuorumTestApi {
+  const started = performance.now();
+  const log = createHostLog();
+  const services = createServices(context, log, COMMANDS);
+  const panel = new QuorumPanel(context.extensionUri, log.logger);
+  const router = new QuorumPanelRouter(services, panel);
+  panel.setRouter(router);
+  const verifier = new SelectionVerifier(services);
+
+  context.subscriptions.push(
+    log,
+    services,
+    panel,
+    router,
+    verifier,
+    vscode.window.registerWebviewViewProvider(VIEW_ID, panel, {
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    ...registerCommands(services, panel, router, verifier),
+  );
+
+  const activationMs = performance.now() - started;
+  log.logger.info(`activated in ${activationMs.toFixed(1)} ms (virtual documents: ${CANDIDATE_SCHEME}:)`);
+  // Background work after activation: Docker's state for the status bar, and the first-run demo offer.
+  void services.refreshDocker();
+  void offerDemoIfNeeded(services);
+  return createTestApi(services, router, panel, activationMs);
+}
+
+export function deactivate(): void {
+  // Everything is released through context.subscriptions.
+}

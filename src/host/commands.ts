@@ -1,0 +1,131 @@
+/**
+ * Every command Quorum contributes, in one const object, and what each does. Commands accept optional
+ * arguments so tests and the walkthrough can run them without prompts; without arguments they ask.
+ */
+import * as vscode from 'vscode';
+import type { Intent, RunRecord } from '../core/types';
+import type { QuorumPanel } from './panel';
+import type { QuorumPanelRouter } from './panelRouter';
+import type { HostServices } from './services';
+import type { SelectionVerifier } from './verify';
+
+export const COMMANDS = {
+  ask: 'quorum.ask',
+  verifySelection: 'quorum.verifySelection',
+  setApiKey: 'quorum.setApiKey',
+  clearApiKey: 'quorum.clearApiKey',
+  selectModels: 'quorum.selectModels',
+  showLog: 'quorum.showLog',
+  cancel: 'quorum.cancel',
+  exportRun: 'quorum.exportRun',
+  openPanel: 'quorum.openPanel',
+  startDemo: 'quorum.startDemo',
+} as const;
+
+export interface AskArgs {
+  readonly instruction?: string;
+  readonly intent?: Intent;
+  readonly modelIds?: readonly string[];
+}
+
+const INTENTS: readonly (vscode.QuickPickItem & { intent: Intent })[] = [
+  { label: '$(sparkle) Generate', description: 'write new code for the instruction', intent: 'generate' },
+  { label: '$(wrench) Fix', description: 'fix the selected code', intent: 'fix' },
+  { label: '$(eye) Review', description: 'review the selected code and improve it', intent: 'review' },
+  { label: '$(beaker) Write Tests', description: 'write tests for the selected code', intent: 'tests' },
+];
+
+async function promptAsk(): Promise<{ instruction: string; intent: Intent } | undefined> {
+  const pick = await vscode.window.showQuickPick(INTENTS, { title: 'Quorum: what should the models do?' });
+  if (!pick) return undefined;
+  const instruction = await vscode.window.showInputBox({
+    title: `Quorum: ${pick.label.replace(/\$\([^)]*\)\s*/, '')}`,
+    prompt: 'Instruction for every model; the selection (or the whole file) is sent as context.',
+    ignoreFocusOut: true,
+  });
+  return instruction?.trim() ? { instruction: instruction.trim(), intent: pick.intent } : undefined;
+}
+
+async function pickModel(s: HostServices, title: string, onlyWithKey: boolean): Promise<string | undefined> {
+  const views = await s.runner.modelViews();
+  const items = views
+    .filter((m) => !onlyWithKey || m.hasKey)
+    .map((m) => ({
+      label: m.id,
+      description: `${m.kind} · ${m.model}`,
+      detail: m.hasKey ? 'key stored or not needed' : 'no key',
+    }));
+  if (!items.length) {
+    void vscode.window.showInformationMessage(
+      'Quorum: no model to choose. Add one to the "quorum.models" setting.',
+    );
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { title }))?.label;
+}
+
+export function registerCommands(
+  s: HostServices,
+  panel: QuorumPanel,
+  router: QuorumPanelRouter,
+  verifier: SelectionVerifier,
+): vscode.Disposable[] {
+  const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (...args: never[]) => unknown> = {
+    [COMMANDS.ask]: async (args?: AskArgs): Promise<RunRecord | undefined> => {
+      const asked = args?.instruction
+        ? { instruction: args.instruction, intent: args.intent ?? 'generate' }
+        : await promptAsk();
+      if (!asked) return undefined;
+      void panel.reveal();
+      return router.ask(asked.instruction, asked.intent, args?.modelIds);
+    },
+    [COMMANDS.verifySelection]: () => verifier.verify(),
+    [COMMANDS.setApiKey]: async (modelId?: string): Promise<boolean> => {
+      const id = modelId ?? (await pickModel(s, 'Quorum: set the API key of', false));
+      const model = id ? s.runner.models().find((m) => m.id === id) : undefined;
+      return model ? s.keys.prompt(model.id, model.model) : false;
+    },
+    [COMMANDS.clearApiKey]: async (modelId?: string): Promise<void> => {
+      const id = modelId ?? (await pickModel(s, 'Quorum: clear the API key of', true));
+      if (!id) return;
+      await s.keys.clear(id);
+      vscode.window.setStatusBarMessage(`Quorum: API key of ${id} cleared`, 3000);
+    },
+    [COMMANDS.selectModels]: async (): Promise<void> => {
+      const models = s.settings.config.models;
+      const picked = await vscode.window.showQuickPick(
+        models.map((m) => ({ label: m.id, description: `${m.kind} · ${m.model}`, picked: m.enabled })),
+        { title: 'Quorum: models to ask', canPickMany: true },
+      );
+      if (picked) await s.settings.setEnabledModels(new Set(picked.map((p) => p.label)));
+    },
+    [COMMANDS.showLog]: () => s.log.channel.show(),
+    [COMMANDS.cancel]: () => s.runner.cancel(),
+    [COMMANDS.exportRun]: async (target?: vscode.Uri): Promise<vscode.Uri | undefined> => {
+      const record = s.runner.state.record;
+      if (!record) {
+        void vscode.window.showInformationMessage('Quorum: no finished run to export yet.');
+        return undefined;
+      }
+      const uri =
+        target ??
+        (await vscode.window.showSaveDialog({
+          title: 'Quorum: export run record',
+          defaultUri: vscode.Uri.joinPath(
+            vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()),
+            `quorum-run-${record.askId}.json`,
+          ),
+          filters: { JSON: ['json'] },
+        }));
+      if (!uri) return undefined;
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(record, null, 2) + '\n', 'utf8'));
+      return uri;
+    },
+    [COMMANDS.openPanel]: () => panel.reveal(),
+    [COMMANDS.startDemo]: async (): Promise<void> => {
+      await s.demo.start();
+      await panel.reveal();
+    },
+  };
+  return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

@@ -1,0 +1,107 @@
+/**
+ * The only file that calls `getConfiguration`. It turns the `quorum.*` settings into the raw object
+ * the shared schema (src/core/config.ts) validates, keeps a frozen snapshot, warns once per bad entry
+ * naming the setting, and fires when the snapshot changes so nothing needs a reload.
+ */
+import * as vscode from 'vscode';
+import { formatIssue, parseConfig } from '../core/config';
+import type { QuorumConfig } from '../core/config';
+import type { Logger, ModelConfig } from '../core/types';
+
+const SECTION = 'quorum';
+
+/** VS Code string settings default to "" where the schema expects "absent". */
+function optionalString(value: unknown): unknown {
+  return value === '' || value === 'auto' || value === null ? undefined : value;
+}
+
+/** Reads the settings into the shape `parseConfig` expects; unset optional values are left out. */
+export function readRawSettings(): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    models: c.get<unknown>('models', []),
+    systemPrompt: optionalString(c.get('systemPrompt')),
+    language: optionalString(c.get('language')),
+    sandbox: {
+      enabled: c.get('sandbox.enabled', true),
+      images: c.get('sandbox.images', {}),
+      limits: c.get('sandbox.limits', {}),
+      dockerHost: optionalString(c.get('sandbox.dockerHost')),
+      poolSize: c.get('sandbox.poolSize', 2),
+      pull: c.get('sandbox.pull', true),
+    },
+    judge: {
+      crossTests: c.get('judge.crossTests', true),
+      model: optionalString(c.get('judge.model')),
+    },
+  };
+}
+
+export class SettingsSnapshot implements vscode.Disposable {
+  private current: QuorumConfig;
+  private readonly warned = new Set<string>();
+  private readonly emitter = new vscode.EventEmitter<QuorumConfig>();
+  private readonly subscription: vscode.Disposable;
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly logger: Logger) {
+    this.current = this.load();
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      this.current = this.load();
+      this.emitter.fire(this.current);
+    });
+  }
+
+  get config(): QuorumConfig {
+    return this.current;
+  }
+
+  /** Writes the enabled flags of `quorum.models` where the list is defined (workspace or user). */
+  async setEnabledModels(enabledIds: ReadonlySet<string>): Promise<void> {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const info = c.inspect<unknown[]>('models');
+    const target =
+      info?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : info?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+    // Rewrite the raw entries, not the parsed ones, so a bad entry keeps its text for the user to fix.
+    const raw = c.get<unknown[]>('models', []);
+    const next = raw.map((entry) =>
+      isModelLike(entry) ? { ...entry, enabled: enabledIds.has(entry.id) } : entry,
+    );
+    await c.update('models', next, target);
+  }
+
+  /** Replaces `quorum.models` in the user settings; used by tests and the walkthrough. */
+  async setModels(models: readonly ModelConfig[], target = vscode.ConfigurationTarget.Global): Promise<void> {
+    await vscode.workspace.getConfiguration(SECTION).update('models', models, target);
+  }
+
+  private load(): QuorumConfig {
+    const { config, issues } = parseConfig(readRawSettings());
+    for (const issue of issues) {
+      const text = `quorum.${formatIssue(issue)}`;
+      if (this.warned.has(text)) continue;
+      this.warned.add(text);
+      this.logger.warn(`Ignored setting ${text}`);
+      void vscode.window
+        .showWarningMessage(`Quorum ignored a setting: ${text}`, 'Open Settings')
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+        });
+    }
+    return config;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}
+
+function isModelLike(value: unknown): value is { id: string } & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+}

@@ -1,0 +1,52 @@
+/**
+ * What a candidate can do to the user's editor: insert at the cursor or replace the selection as one
+ * undoable edit with its indentation adapted, copy, or open as an untitled document.
+ */
+import * as vscode from 'vscode';
+import type { Language } from '../core/types';
+import { adaptIndentation } from './indentation';
+import { vscodeLanguageId } from './selection';
+
+export type InsertMode = 'cursor' | 'replace';
+
+/** Applies the code in one edit (one undo step). Returns false when the editor refused the edit. */
+export async function insertCode(
+  editor: vscode.TextEditor,
+  code: string,
+  mode: InsertMode,
+): Promise<boolean> {
+  const doc = editor.document;
+  const range: vscode.Range =
+    mode === 'replace'
+      ? editor.selection
+      : new vscode.Range(editor.selection.active, editor.selection.active);
+  const line = doc.lineAt(range.start.line);
+  const tabSize = typeof editor.options.tabSize === 'number' ? editor.options.tabSize : 4;
+  const text = adaptIndentation(code, {
+    lineText: line.text,
+    column: range.start.character,
+    insertSpaces: editor.options.insertSpaces !== false,
+    tabSize,
+    eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+  });
+  return editor.edit((builder) => builder.replace(range, text), {
+    undoStopBefore: true,
+    undoStopAfter: true,
+  });
+}
+
+export async function copyCode(code: string): Promise<void> {
+  await vscode.env.clipboard.writeText(code);
+  vscode.window.setStatusBarMessage('Quorum: code copied', 2000);
+}
+
+export async function openUntitled(
+  code: string,
+  language: Language | null | undefined,
+): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({
+    content: code,
+    language: vscodeLanguageId(language),
+  });
+  return vscode.window.showTextDocument(doc, { preview: false });
+}

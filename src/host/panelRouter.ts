@@ -1,0 +1,229 @@
+/**
+ * What each panel message does. The router turns validated webview messages into calls on the host
+ * services and keeps the panel in step with them: session events, diffs, models, trust, history.
+ */
+import * as vscode from 'vscode';
+import type { Intent, Language, RunRecord, SessionEvent } from '../core/types';
+import type { DiffBase, HostMessage, WebviewMessage } from '../protocol';
+import { NoModelsError } from './askRunner';
+import { candidateDiffs } from './candidateDiffs';
+import { copyCode, insertCode, openUntitled } from './editorActions';
+import type { InsertMode } from './editorActions';
+import type { PanelRouter, QuorumPanel } from './panel';
+import type { HostServices } from './services';
+
+/** Deltas of one ask are replayed to a reloaded webview; past this many the replay stops growing. */
+const MAX_REPLAY_EVENTS = 20_000;
+
+export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
+  private diffBase: DiffBase = 'pick';
+  private live: SessionEvent[] = [];
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly s: HostServices,
+    private readonly panel: QuorumPanel,
+  ) {
+    const refreshModels = (): void => void this.postModels();
+    this.subscriptions = [
+      s.runner.onEvent((event) => this.onSessionEvent(event)),
+      s.runner.onHistoryChange(() => void this.postHistory()),
+      s.settings.onDidChange(refreshModels),
+      s.keys.onDidChange(refreshModels),
+      s.demo.onDidChange(refreshModels),
+      s.trust.onDidChange((trusted) => panel.post({ type: 'trust/update', trusted })),
+      s.tracker.onDidChange((selection) => panel.post({ type: 'selection/update', selection })),
+    ];
+  }
+
+  async initialMessages(): Promise<HostMessage[]> {
+    const s = this.s;
+    const messages: HostMessage[] = [
+      {
+        type: 'state/init',
+        models: await s.runner.modelViews(),
+        trusted: s.trust.trusted,
+        demo: s.demo.active,
+        selection: s.tracker.selection,
+        history: await s.history.list(),
+      },
+    ];
+    const record = s.runner.state.record;
+    if (s.runner.running)
+      messages.push(...this.live.map((event): HostMessage => ({ type: 'session/event', event })));
+    else if (record) messages.push({ type: 'record/show', record }, this.diffMessage());
+    const docker = s.statusBar.docker;
+    if (docker)
+      messages.push({ type: 'docker/status', available: docker.available, message: docker.message });
+    return messages;
+  }
+
+  onViewDisposed(): void {
+    // Nobody is watching any more: do not keep spending tokens and CPU on an ask no one sees.
+    this.s.runner.cancel();
+  }
+
+  async handle(m: WebviewMessage): Promise<void> {
+    const s = this.s;
+    switch (m.type) {
+      case 'webview/ready':
+        return;
+      case 'ask/start':
+        await this.ask(m.instruction, m.intent, m.modelIds);
+        return;
+      case 'ask/cancel':
+        s.runner.cancel();
+        return;
+      case 'candidate/insert':
+        await this.insert(m.candidateId, m.mode);
+        return;
+      case 'candidate/copy':
+        await copyCode(this.code(m.candidateId).code);
+        return;
+      case 'candidate/rerun':
+        await s.runner.rerun(m.candidateId);
+        return;
+      case 'candidate/openUntitled': {
+        const c = this.code(m.candidateId);
+        await openUntitled(c.code, c.language);
+        return;
+      }
+      case 'candidate/openDiff':
+        await this.openDiff(m.candidateId, m.base);
+        return;
+      case 'diff/setBase':
+        this.diffBase = m.base;
+        this.panel.post(this.diffMessage());
+        return;
+      case 'history/open':
+        await this.openHistory(m.askId);
+        return;
+      case 'run/export':
+        await vscode.commands.executeCommand('quorum.exportRun');
+        return;
+      case 'model/toggle':
+        await this.toggleModel(m.modelId, m.enabled);
+        return;
+      case 'apiKey/set': {
+        const model = s.runner.models().find((x) => x.id === m.modelId);
+        if (model) await s.keys.prompt(model.id, model.model);
+        return;
+      }
+      case 'log/show':
+        s.log.channel.show(true);
+        return;
+    }
+  }
+
+  /** The ask flow shared by the panel's Run button and the Ask Models command. */
+  async ask(
+    instruction: string,
+    intent: Intent,
+    modelIds?: readonly string[],
+  ): Promise<RunRecord | undefined> {
+    const s = this.s;
+    const selection = s.tracker.selection;
+    try {
+      return await s.runner.ask(
+        {
+          instruction,
+          intent,
+          context: selection?.text || undefined,
+          contextFile: selection?.file,
+          language: selection?.language ?? s.settings.config.language,
+        },
+        { modelIds },
+      );
+    } catch (error) {
+      if (!(error instanceof NoModelsError)) throw error;
+      this.panel.post({ type: 'notice/show', level: 'warning', message: `${error.message} ${error.advice}` });
+      if (!s.demo.active) await s.demo.offer();
+      return undefined;
+    }
+  }
+
+  async insert(candidateId: string, mode: InsertMode): Promise<boolean> {
+    const editor = this.s.tracker.editor;
+    if (!editor) {
+      this.panel.post({
+        type: 'notice/show',
+        level: 'warning',
+        message: 'Open an editor and place the cursor first.',
+      });
+      return false;
+    }
+    return insertCode(editor, this.code(candidateId).code, mode);
+  }
+
+  private code(candidateId: string): { code: string; language: Language | null } {
+    const c = this.s.runner.state.candidate(candidateId);
+    if (!c) throw new Error(`Candidate ${candidateId} has no code to use.`);
+    return c;
+  }
+
+  private async openDiff(candidateId: string, base: DiffBase): Promise<void> {
+    const state = this.s.runner.state;
+    const c = this.code(candidateId);
+    const askId = state.askId ?? 'ask';
+    const baseId = base === 'pick' ? state.pick : 'selection';
+    const baseCode =
+      base === 'pick' ? (state.pick ? state.candidate(state.pick)?.code : undefined) : state.context;
+    if (baseCode === undefined || !baseId)
+      throw new Error(
+        base === 'pick' ? 'There is no pick to compare with yet.' : 'This ask had no selection.',
+      );
+    await this.s.documents.openDiff(
+      { key: baseId, askId, code: baseCode, language: c.language },
+      { key: candidateId, askId, code: c.code, language: c.language },
+      `${baseId} ↔ ${candidateId} (Quorum)`,
+    );
+  }
+
+  private async openHistory(askId: string): Promise<void> {
+    const record = await this.s.history.load(askId);
+    if (!record) throw new Error(`Run ${askId} is no longer in the history.`);
+    if (this.s.runner.running) throw new Error('Wait for the running ask to finish, or cancel it, first.');
+    this.s.runner.state.load(record);
+    this.panel.post({ type: 'record/show', record });
+    this.panel.post(this.diffMessage());
+  }
+
+  private async toggleModel(modelId: string, enabled: boolean): Promise<void> {
+    if (this.s.demo.active) return; // demo models are fixed; the panel sends its own choice with each ask
+    const ids = new Set(this.s.settings.config.models.filter((m) => m.enabled).map((m) => m.id));
+    if (enabled) ids.add(modelId);
+    else ids.delete(modelId);
+    await this.s.settings.setEnabledModels(ids);
+  }
+
+  private onSessionEvent(event: SessionEvent): void {
+    if (event.type === 'session-started') this.live = [];
+    if (this.live.length < MAX_REPLAY_EVENTS) this.live.push(event);
+    this.panel.post({ type: 'session/event', event });
+    if (event.type === 'verdict' || event.type === 'session-done') this.panel.post(this.diffMessage());
+  }
+
+  private diffMessage(): HostMessage {
+    return {
+      type: 'diff/update',
+      base: this.diffBase,
+      diffs: candidateDiffs(this.s.runner.state, this.diffBase),
+    };
+  }
+
+  private async postModels(): Promise<void> {
+    this.panel.post({
+      type: 'models/update',
+      models: await this.s.runner.modelViews(),
+      demo: this.s.demo.active,
+    });
+  }
+
+  private async postHistory(): Promise<void> {
+    this.panel.post({ type: 'history/update', history: await this.s.history.list() });
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Holds the Docker sandbox, built lazily from the settings snapshot on first use (activation stays
+ * cheap), rebuilt when sandbox settings change, and disposed (its warm pool with it) on deactivate.
+ * Untrusted workspaces and `quorum.sandbox.enabled: false` get no sandbox at all.
+ */
+import * as vscode from 'vscode';
+import { createDockerSandbox } from '../core/sandbox/docker';
+import type { QuorumConfig } from '../core/config';
+import { SandboxError } from '../core/types';
+import type { Logger, PullProgress, Sandbox } from '../core/types';
+import type { DockerStatus } from './statusBar';
+import type { TrustState } from './trust';
+import { UNTRUSTED_EXPLANATION } from './trust';
+
+/** Shows image pulls as one progress notification per image, closed when the pull goes quiet. */
+class PullNotifier {
+  private readonly open = new Map<string, { report: (m: string) => void; touch: () => void }>();
+
+  onProgress(p: PullProgress): void {
+    const existing = this.open.get(p.image);
+    const text = p.fraction !== undefined ? `${p.status} ${Math.round(p.fraction * 100)}%` : p.status;
+    if (existing) {
+      existing.report(text);
+      existing.touch();
+      return;
+    }
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Quorum: pulling ${p.image}` },
+      (progress) =>
+        new Promise<void>((resolve) => {
+          let timer: NodeJS.Timeout | undefined;
+          // The engine sends no "finished" event we can rely on; a quiet pull is a finished pull.
+          const touch = (): void => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              this.open.delete(p.image);
+              resolve();
+            }, 3000);
+          };
+          this.open.set(p.image, { report: (message) => progress.report({ message }), touch });
+          progress.report({ message: text });
+          touch();
+        }),
+    );
+  }
+}
+
+export class SandboxSlot implements vscode.Disposable {
+  private sandbox: Sandbox | undefined;
+  /** The settings the current sandbox was built from, as JSON: snapshots are new objects on any change. */
+  private built: string | undefined;
+  private readonly notifier = new PullNotifier();
+
+  constructor(
+    private readonly config: () => QuorumConfig,
+    private readonly trust: TrustState,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Why nothing can run right now, or undefined when a sandbox is available. */
+  get blockedReason(): string | undefined {
+    if (!this.trust.trusted) return UNTRUSTED_EXPLANATION;
+    if (!this.config().sandbox.enabled) {
+      return 'Running answers is turned off (quorum.sandbox.enabled is false). Turn it on to run and judge answers.';
+    }
+    return undefined;
+  }
+
+  /** The sandbox for the current settings, or undefined when execution is not allowed. */
+  get(): Sandbox | undefined {
+    if (this.blockedReason) return undefined;
+    const settings = this.config().sandbox;
+    const key = JSON.stringify(settings);
+    if (this.sandbox && this.built === key) return this.sandbox;
+    this.release();
+    this.built = key;
+    this.sandbox = createDockerSandbox({
+      images: settings.images,
+      limits: settings.limits,
+      dockerHost: settings.dockerHost,
+      poolSize: settings.poolSize,
+      pull: settings.pull,
+      logger: this.logger,
+      onPullProgress: (p) => this.notifier.onProgress(p),
+    });
+    this.logger.info(
+      `sandbox ready (pool ${settings.poolSize}, docker ${settings.dockerHost ?? 'default socket'})`,
+    );
+    return this.sandbox;
+  }
+
+  /** Checks the engine; never throws, the message carries the engine's advice. */
+  async checkDocker(): Promise<DockerStatus> {
+    const blocked = this.blockedReason;
+    if (blocked) return { available: false, message: blocked };
+    try {
+      await this.get()?.check();
+      return { available: true };
+    } catch (error) {
+      const message = SandboxError.is(error) ? `${error.message} ${error.advice}` : String(error);
+      return { available: false, message };
+    }
+  }
+
+  private release(): void {
+    const old = this.sandbox;
+    this.sandbox = undefined;
+    this.built = undefined;
+    if (old)
+      void old.dispose().catch((e: unknown) => this.logger.warn(`sandbox dispose failed: ${String(e)}`));
+  }
+
+  /** Awaited by deactivate so warm containers do not outlive the window. */
+  async disposeAsync(): Promise<void> {
+    const old = this.sandbox;
+    this.sandbox = undefined;
+    this.built = undefined;
+    await old?.dispose();
+  }
+
+  dispose(): void {
+    this.release();
+  }
+}

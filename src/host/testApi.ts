@@ -1,0 +1,64 @@
+/**
+ * What `activate()` returns: a small surface for the integration suite, which runs in the same
+ * extension host but in its own bundle, so it cannot reach the services any other way. It exposes
+ * no key material except through the same SecretStorage wrapper the commands use.
+ */
+import type { AskRequest, ModelConfig, RunRecord } from '../core/types';
+import type { HostMessage } from '../protocol';
+import type { InsertMode } from './editorActions';
+import type { QuorumPanel } from './panel';
+import type { QuorumPanelRouter } from './panelRouter';
+import type { HostServices } from './services';
+
+export interface QuorumTestApi {
+  /** Milliseconds activate() took. */
+  readonly activationMs: number;
+  ask(request: AskRequest, modelIds?: readonly string[]): Promise<RunRecord>;
+  /** Inserts a candidate of the shown run into the last active editor, as the panel button does. */
+  insertCandidate(candidateId: string, mode: InsertMode): Promise<boolean>;
+  /** Forces Workspace Trust for this session; `undefined` returns to the real value. */
+  setTrusted(trusted: boolean | undefined): void;
+  /** Whether an ask would get a sandbox now (false when untrusted or execution is off). */
+  executionAllowed(): boolean;
+  readonly secrets: {
+    set(modelId: string, key: string): Promise<void>;
+    get(modelId: string): Promise<string | undefined>;
+    clear(modelId: string): Promise<void>;
+  };
+  /** The models an ask would use right now. */
+  models(): readonly ModelConfig[];
+  /** The messages a freshly loaded panel would receive. */
+  panelState(): Promise<HostMessage[]>;
+  statusText(): string;
+  demo: { start(): Promise<readonly ModelConfig[]>; stop(): Promise<void>; readonly active: boolean };
+}
+
+export function createTestApi(
+  s: HostServices,
+  router: QuorumPanelRouter,
+  _panel: QuorumPanel,
+  activationMs: number,
+): QuorumTestApi {
+  return {
+    activationMs,
+    ask: (request, modelIds) => s.runner.ask(request, { modelIds }),
+    insertCandidate: (id, mode) => router.insert(id, mode),
+    setTrusted: (trusted) => s.trust.setOverride(trusted),
+    executionAllowed: () => s.sandbox.blockedReason === undefined,
+    secrets: {
+      set: (id, key) => s.keys.set(id, key),
+      get: (id) => s.keys.get(id),
+      clear: (id) => s.keys.clear(id),
+    },
+    models: () => s.runner.models(),
+    panelState: () => router.initialMessages(),
+    statusText: () => s.statusBar.text,
+    demo: {
+      start: () => s.demo.start(),
+      stop: () => s.demo.stop(),
+      get active() {
+        return s.demo.active;
+      },
+    },
+  };
+}
