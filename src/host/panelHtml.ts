@@ -43,7 +43,6 @@ export function panelHtml(assets: PanelAssets, nonce: string = createNonce()): s
   <title>Quorum</title>
 </head>
 <body>
-  <main id="app" aria-live="polite"></main>
   <script nonce="${nonce}" src="${escapeAttr(assets.scriptUri)}"></script>
 </body>
 </html>`;
