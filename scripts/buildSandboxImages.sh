@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds small offline sandbox images from this machine's own binaries with `docker import`,
+# because no registry is reachable on the build machines. Prints one tag per line.
+# Idempotent: an image that already exists is kept (set QUORUM_REBUILD_IMAGES=1 to rebuild).
+# Tags must match test/sandbox/offlineImages.ts.
+set -euo pipefail
+
+PY_TAG="quorum-offline/python:3.11"
+NODE_TAG="quorum-offline/node:20"
+BASH_TAG="quorum-offline/bash:5"
+
+if ! command -v docker >/dev/null 2>&1; then
+  echo "buildSandboxImages: docker CLI not found (apt-get install -y docker.io)" >&2
+  exit 1
+fi
+if ! docker info >/dev/null 2>&1; then
+  echo "buildSandboxImages: the Docker engine is not reachable (start dockerd, check DOCKER_HOST)" >&2
+  exit 1
+fi
+
+# busybox provides /bin/sh and tar inside every image: the sandbox bootstrap needs both.
+BUSYBOX="$(command -v busybox || true)"
+if [ -z "$BUSYBOX" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get install -y busybox >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y busybox >/dev/null; }
+    BUSYBOX="$(command -v busybox)"
+  else
+    echo "buildSandboxImages: busybox not found (apt-get install -y busybox)" >&2
+    exit 1
+  fi
+fi
+
+exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# Copies a binary and every library ldd lists for it into the rootfs, keeping paths.
+copy_with_libs() {
+  local root="$1" bin="$2"
+  mkdir -p "$root$(dirname "$bin")"
+  cp -L "$bin" "$root$bin"
+  copy_libs "$root" "$bin"
+}
+
+# ldd prints nothing useful for a module that only needs the vDSO: not an error.
+copy_libs() {
+  local root="$1" obj="$2" lib
+  for lib in $( (ldd "$obj" 2>/dev/null || true) | grep -o '/[^ ]*' || true); do
+    [ -e "$lib" ] || continue
+    mkdir -p "$root$(dirname "$lib")"
+    cp -Ln "$lib" "$root$lib"
+  done
+}
+
+base_rootfs() {
+  local root="$1"
+  mkdir -p "$root"/{bin,etc,tmp,work,usr/bin,usr/local/bin}
+  cp "$BUSYBOX" "$root/bin/busybox"
+  copy_libs "$root" "$BUSYBOX" # Debian's busybox is dynamically linked
+  for applet in sh tar cat head ls env echo printf sleep dd rm mkdir; do
+    ln -sf busybox "$root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/tmp:/bin/sh\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  chmod 1777 "$root/tmp" "$root/work"
+}
+
+import_rootfs() {
+  local root="$1" tag="$2"
+  tar -C "$root" -c . | docker import \
+    -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' -c 'WORKDIR /work' - "$tag" >/dev/null
+}
+
+build_python() {
+  local root="$1"
+  base_rootfs "$root"
+  local py
+  py="$(readlink -f /usr/bin/python3)"
+  local ver
+  ver="$(basename "$py")" # python3.11
+  copy_with_libs "$root" "$py"
+  ln -sf "$ver" "$root/usr/bin/python3"
+  ln -sf "$ver" "$root/usr/bin/python"
+  mkdir -p "$root/usr/lib/$ver"
+  # The standard library without its test suite, caches or site-packages (keeps the image small).
+  tar -C "/usr/lib/$ver" --exclude=./test --exclude='__pycache__' --exclude=./site-packages \
+    --exclude=./dist-packages --exclude=./idlelib --exclude=./tkinter --exclude=./ensurepip -c . |
+    tar -C "$root/usr/lib/$ver" -x
+  for so in "/usr/lib/$ver"/lib-dynload/*.so; do
+    copy_libs "$root" "$so"
+  done
+}
+
+build_node() {
+  local root="$1"
+  base_rootfs "$root"
+  copy_with_libs "$root" "$(readlink -f /usr/bin/node)"
+  [ -e "$root/usr/bin/node" ] || ln -sf "$(readlink -f /usr/bin/node)" "$root/usr/bin/node"
+}
+
+build_bash() {
+  local root="$1"
+  base_rootfs "$root"
+  copy_with_libs "$root" /usr/bin/bash
+  ln -sf /usr/bin/bash "$root/bin/bash"
+}
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+for spec in "python:$PY_TAG" "node:$NODE_TAG" "bash:$BASH_TAG"; do
+  kind="${spec%%:*}"
+  tag="${spec#*:}"
+  if [ "${QUORUM_REBUILD_IMAGES:-0}" != 1 ] && exists "$tag"; then
+    echo "$tag"
+    continue
+  fi
+  "build_$kind" "$work/$kind"
+  import_rootfs "$work/$kind" "$tag"
+  echo "$tag"
+done

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import Docker from 'dockerode';
+import type {
+  Language,
+  LimitHit,
+  Limits,
+  Logger,
+  PullProgress,
+  RunRequest,
+  RunResult,
+  Sandbox,
+} from '../types';
+import { DEFAULT_LIMITS, SandboxError, silentLogger } from '../types';
+import { Box } from './container';
+import type { BoxSpec } from './container';
+import { dockerodeOptions, parseDockerHost } from './engine';
+import type { EngineTarget } from './engine';
+import { engineError } from './engineErrors';
+import { ImageCache } from './images';
+import { DEFAULT_IMAGES, programFor } from './languages';
+import { limitsKey, resolveLimits } from './limits';
+import { listInstance, sandboxLabels, sweepOrphans } from './orphans';
+import { WarmPool } from './pool';
+import { runInBox } from './runner';
+
+export interface SandboxOptions {
+  /** Image per language; unset languages use DEFAULT_IMAGES. */
+  readonly images?: Partial<Record<Language, string>>;
+  readonly limits?: Partial<Limits>;
+  /** Engine address (`unix://`, `tcp://`, `ssh://`); DOCKER_HOST, then the local socket, when absent. */
+  readonly dockerHost?: string;
+  /** Warm containers kept per language in use (default 2; 0 turns the pool off). */
+  readonly poolSize?: number;
+  /** Waiting containers are removed after this long without a run (default 2 minutes). */
+  readonly poolIdleMs?: number;
+  readonly logger?: Logger;
+  readonly onPullProgress?: (progress: PullProgress) => void;
+  /** Pull missing images (default true); false gives SandboxError('image-missing') at once. */
+  readonly pull?: boolean;
+  /** Environment used to read DOCKER_HOST, DOCKER_CERT_PATH...; process.env by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The Docker implementation of Sandbox, plus what the session and the tests may use beyond it. */
+export interface DockerSandbox extends Sandbox {
+  /** Labels every container of this instance (`dev.quorum.instance`). */
+  readonly instanceId: string;
+  /** Prepares warm containers for a language, e.g. while the models are still answering. */
+  warm(language: Language, count?: number): Promise<void>;
+  /** Ids of this instance's containers still on the engine, waiting or being removed. */
+  containers(): Promise<string[]>;
+  /** Resolves when every used container has been removed. */
+  settle(): Promise<void>;
+}
+
+/** Longest wait for the engine to answer a ping before it counts as unreachable. */
+export const CHECK_TIMEOUT_MS = 5_000;
+
+const FORK_FAILURE = /Resource temporarily unavailable|can't fork|fork: retry|Cannot fork|EAGAIN/i;
+
+export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? silentLogger;
+  const target: EngineTarget = parseDockerHost(options.dockerHost, env);
+  const docker = new Docker(dockerodeOptions(target, env));
+  const baseLimits = resolveLimits(DEFAULT_LIMITS, options.limits);
+  const images = new ImageCache(docker, {
+    pull: options.pull ?? true,
+    onPullProgress: options.onPullProgress,
+  });
+  const instanceId = randomUUID();
+  const removals = new Set<Promise<void>>();
+  const pool = new WarmPool({
+    size: options.poolSize ?? 2,
+    idleMs: options.poolIdleMs ?? 120_000,
+    open: (spec) => Box.open(docker, spec),
+    logger,
+  });
+  let started: Promise<void> | undefined;
+  let disposed = false;
+
+  const imageFor = (language: Language): string => {
+    const image = options.images?.[language] ?? DEFAULT_IMAGES[language];
+    if (!image) programFor(language, ''); // throws the unsupported-language error
+    return image ?? '';
+  };
+
+  const check = async (): Promise<void> => {
+    const timeout = new Promise<never>((_, reject) => {
+      const t = setTimeout(
+        () => reject(Object.assign(new Error('timeout'), { code: 'ENGINE_TIMEOUT' })),
+        CHECK_TIMEOUT_MS,
+      );
+      t.unref();
+    });
+    try {
+      await Promise.race([docker.ping(), timeout]);
+    } catch (error) {
+      throw engineError(error, target);
+    }
+  };
+
+  /** First use: the engine answers, and containers of crashed earlier processes are removed. */
+  const start = (): Promise<void> => {
+    started ??= (async () => {
+      await check();
+      await sweepOrphans(docker, logger).catch((e: unknown) =>
+        logger.warn(`sandbox: orphan sweep failed: ${String(e)}`),
+      );
+    })();
+    started.catch(() => (started = undefined)); // a later call may find the engine up again
+    return started;
+  };
+
+  const specFor = (language: Language, image: string, limits: Limits): [string, BoxSpec] => [
+    `${language}|${image}|${limitsKey(limits)}`,
+    { image, limits, labels: sandboxLabels(instanceId, language) },
+  ];
+
+  const remove = (box: Box): void => {
+    const p = box
+      .destroy()
+      .catch((e: unknown) => logger.warn(`sandbox: could not remove a container: ${String(e)}`));
+    removals.add(p);
+    void p.finally(() => removals.delete(p));
+  };
+
+  const run = async (request: RunRequest): Promise<RunResult> => {
+    if (disposed) throw new SandboxError('engine-error', 'The sandbox was disposed.', 'Start a new session.');
+    const program = programFor(request.language, request.code, request.args);
+    const image = request.image ?? imageFor(request.language);
+    const limits = resolveLimits(baseLimits, request.limits);
+    const cancelled = (): SandboxError =>
+      new SandboxError('cancelled', 'The run was cancelled.', 'Nothing to do: no container was left.');
+    if (request.signal?.aborted) throw cancelled();
+    let box: Box | undefined;
+    try {
+      await start();
+      await images.ensure(image);
+      const [key, spec] = specFor(request.language, image, limits);
+      box = await pool.take(key, spec);
+      if (request.signal?.aborted) {
+        await box.destroy();
+        throw cancelled();
+      }
+      const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal);
+      const limitsHit: LimitHit[] = [];
+      if (outcome.stoppedBy === 'timeout') limitsHit.push('timeout');
+      if (outcome.oomKilled) limitsHit.push('memory');
+      if (outcome.outputTruncated) limitsHit.push('output');
+      if (FORK_FAILURE.test(outcome.stderr)) limitsHit.push('pids');
+      return {
+        language: request.language,
+        image,
+        exitCode: outcome.exitCode,
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+        durationMs: outcome.durationMs,
+        timedOut: outcome.stoppedBy === 'timeout',
+        oomKilled: outcome.oomKilled,
+        outputTruncated: outcome.outputTruncated,
+        limitsHit,
+      };
+    } catch (error) {
+      throw engineError(error, target);
+    } finally {
+      if (box) remove(box);
+    }
+  };
+
+  return {
+    instanceId,
+    run,
+    check,
+    imageFor,
+    async warm(language, count) {
+      const image = imageFor(language);
+      try {
+        await start();
+        await images.ensure(image);
+      } catch (error) {
+        throw engineError(error, target);
+      }
+      const [key, spec] = specFor(language, image, baseLimits);
+      await pool.warm(key, spec, count).catch((error: unknown) => {
+        throw engineError(error, target);
+      });
+    },
+    containers: () => listInstance(docker, instanceId),
+    async settle() {
+      while (removals.size) await Promise.allSettled([...removals]);
+    },
+    async dispose() {
+      disposed = true;
+      await pool.close();
+      while (removals.size) await Promise.allSettled([...removals]);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { transform } from 'sucrase';
+import type { Language } from '../types';
+import { SandboxError } from '../types';
+import type { ArchiveFile } from './archive';
+import { WORKDIR } from './limits';
+
+/** Public images used when the settings name none; pulled on first use. */
+export const DEFAULT_IMAGES: Readonly<Partial<Record<Language, string>>> = Object.freeze({
+  python: 'python:3.12-slim',
+  javascript: 'node:22-slim',
+  typescript: 'node:22-slim',
+  bash: 'bash:5',
+});
+
+/** What goes into the container's working directory, and the command that runs it. */
+export interface Program {
+  readonly files: readonly ArchiveFile[];
+  /** The argv of the program; the sandbox feeds stdin from a file. */
+  readonly argv: readonly string[];
+}
+
+// ESM syntax at the start of a line: such a file must be run as a module (.mjs).
+const ESM_SYNTAX = /^\s*(import\s[^(]|import\s*\{|export\s)/m;
+
+/**
+ * Turns source code into files plus an argv for one language. TypeScript is transpiled on the
+ * host with sucrase (pure JS, fast) because the default node images have no TypeScript and
+ * older ones no type stripping; the result is ordinary CommonJS for any node.
+ */
+export function programFor(language: Language, code: string, args: readonly string[] = []): Program {
+  switch (language) {
+    case 'python':
+      return {
+        files: [{ name: 'main.py', content: code }],
+        argv: ['python3', `${WORKDIR}/main.py`, ...args],
+      };
+    case 'javascript': {
+      const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
+      return { files: [{ name, content: code }], argv: ['node', `${WORKDIR}/${name}`, ...args] };
+    }
+    case 'typescript': {
+      const js = transpileTypeScript(code);
+      return {
+        files: [
+          { name: 'main.ts', content: code },
+          { name: 'main.js', content: js },
+        ],
+        // sucrase keeps line numbers, so node's stack traces point at the TypeScript lines.
+        argv: ['node', `${WORKDIR}/main.js`, ...args],
+      };
+    }
+    case 'bash':
+      return { files: [{ name: 'main.sh', content: code }], argv: ['bash', `${WORKDIR}/main.sh`, ...args] };
+    case 'go':
+    case 'rust':
+      throw new SandboxError(
+        'unsupported-language',
+        `Running ${language} is not supported by the sandbox yet.`,
+        'Ask for Python, JavaScript, TypeScript or Bash, or run this candidate yourself.',
+      );
+  }
+}
+
+export function transpileTypeScript(code: string): string {
+  try {
+    return transform(code, {
+      transforms: ['typescript', 'imports'],
+      filePath: 'main.ts',
+    }).code;
+  } catch (error) {
+    // A syntax error is the candidate's fault, not the sandbox's: run it anyway so the
+    // result carries node's own error message and a non-zero exit code.
+    const message = error instanceof Error ? error.message : String(error);
+    return `process.stderr.write(${JSON.stringify(`TypeScript syntax error: ${message}\n`)});\nprocess.exit(1);\n`;
+  }
+}
+
+/** POSIX-shell quoting: everything inside single quotes is literal except the quote itself. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,78 @@
+import type { HostConfig } from 'dockerode';
+import type { Limits } from '../types';
+import { DEFAULT_LIMITS, SandboxError } from '../types';
+
+/** Where the program and its input are written; a tmpfs, like /tmp. */
+export const WORKDIR = '/work';
+
+/** The unprivileged user every program runs as ("nobody" on Debian and Alpine). */
+export const SANDBOX_USER = '65534:65534';
+
+const BOUNDS: Readonly<Record<keyof Limits, readonly [number, number]>> = {
+  timeoutMs: [100, 10 * 60_000],
+  memoryMiB: [16, 64 * 1024],
+  cpus: [0.1, 64],
+  pids: [8, 4096],
+  outputBytes: [1024, 64 * 1024 * 1024],
+  tmpfsMiB: [1, 4096],
+};
+
+/**
+ * Merges overrides over a base and checks every value, so a typo in settings
+ * (a memory limit of 0, a negative timeout) fails loudly instead of disabling a limit.
+ */
+export function resolveLimits(
+  base: Limits = DEFAULT_LIMITS,
+  ...overrides: (Partial<Limits> | undefined)[]
+): Limits {
+  const merged: Record<string, number> = { ...base };
+  for (const override of overrides) {
+    for (const [key, value] of Object.entries(override ?? {})) {
+      if (value !== undefined) merged[key] = value;
+    }
+  }
+  for (const [key, [min, max]] of Object.entries(BOUNDS)) {
+    const value = merged[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      throw new SandboxError(
+        'engine-error',
+        `Sandbox limit ${key}=${String(value)} is outside ${min}..${max}.`,
+        'Fix quorum.sandbox.limits in your settings (or the CLI flag) to a value in range.',
+      );
+    }
+  }
+  return Object.freeze(merged as unknown as Limits);
+}
+
+/**
+ * The engine-side hardening for one run. Memory equals memory+swap so a program cannot
+ * swap its way past the limit; the tmpfs pages count against the same memory limit.
+ */
+export function hostConfigFor(limits: Limits): HostConfig {
+  const bytes = limits.memoryMiB * 1024 * 1024;
+  const tmpfs = `rw,nosuid,nodev,noexec,size=${limits.tmpfsMiB}m,mode=1777`;
+  return {
+    NetworkMode: 'none',
+    ReadonlyRootfs: true,
+    Tmpfs: { '/tmp': tmpfs, [WORKDIR]: tmpfs },
+    CapDrop: ['ALL'],
+    SecurityOpt: ['no-new-privileges'],
+    Memory: bytes,
+    MemorySwap: bytes,
+    NanoCpus: Math.round(limits.cpus * 1e9),
+    PidsLimit: limits.pids,
+    // Output is read through attach; a log driver would also copy a flood onto the host's disk.
+    LogConfig: { Type: 'none', Config: {} },
+    Ulimits: [{ Name: 'nofile', Soft: 256, Hard: 256 }],
+    // If the host runs short of memory, the sandbox dies first.
+    OomScoreAdj: 1000,
+    IpcMode: 'private',
+    AutoRemove: false,
+    Privileged: false,
+  };
+}
+
+/** Pool key part: containers made under different limits are not interchangeable. */
+export function limitsKey(limits: Limits): string {
+  return `${limits.memoryMiB}m/${limits.cpus}c/${limits.pids}p/${limits.tmpfsMiB}t`;
+}

@@ -1,0 +1,132 @@
+import type { Logger } from '../types';
+import type { Box, BoxSpec } from './container';
+
+export interface PoolOptions {
+  /** Started containers kept waiting per image+limits in use. */
+  readonly size: number;
+  /** Waiting containers are removed after this long without a run. */
+  readonly idleMs: number;
+  readonly open: (spec: BoxSpec) => Promise<Box>;
+  readonly logger: Logger;
+}
+
+interface Failed {
+  readonly error: unknown;
+}
+
+interface Shelf {
+  readonly spec: BoxSpec;
+  readonly ready: Box[];
+  opening: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Warm pool: created-and-started fresh containers waiting for code. A run takes one (or
+ * opens one when the shelf is empty) and the shelf refills in the background. Boxes are
+ * never handed out twice; used boxes are destroyed by the caller.
+ */
+export class WarmPool {
+  private readonly shelves = new Map<string, Shelf>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** A fresh started box for the spec; from the shelf when one is waiting. */
+  async take(key: string, spec: BoxSpec): Promise<Box> {
+    const shelf = this.shelf(key, spec);
+    this.touch(key, shelf);
+    const box = shelf.ready.shift();
+    this.refill(shelf);
+    return box ?? this.track(this.options.open(spec));
+  }
+
+  /** Fills the shelf for a spec to `count` (default: pool size) and resolves when it is full. */
+  async warm(key: string, spec: BoxSpec, count = this.options.size): Promise<void> {
+    const shelf = this.shelf(key, spec);
+    this.touch(key, shelf);
+    const missing = Math.max(0, count - shelf.ready.length - shelf.opening);
+    const opened = await Promise.all(Array.from({ length: missing }, () => this.openInto(shelf)));
+    const failure = opened.find((o): o is Failed => o !== true);
+    if (failure) throw failure.error;
+  }
+
+  /** Counts of waiting containers, for tests and the status bar. */
+  waiting(): number {
+    let n = 0;
+    for (const shelf of this.shelves.values()) n += shelf.ready.length;
+    return n;
+  }
+
+  /** Removes every waiting container and waits for boxes still being opened. */
+  async drain(): Promise<void> {
+    const boxes: Box[] = [];
+    for (const shelf of this.shelves.values()) {
+      clearTimeout(shelf.idleTimer);
+      boxes.push(...shelf.ready.splice(0));
+    }
+    await Promise.allSettled(boxes.map((b) => b.destroy()));
+    await Promise.allSettled([...this.inFlight]);
+    // Boxes that finished opening during the wait landed on a shelf: remove them too.
+    const late = [...this.shelves.values()].flatMap((s) => s.ready.splice(0));
+    await Promise.allSettled(late.map((b) => b.destroy()));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+    this.shelves.clear();
+  }
+
+  private shelf(key: string, spec: BoxSpec): Shelf {
+    let shelf = this.shelves.get(key);
+    if (!shelf) {
+      shelf = { spec, ready: [], opening: 0 };
+      this.shelves.set(key, shelf);
+    }
+    return shelf;
+  }
+
+  private touch(key: string, shelf: Shelf): void {
+    clearTimeout(shelf.idleTimer);
+    shelf.idleTimer = setTimeout(() => {
+      const boxes = shelf.ready.splice(0);
+      this.options.logger.debug(
+        `sandbox pool: idle, removing ${boxes.length} waiting container(s) for ${key}`,
+      );
+      for (const box of boxes) void box.destroy().catch(() => undefined);
+    }, this.options.idleMs);
+    shelf.idleTimer.unref();
+  }
+
+  /** One background open at a time per shelf: refilling must not starve the runs themselves. */
+  private refill(shelf: Shelf): void {
+    if (this.closed || shelf.opening > 0 || shelf.ready.length >= this.options.size) return;
+    // Stop on a failure (engine gone, image missing): the next take retries.
+    void this.openInto(shelf).then((ok) => ok === true && this.refill(shelf));
+  }
+
+  /** Resolves true, or with the error that prevented it (never rejects: refills run unattended). */
+  private async openInto(shelf: Shelf): Promise<true | Failed> {
+    if (this.closed) return true;
+    shelf.opening++;
+    try {
+      const box = await this.track(this.options.open(shelf.spec));
+      if (this.closed) await box.destroy();
+      else shelf.ready.push(box);
+      return true;
+    } catch (error) {
+      this.options.logger.warn(`sandbox pool: could not prepare a container: ${String(error)}`);
+      return { error };
+    } finally {
+      shelf.opening--;
+    }
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+}
