@@ -89,6 +89,10 @@ export class AskRunner implements vscode.Disposable {
     const providers = await this.providers(options.modelIds);
     const config = this.deps.config();
     const sandbox = this.deps.sandbox.get();
+    // Start containers while the models are still answering; the first run then skips the cold start.
+    sandbox
+      ?.warm(request.language ?? config.language ?? 'python')
+      .catch((e: unknown) => this.deps.logger.debug(`warm-up skipped: ${String(e)}`));
     const judge = sandbox
       ? createJudge({ sandbox, logger: this.deps.logger, crossTests: config.judge.crossTests })
       : undefined;

@@ -20,6 +20,7 @@ export const COMMANDS = {
   exportRun: 'quorum.exportRun',
   openPanel: 'quorum.openPanel',
   startDemo: 'quorum.startDemo',
+  checkDocker: 'quorum.checkDocker',
 } as const;
 
 export interface AskArgs {
@@ -122,6 +123,16 @@ export function registerCommands(
       return uri;
     },
     [COMMANDS.openPanel]: () => panel.reveal(),
+    [COMMANDS.checkDocker]: async (): Promise<boolean> => {
+      await s.refreshDocker();
+      const status = s.statusBar.docker;
+      if (status?.available)
+        void vscode.window.showInformationMessage(
+          'Quorum: Docker is reachable; answers will run in the sandbox.',
+        );
+      else void vscode.window.showWarningMessage(`Quorum: Docker is not available. ${status?.message ?? ''}`);
+      return status?.available ?? false;
+    },
     [COMMANDS.startDemo]: async (): Promise<void> => {
       await s.demo.start();
       await panel.reveal();

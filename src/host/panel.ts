@@ -40,6 +40,11 @@ export class QuorumPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     this.router = router;
   }
 
+  /** A webview is showing and has completed the handshake. */
+  get isReady(): boolean {
+    return this.view !== undefined && this.ready;
+  }
+
   get visible(): boolean {
     return this.view?.visible ?? false;
   }

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { createDockerSandbox } from '../core/sandbox/docker';
 import type { QuorumConfig } from '../core/config';
 import { SandboxError } from '../core/types';
-import type { Logger, PullProgress, Sandbox } from '../core/types';
+import type { DockerSandbox } from '../core/sandbox/docker';
+import type { Logger, PullProgress } from '../core/types';
 import type { DockerStatus } from './statusBar';
 import type { TrustState } from './trust';
 import { UNTRUSTED_EXPLANATION } from './trust';
@@ -46,7 +47,7 @@ class PullNotifier {
 }
 
 export class SandboxSlot implements vscode.Disposable {
-  private sandbox: Sandbox | undefined;
+  private sandbox: DockerSandbox | undefined;
   /** The settings the current sandbox was built from, as JSON: snapshots are new objects on any change. */
   private built: string | undefined;
   private readonly notifier = new PullNotifier();
@@ -67,7 +68,7 @@ export class SandboxSlot implements vscode.Disposable {
   }
 
   /** The sandbox for the current settings, or undefined when execution is not allowed. */
-  get(): Sandbox | undefined {
+  get(): DockerSandbox | undefined {
     if (this.blockedReason) return undefined;
     const settings = this.config().sandbox;
     const key = JSON.stringify(settings);

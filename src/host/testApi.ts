@@ -30,13 +30,15 @@ export interface QuorumTestApi {
   /** The messages a freshly loaded panel would receive. */
   panelState(): Promise<HostMessage[]>;
   statusText(): string;
+  /** Opens the panel and resolves when its webview has loaded and sent `webview/ready`. */
+  openPanelAndWaitReady(timeoutMs: number): Promise<void>;
   demo: { start(): Promise<readonly ModelConfig[]>; stop(): Promise<void>; readonly active: boolean };
 }
 
 export function createTestApi(
   s: HostServices,
   router: QuorumPanelRouter,
-  _panel: QuorumPanel,
+  panel: QuorumPanel,
   activationMs: number,
 ): QuorumTestApi {
   return {
@@ -53,6 +55,23 @@ export function createTestApi(
     models: () => s.runner.models(),
     panelState: () => router.initialMessages(),
     statusText: () => s.statusBar.text,
+    openPanelAndWaitReady: (timeoutMs) =>
+      new Promise<void>((resolve, reject) => {
+        if (panel.isReady) {
+          resolve();
+          return;
+        }
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(new Error(`the panel did not send webview/ready within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const sub = panel.onDidBecomeReady(() => {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        });
+        panel.reveal().then(undefined, reject);
+      }),
     demo: {
       start: () => s.demo.start(),
       stop: () => s.demo.stop(),
