@@ -27,10 +27,14 @@ export async function playPieces(
     if (playback.chunkDelayMs > 0) await sleep(playback.chunkDelayMs);
   }
   let sent = 0;
+  let flushed: Promise<void> = Promise.resolve();
   for (const piece of tokenChunks(playback.recording.text)) {
     if (gone()) return 'client-closed';
     if (sent === playback.cutAfterChunks) {
-      // A dropped connection mid-answer, as when a proxy or the vendor's server dies.
+      // A dropped connection mid-answer, as when a proxy or the vendor's server dies. Let the
+      // client read what was sent first: a reset would otherwise discard its unread bytes.
+      await flushed;
+      await sleep(25);
       res.socket?.destroy();
       return 'cut';
     }
@@ -38,7 +42,7 @@ export async function playPieces(
       res.write(encode.malformed);
       return 'malformed';
     }
-    res.write(encode.content(piece));
+    flushed = new Promise((resolve) => res.write(encode.content(piece), () => resolve()));
     sent++;
     if (playback.chunkDelayMs > 0) await sleep(playback.chunkDelayMs);
   }

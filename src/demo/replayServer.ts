@@ -139,7 +139,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     else
       await streamChatCompletion(res, playback, {
         groq: wire === 'groq',
-        includeUsage: body.stream_options?.include_usage === true,
+        includeUsage: body.stream_options?.include_usage === true && !fault?.noUsageChunk,
       });
   }
 
@@ -152,7 +152,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     } catch {
       body = raw;
     }
-    const chatBody: ChatBody = typeof body === 'object' && body !== null ? (body as ChatBody) : {};
+    const chatBody: ChatBody = typeof body === 'object' && body !== null ? body : {};
     const log: ReplayRequest = {
       method: req.method ?? 'GET',
       path,

@@ -30,6 +30,8 @@ export interface Fault {
   readonly malformedAfterChunks?: number;
   /** Never answer: accept the request and hold it open. */
   readonly hang?: boolean;
+  /** Ignore `stream_options.include_usage`, as servers that predate it do (Groq still sends `x_groq.usage`). */
+  readonly noUsageChunk?: boolean;
 }
 
 /** What the server saw, so tests can assert on the wire (the Authorization value is kept for that). */

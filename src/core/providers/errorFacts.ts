@@ -49,7 +49,11 @@ export function failureFacts(error: unknown): FailureFacts {
       ? (headers as HeaderBag).get('retry-after')
       : undefined;
   const codes = socketCodes(error);
-  const name = field(error, 'name');
+  // The generated SDKs set `name` on some classes only; the constructor name is always there.
+  const names = [
+    field(error, 'name'),
+    (error as { constructor?: { name?: unknown } } | null)?.constructor?.name,
+  ];
   const message = error instanceof Error ? error.message : String(error);
   return {
     status,
@@ -57,8 +61,10 @@ export function failureFacts(error: unknown): FailureFacts {
     connectionRefused: codes.includes('ECONNREFUSED'),
     connectionFailed:
       status === undefined &&
-      (name === 'APIConnectionError' ||
-        codes.some((c) => ['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH'].includes(c))),
+      (names.includes('APIConnectionError') ||
+        codes.some((c) =>
+          ['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'UND_ERR_SOCKET'].includes(c),
+        )),
     malformed: error instanceof SyntaxError,
     message,
   };
