@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatIssue, parseConfig } from '../core/config';
 import type { QuorumConfig } from '../core/config';
+import { compatibleEnvVar } from '../core/providers/openaiCompatible';
+import { PROVIDER_REGISTRY } from '../core/providers/registry';
+import type { ModelConfig } from '../core/types';
 import { UsageError } from './io';
 
 export const CONFIG_FILE = 'quorum.config.json';
@@ -26,14 +29,10 @@ export function loadConfigFile(explicit: string | undefined, cwd: string): { con
   return { config, path };
 }
 
-/** The environment variable holding a model's key for the CLI: QUORUM_<ID>_API_KEY first, then the vendor's. */
-export function keyFromEnv(
-  model: { readonly id: string; readonly kind: string },
-  env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  const own = `QUORUM_${model.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
-  if (env[own]) return env[own];
-  if (model.kind === 'openai') return env.OPENAI_API_KEY || undefined;
-  if (model.kind === 'groq') return env.GROQ_API_KEY || undefined;
-  return undefined;
+/** A model's key for the CLI: its own QUORUM_<ID>_API_KEY first, then the vendor's variable (OPENAI_API_KEY...). */
+export function keyFromEnv(model: ModelConfig, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const own = env[compatibleEnvVar(model.id)];
+  if (own) return own;
+  const vendorVar = PROVIDER_REGISTRY[model.kind].envVar(model);
+  return (vendorVar && env[vendorVar]) || undefined;
 }
