@@ -28,8 +28,9 @@ export function splitTestCases(tests: readonly TestCase[], language: Language): 
   const cases: JudgeCase[] = [];
   for (const test of tests) {
     const found: { code: string; setup: string }[] = [];
-    collect(topLevelStatements(test.code, language), language, [], found);
-    if (found.length === 0 && test.code.trim() !== '') found.push({ code: test.code.trim(), setup: '' });
+    const statements = topLevelStatements(test.code, language);
+    collect(statements, language, [], found);
+    if (found.length === 0 && statements.length > 0) found.push({ code: test.code.trim(), setup: '' });
     found.forEach((c, i) => cases.push({ id: `${test.id}.${i + 1}`, testId: test.id, ...c }));
   }
   return cases;
