@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The repository root, computed from this file so the tests work from any checkout. */
 export const REPO_ROOT = resolve(__dirname, '..');
@@ -137,25 +137,28 @@ export async function startVscodeServer(options: VscodeServerOptions = {}): Prom
   const args = [...baseArgs, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token'];
   // A process group of its own, so close() also ends the extension host and file watchers.
   const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(options.logFile ?? join(root, 'server.log'));
+  const logFile = options.logFile ?? join(root, 'server.log');
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  // If the test process dies without calling close(), the server must not outlive it.
+  const killOnExit = (): void => signalGroup('SIGKILL');
+  process.once('exit', killOnExit);
 
   const close = async (): Promise<void> => {
-    if (child.exitCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      const killer = setTimeout(() => {
-        try {
-          process.kill(-(child.pid ?? 0), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 3000);
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null) {
+      signalGroup('SIGTERM');
+      const killer = setTimeout(() => signalGroup('SIGKILL'), 3000);
       await exited;
       clearTimeout(killer);
     }

@@ -1,0 +1,76 @@
+/**
+ * What a person does in the workbench, as playwright-core steps: open a file, open the Quorum
+ * view, answer a notification, reach into the panel's webview. Selectors are VS Code's own DOM and
+ * the panel's stable aria-labels / data-testids, never generated class names.
+ */
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+/** Opens a workspace file through Quick Open and waits for its editor tab. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab[data-resource-name="${name}"]`).waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Clicks into the active text editor and moves the cursor to the end of the document. */
+export async function cursorToEnd(page: Page): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+}
+
+export async function saveActiveEditor(page: Page): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+S');
+}
+
+/** Clicks the view container's icon in the activity bar (its aria-label starts with the title). */
+export async function openViewContainer(page: Page, title: string): Promise<void> {
+  const item = page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
+  await item.waitFor({ timeout: 60_000 });
+  const expanded = await item.getAttribute('aria-expanded');
+  if (expanded !== 'true') await item.click();
+}
+
+/** Clicks a button on the notification toast whose message contains `text`. */
+export async function answerNotification(
+  page: Page,
+  text: string,
+  button: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  await toast.waitFor({ timeout: timeoutMs });
+  await toast.locator('.monaco-button', { hasText: button }).first().click();
+}
+
+/**
+ * The panel's document: VS Code hosts a webview in an iframe (its URL contains `webview`) which
+ * loads the extension's HTML into an inner iframe with id `active-frame`.
+ */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe[src*="webview"]').first().frameLocator('#active-frame');
+}
+
+/** The panel, once its prompt box has rendered. */
+export async function quorumPanel(page: Page): Promise<FrameLocator> {
+  const frame = webviewFrame(page);
+  await frame.locator('textarea[aria-label="Instruction"]').waitFor({ timeout: 60_000 });
+  return frame;
+}
+
+export function candidateCards(panel: FrameLocator): Locator {
+  return panel.locator('article[data-candidate-id]');
+}
+
+/** Whether the workbench currently renders a light or a dark theme. */
+export async function themeKind(page: Page): Promise<'light' | 'dark' | 'other'> {
+  const classes = (await page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+  if (/\bvs-dark\b/.test(classes)) return 'dark';
+  if (/\bvs\b/.test(classes)) return 'light';
+  return 'other';
+}
