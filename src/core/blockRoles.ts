@@ -104,12 +104,16 @@ const IMPORT_LINE = /^\s*(?:import\s|from\s+\S+\s+import\s|(?:const|let|var)\s+.
 export function looksLikeTestsFor(code: string, otherNames: ReadonlySet<string>): boolean {
   const lines = meaningfulLines(code);
   const asserts = lines.filter((line) => ASSERT_LINE.test(line));
-  if (asserts.length > 0 && lines.every((line) => ASSERT_LINE.test(line) || IMPORT_LINE.test(line))) {
+  // Indented lines and closing brackets continue an assert that spans several lines.
+  const partOfChecks = (line: string): boolean =>
+    ASSERT_LINE.test(line) || IMPORT_LINE.test(line) || /^(?:\s+|[)\]}])/.test(line);
+  if (asserts.length > 0 && lines.every(partOfChecks)) {
     return asserts.some((line) => [...otherNames].some((name) => new RegExp(`\\b${name}\\s*\\(`).test(line)));
   }
   const defs = [...code.matchAll(/^\s*def\s+(\w+)/gm)].map((m) => m[1]);
   if (defs.length > 0 && defs.every((name) => name.startsWith('test')) && /\bassert\b/.test(code))
     return true;
+  if (/^\s*#\[test\]/m.test(code) || /^func Test\w*\(t \*testing\.T\)/m.test(code)) return true;
   return /^\s*(?:describe|it|test)\(\s*['"`]/m.test(code) && /\b(?:expect|assert)\b/.test(code);
 }
 

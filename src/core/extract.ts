@@ -36,19 +36,23 @@ export function extract(answer: string, options: ExtractOptions = {}): Extractio
   const { content, reasoning } = splitReasoning(answer.replace(/\r\n?/g, '\n'));
   const lines = content.split('\n');
 
-  const fenced: { found: FoundBlock; from: number; to: number }[] = [];
+  const fenced: { found: FoundBlock | null; from: number; to: number }[] = [];
   for (const token of markdown.parse(content, {})) {
     if (token.type !== 'fence' || token.map === null) continue;
     const [from, to] = token.map;
     const closed = to - 1 > from && isClosingFence(lines[to - 1], token.markup);
-    fenced.push({ found: foundBlock(token.content, token.info, !closed, requested), from, to });
+    // An empty fence (a stray closing fence with no opening one) holds no code but is no prose either.
+    const found =
+      token.content.trim() === '' ? null : foundBlock(token.content, token.info, !closed, requested);
+    fenced.push({ found, from, to });
   }
 
-  let found = fenced.map((f) => f.found);
+  let found = fenced.flatMap((f) => (f.found === null ? [] : [f.found]));
   let proseText = lines.filter((_, i) => !fenced.some((f) => i >= f.from && i < f.to)).join('\n');
-  if (fenced.length === 0) {
-    // No fence at all: a bare program, possibly between a sentence of introduction and one of explanation.
-    const bare = splitBareCode(content, requested);
+  if (found.length === 0) {
+    // No fenced code: a bare program, possibly between a sentence of introduction and one of explanation.
+    const unfenced = lines.filter((line) => !/^\s*(?:`{3,}|~{3,})\s*$/.test(line)).join('\n');
+    const bare = splitBareCode(unfenced, requested);
     if (bare !== null) {
       found = [foundBlock(bare.code, '', false, requested, bare.language)];
       proseText = `${bare.before}\n\n${bare.after}`;
@@ -74,14 +78,16 @@ export function extract(answer: string, options: ExtractOptions = {}): Extractio
  */
 export function splitReasoning(text: string): { content: string; reasoning?: string } {
   const parts: string[] = [];
+  // Tags count only where a model puts them, at a line start, so a program that handles the
+  // string "<think>" keeps its code.
   let content = text.replace(
-    /<(think|thinking|reasoning)>([\s\S]*?)<\/\1>/gi,
-    (_, _tag: string, inner: string) => {
+    /(^|\n)[ \t]*<(think|thinking|reasoning)>([\s\S]*?)<\/\2>/gi,
+    (_, lead: string, _tag: string, inner: string) => {
       parts.push(inner.trim());
-      return '';
+      return lead;
     },
   );
-  const orphanClose = /^([\s\S]*?)<\/(?:think|thinking|reasoning)>/i.exec(content);
+  const orphanClose = /^([\s\S]*?)<\/(?:think|thinking|reasoning)>[ \t]*(?=\n|$)/i.exec(content);
   if (orphanClose !== null) {
     parts.unshift(orphanClose[1].trim());
     content = content.slice(orphanClose[0].length);
@@ -115,6 +121,9 @@ export function parseInfo(info: string): InfoParts {
     .split(/\s+/);
   let tag = (words[0] ?? '').toLowerCase();
   let filename: string | undefined;
+  // `python-tests` and `py_test` say the same as `python tests`.
+  const joinedTests = /^(\w+)[-_](?:tests?|spec)$/.exec(tag);
+  if (joinedTests !== null) tag = joinedTests[1];
   const colon = tag.indexOf(':');
   if (colon > 0) [tag, filename] = [tag.slice(0, colon), words[0].slice(colon + 1)];
   else if (/^[\w-]+\.\w+$/.test(tag) && languageOfFilename(tag) !== null) filename = words[0];
@@ -123,8 +132,11 @@ export function parseInfo(info: string): InfoParts {
   const rest = words.slice(1);
   filename ??= rest.find((w) => /^[\w./-]+\.\w+$/.test(w) && !w.includes('='));
   const tests =
+    joinedTests !== null ||
     rest.some((w) => /^(?:tests?|spec)$/i.test(w)) ||
-    /(?:^|\/)test_[\w-]*\.py$|_test\.(?:py|go)$|\.(?:test|spec)\.[cm]?[jt]sx?$/.test(filename ?? '');
+    /(?:^|\/)(?:tests?\.py|test_[\w-]*\.py)$|_test\.(?:py|go|rs)$|\.(?:test|spec)\.[cm]?[jt]sx?$/.test(
+      filename ?? '',
+    );
   return { tag, filename, tests };
 }
 

@@ -124,6 +124,42 @@ describe('extract: short answers', () => {
     assert.equal(result.main?.code.startsWith('def area(r):'), true);
   });
 
+  it('recognises test blocks by joined tags, test filenames, multi-line asserts and Rust #[test]', () => {
+    const program = fence('python', 'def double(x):\n    return 2 * x\n\nprint(double(4))');
+    for (const testsBlock of [
+      fence('python-tests', 'assert double(2) == 4'),
+      fence('python title="tests.py"', 'assert double(2) == 4'),
+      fence('python', 'assert double(2) == 4\nassert double(\n    -1\n) == -2'),
+    ]) {
+      const result = extract(`${program}\n\n${testsBlock}`);
+      assert.equal(result.main?.code.split('\n')[0], 'def double(x):', testsBlock);
+      assert.equal(result.tests?.code.split('\n')[0], 'assert double(2) == 4', testsBlock);
+    }
+    const rust = fence(
+      'rust',
+      'fn double(x: i32) -> i32 {\n    x * 2\n}\n\nfn main() {\n    println!("{}", double(4));\n}',
+    );
+    const rustTests = fence('rust', '#[test]\nfn doubles() {\n    assert_eq!(double(2), 4);\n}');
+    const result = extract(`${rust}\n\n${rustTests}`);
+    assert.equal(result.main?.code.split('\n')[0], 'fn double(x: i32) -> i32 {');
+    assert.equal(result.tests?.code.split('\n')[0], '#[test]');
+  });
+
+  it('reads a bare program whose model forgot the opening fence', () => {
+    const result = extract('import math\n\nprint(math.sqrt(16))\n```\n', { requestLanguage: 'python' });
+    assert.equal(result.main?.code, 'import math\n\nprint(math.sqrt(16))');
+    assert.equal(result.blocks.length, 1);
+  });
+
+  it('reads an indented (four-space) code block in an answer without fences', () => {
+    const answer =
+      'Here is a tiny script:\n\n    for i in range(3):\n        print(i)\n\nIt prints 0, 1 and 2.';
+    const result = extract(answer);
+    assert.equal(result.main?.code, 'for i in range(3):\n    print(i)');
+    assert.equal(result.main?.language, 'python');
+    assert.equal(result.prose, 'Here is a tiny script:\n\nIt prints 0, 1 and 2.');
+  });
+
   it('returns an empty answer as no code and no prose', () => {
     const result = extract('');
     assert.deepEqual(result, { main: null, tests: null, blocks: [], language: null, prose: '' });
@@ -132,9 +168,26 @@ describe('extract: short answers', () => {
 
 describe('extract: reasoning', () => {
   it('strips several think sections and keeps the text between them', () => {
-    const { content, reasoning } = splitReasoning('<think>a</think>First.<think>b</think>Second.');
-    assert.equal(content, 'First.Second.');
+    const { content, reasoning } = splitReasoning('<think>\na\n</think>\nFirst.\n<think>b</think>\nSecond.');
+    assert.equal(content, '\nFirst.\n\nSecond.');
     assert.equal(reasoning, 'a\n\nb');
+  });
+
+  it('keeps think tags that are part of the code, not the answer', () => {
+    const code = 'def strip_reasoning(text):\n    return text.split("</think>")[-1].replace("<think>", "")';
+    const answer = `Here you go:\n\n${fence('python', code)}\n\nIt keeps only what follows the last \`</think>\`.`;
+    const result = extract(answer);
+    assert.equal(result.main?.code, code);
+    assert.equal(result.reasoning, undefined);
+  });
+
+  it('takes a closing tag at the end of a reasoning line as the end of orphan reasoning', () => {
+    const result = extract(
+      `The user wants hello world. Simple.</think>\n\n${fence('python', 'print("hello, world")')}`,
+    );
+    assert.equal(result.reasoning, 'The user wants hello world. Simple.');
+    assert.equal(result.main?.code, 'print("hello, world")');
+    assert.equal(result.prose, '');
   });
 
   it('treats an unclosed think at the start as reasoning only', () => {
