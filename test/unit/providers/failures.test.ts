@@ -65,7 +65,7 @@ describe('provider failures become ProviderErrors with advice', () => {
     const { result } = await collect(createProvider(modelAt(server, 'openai', MODEL), 'k', FAST_RETRY));
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 950, `retried after ${elapsed} ms, before the server's Retry-After`);
-    assert.ok(elapsed < 3_000, `took ${elapsed} ms`);
+    assert.ok(elapsed < 5_000, `took ${elapsed} ms`);
     assert.ok(result.text.includes('def primes_up_to'));
     assert.deepEqual(
       chatRequests(server).map((r) => r.status),
@@ -203,7 +203,8 @@ describe('provider failures become ProviderErrors with advice', () => {
       );
       const error = providerError(await pending);
       assert.equal(error.code, 'cancelled');
-      assert.ok(Date.now() - abortedAt < 200, `took ${Date.now() - abortedAt} ms to stop`);
+      // The whole paced stream would take over 5 s; stopping well under 1 s (on a loaded CI box) is prompt.
+      assert.ok(Date.now() - abortedAt < 1_000, `took ${Date.now() - abortedAt} ms to stop`);
       const [request] = chatRequests(server);
       await eventually(() => request.clientClosed);
       assert.equal(request.finished, false);
@@ -220,7 +221,7 @@ describe('provider failures become ProviderErrors with advice', () => {
     controller.abort();
     const error = providerError(await pending);
     assert.equal(error.code, 'cancelled');
-    assert.ok(Date.now() - started < 200);
+    assert.ok(Date.now() - started < 1_000, 'did not wait out the 30 s Retry-After');
   });
 
   for (const kind of ['openai', 'ollama'] as const) {
@@ -236,7 +237,7 @@ describe('provider failures become ProviderErrors with advice', () => {
       const elapsed = Date.now() - started;
       assert.equal(error.code, 'timeout');
       assert.match(error.advice, /timeoutMs/);
-      assert.ok(elapsed >= 290 && elapsed < 1_500, `timed out after ${elapsed} ms`);
+      assert.ok(elapsed >= 290 && elapsed < 3_000, `timed out after ${elapsed} ms`);
     });
   }
 
