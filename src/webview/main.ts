@@ -35,6 +35,15 @@ function isHostMessage(data: unknown): data is HostMessage {
   );
 }
 
+/** Mounts into the host's `#app` when present (the panel HTML), else a fresh <main> (harnesses). */
+function mount(roots: readonly HTMLElement[]): void {
+  const app = document.getElementById('app') ?? document.body.appendChild(el('main'));
+  app.classList.add('quorum');
+  // Only the progress line is a live region: a live app root would read every streamed token aloud.
+  app.removeAttribute('aria-live');
+  app.replaceChildren(...roots);
+}
+
 function start(): void {
   const api = acquirePanelApi();
   let vm: ViewModel = restoreViewModel(api.getState()) ?? initialViewModel();
@@ -63,13 +72,7 @@ function start(): void {
   const verdict = createVerdictView();
   const history = createHistoryView(ctx);
   const views = [banners, prompt, verdict, candidates, history];
-  document.body.append(
-    el(
-      'main',
-      { class: 'quorum' },
-      views.map((v) => v.root),
-    ),
-  );
+  mount(views.map((v) => v.root));
 
   function render(): void {
     frame = 0;

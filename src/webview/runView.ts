@@ -4,10 +4,16 @@
  */
 import { textBlock } from './codeView';
 import type { CellResult, RunResult, Verdict } from './domainTypes';
-import { el } from './dom';
+import { el, icon } from './dom';
 import type { CandidateView } from './state';
 
-const CELL_TEXT: Readonly<Record<CellResult, string>> = { pass: '✓', fail: '✗', error: '!', timeout: '⏱' };
+/** Codicons, not Unicode symbols: the editor font may lack ⏱-style glyphs. */
+const CELL_ICON: Readonly<Record<CellResult, string>> = {
+  pass: 'check',
+  fail: 'close',
+  error: 'error',
+  timeout: 'watch',
+};
 
 export function runDetails(
   run: RunResult,
@@ -43,7 +49,7 @@ export function matrixRow(id: string, verdict: Verdict | undefined): HTMLElement
     return el(
       'span',
       { class: `cell cell-${result ?? 'none'}`, title: label, role: 'img', 'aria-label': label },
-      [result ? CELL_TEXT[result] : '·'],
+      [result ? icon(CELL_ICON[result]) : '·'],
     );
   });
   const passed = matrix.cases.filter((tc) => row[tc.id] === 'pass').length;

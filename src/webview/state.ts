@@ -286,7 +286,8 @@ export function reduceLocal(vm: ViewModel, action: LocalAction): ViewModel {
         },
       };
     case 'diffBase':
-      return { ...vm, diffBase: action.base };
+      // The shown diffs are against the old base; drop them until the host sends the new ones.
+      return { ...vm, diffBase: action.base, diffs: {} };
     case 'modelEnabled':
       return {
         ...vm,
