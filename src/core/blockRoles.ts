@@ -67,12 +67,18 @@ function isJsonData(code: string): boolean {
   }
 }
 
+/** A pasted terminal or REPL session (`>>> f(2)`, `$ ls`): what running looked like, not a program. */
+function isTranscript(code: string): boolean {
+  const first = meaningfulLines(code)[0] ?? '';
+  return /^(?:>>>|\$) /.test(first) && !isSetupOnly(code);
+}
+
 /** The role a block has on its own, from its tag and content. */
 export function roleOf(found: FoundBlock): BlockRole {
   const { block, tag } = found;
   if (found.declaredTests) return 'tests';
   if (DIFF_TAGS.has(tag) || (block.language === null && isUnifiedDiff(block.code))) return 'diff';
-  if (OUTPUT_TAGS.has(tag)) return 'output';
+  if (OUTPUT_TAGS.has(tag) || isTranscript(block.code)) return 'output';
   if (DATA_TAGS.has(tag) || (tag === '' && isJsonData(block.code))) return 'data';
   if ((block.language === 'bash' || tag === '') && isSetupOnly(block.code)) return 'setup';
   if (block.language === null && tag === '') return 'output';

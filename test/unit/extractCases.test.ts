@@ -160,6 +160,16 @@ describe('extract: short answers', () => {
     assert.equal(result.prose, 'Here is a tiny script:\n\nIt prints 0, 1 and 2.');
   });
 
+  it('treats a REPL or terminal transcript as output even under a language tag', () => {
+    const program = fence('python', 'def square(x):\n    return x * x');
+    const session = fence('python', '>>> square(3)\n9\n>>> square(-2)\n4');
+    const terminal = fence('bash', '$ python square.py\n9');
+    const result = extract(`${program}\n\nIn the REPL:\n\n${session}\n\nOr:\n\n${terminal}`);
+    assert.equal(result.main?.code, 'def square(x):\n    return x * x');
+    assert.equal(result.tests, null);
+    assert.equal(result.blocks.length, 3);
+  });
+
   it('returns an empty answer as no code and no prose', () => {
     const result = extract('');
     assert.deepEqual(result, { main: null, tests: null, blocks: [], language: null, prose: '' });
