@@ -1,7 +1,7 @@
 /** Polls `probe` until it returns a value other than undefined; fails with `what` on timeout. */
 export async function waitUntil<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -15,6 +15,6 @@ export async function waitUntil<T>(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const cause = last === undefined ? '' : ` (last error: ${String(last)})`;
+  const cause = last instanceof Error ? ` (last error: ${last.message})` : '';
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
 }

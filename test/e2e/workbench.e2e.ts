@@ -125,7 +125,8 @@ describe('Quorum in the VS Code workbench (browser)', function () {
     await pick.waitFor({ timeout: 30_000 });
     assert.equal(await pick.count(), 1);
     assert.match(await pick.innerText(), /\bPick\b/);
-    const labels = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const labels: (string | null)[] = [];
+    for (let i = 0; i < DEMO_MODEL_COUNT; i++) labels.push(await cards.nth(i).getAttribute('aria-label'));
     assert.ok(
       labels.every((l) => l?.startsWith('Candidate ')),
       `card labels: ${labels.join(', ')}`,
@@ -142,7 +143,7 @@ describe('Quorum in the VS Code workbench (browser)', function () {
       (await page.locator(`.tab.dirty[data-resource-name="${TARGET}"]`).count()) > 0 ? true : undefined,
     );
     await saveActiveEditor(page);
-    const saved = await waitUntil('the saved file to differ', async () => {
+    const saved = await waitUntil('the saved file to differ', () => {
       const text = readFileSync(join(workspace.folder, TARGET), 'utf8');
       return text !== original ? text : undefined;
     });
