@@ -182,6 +182,24 @@ describe('provider failures become ProviderErrors with advice', () => {
     assert.equal(chatRequests(server).length, 1);
   });
 
+  it('ollama: a malformed NDJSON line ends the answer as incomplete, keeping the text before it', async () => {
+    // The ollama package skips lines it cannot parse, so the missing `done` line is what gives it away.
+    server.setFault('demo-qwen2.5-coder', { malformedAfterChunks: 5 });
+    const { warn } = console;
+    console.warn = () => {};
+    try {
+      const error = providerError(
+        await rejection(() =>
+          collect(createProvider(modelAt(server, 'ollama', 'demo-qwen2.5-coder'), undefined, FAST_RETRY)),
+        ),
+      );
+      assert.equal(error.code, 'incomplete');
+      assert.ok((error.partialText ?? '').length > 0);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   for (const kind of ['openai', 'groq', 'ollama'] as const) {
     it(`${kind}: abort mid-stream -> cancelled promptly, and the server sees the socket closed`, async () => {
       const model = kind === 'ollama' ? 'demo-qwen2.5-coder' : MODEL;
