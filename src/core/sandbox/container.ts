@@ -17,6 +17,8 @@ export interface BoxOutcome {
   readonly stoppedBy: 'exit' | 'timeout' | 'output' | 'cancel';
   readonly oomKilled: boolean;
   readonly outputTruncated: boolean;
+  /** The process table was full when the timeout fired (a fork bomb). */
+  readonly pidsAtLimit: boolean;
 }
 
 export interface BoxSpec {
@@ -84,11 +86,13 @@ export class Box {
   /** Sends SIGKILL and removes the container; safe to call any number of times. */
   destroy(): Promise<void> {
     this.destroyed ??= (async () => {
-      this.stream.destroy();
       try {
+        // Kill first and only then drop the attach stream, so output already in flight is still read.
         await this.container.remove({ force: true, v: true });
       } catch (error) {
         if (!isNoSuchContainer(error)) throw error;
+      } finally {
+        this.stream.destroy();
       }
     })();
     return this.destroyed;

@@ -148,7 +148,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       if (outcome.stoppedBy === 'timeout') limitsHit.push('timeout');
       if (outcome.oomKilled) limitsHit.push('memory');
       if (outcome.outputTruncated) limitsHit.push('output');
-      if (FORK_FAILURE.test(outcome.stderr)) limitsHit.push('pids');
+      if (outcome.pidsAtLimit || FORK_FAILURE.test(outcome.stderr)) limitsHit.push('pids');
       return {
         language: request.language,
         image,

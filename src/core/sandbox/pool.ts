@@ -47,7 +47,7 @@ export class WarmPool {
     const shelf = this.shelf(key, spec);
     this.touch(key, shelf);
     const missing = Math.max(0, count - shelf.ready.length - shelf.opening);
-    const opened = await Promise.all(Array.from({ length: missing }, () => this.openInto(shelf)));
+    const opened = await Promise.all(Array.from({ length: missing }, () => this.track(this.openInto(shelf))));
     const failure = opened.find((o): o is Failed => o !== true);
     if (failure) throw failure.error;
   }
@@ -67,7 +67,8 @@ export class WarmPool {
       boxes.push(...shelf.ready.splice(0));
     }
     await Promise.allSettled(boxes.map((b) => b.destroy()));
-    await Promise.allSettled([...this.inFlight]);
+    // Opens finishing during the wait see `closed` and destroy their box inside the tracked promise.
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
     // Boxes that finished opening during the wait landed on a shelf: remove them too.
     const late = [...this.shelves.values()].flatMap((s) => s.ready.splice(0));
     await Promise.allSettled(late.map((b) => b.destroy()));
@@ -104,7 +105,7 @@ export class WarmPool {
   private refill(shelf: Shelf): void {
     if (this.closed || shelf.opening > 0 || shelf.ready.length >= this.options.size) return;
     // Stop on a failure (engine gone, image missing): the next take retries.
-    void this.openInto(shelf).then((ok) => ok === true && this.refill(shelf));
+    void this.track(this.openInto(shelf)).then((ok) => ok === true && this.refill(shelf));
   }
 
   /** Resolves true, or with the error that prevented it (never rejects: refills run unattended). */
@@ -112,7 +113,7 @@ export class WarmPool {
     if (this.closed) return true;
     shelf.opening++;
     try {
-      const box = await this.track(this.options.open(shelf.spec));
+      const box = await this.options.open(shelf.spec);
       if (this.closed) await box.destroy();
       else shelf.ready.push(box);
       return true;

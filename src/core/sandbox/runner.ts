@@ -33,30 +33,49 @@ export async function runInBox(
   const payload = box.payload(program, stdin);
   const started = performance.now();
 
+  let pidsAtLimit = false;
   const stoppedBy = await new Promise<BoxOutcome['stoppedBy'] | 'died' | 'aborted'>((resolve, reject) => {
     const io = box.io;
-    const finish = (how: BoxOutcome['stoppedBy'] | 'died' | 'aborted'): void => {
+    let stopping: 'timeout' | 'output' | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    const cleanup = (): void => {
       clearTimeout(timer);
+      clearTimeout(grace);
       signal?.removeEventListener('abort', onAbort);
       io.removeListener('data', onData);
       io.removeListener('end', onEnd);
       io.removeListener('close', onEnd);
       io.removeListener('error', onError);
+    };
+    const finish = (how: BoxOutcome['stoppedBy'] | 'died' | 'aborted'): void => {
+      cleanup();
       resolve(how);
+    };
+    /** Kill now, but keep reading what is already on its way until the stream closes (at most 1 s). */
+    const stop = (why: 'timeout' | 'output'): void => {
+      if (stopping) return;
+      stopping = why;
+      clearTimeout(timer);
+      void (async () => {
+        if (why === 'timeout') pidsAtLimit = await atPidsLimit(box, limits.pids);
+        await box.destroy().catch(() => undefined);
+      })();
+      grace = setTimeout(() => finish(why), 1000);
     };
     const onData = (chunk: Buffer): void => {
       demux.write(chunk);
+      if (stopping) return;
       if (out.markerStatus !== undefined && err.markerStatus !== undefined) finish('exit');
-      else if (out.discarded + err.discarded > OUTPUT_FLOOD_BYTES) finish('output');
+      else if (out.discarded + err.discarded > OUTPUT_FLOOD_BYTES) stop('output');
     };
-    const onEnd = (): void => finish('died');
+    const onEnd = (): void => finish(stopping ?? 'died');
     const onError = (error: Error): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (stopping) return finish(stopping);
+      cleanup();
       reject(error);
     };
     const onAbort = (): void => finish('aborted');
-    const timer = setTimeout(() => finish('timeout'), limits.timeoutMs);
+    const timer = setTimeout(() => stop('timeout'), limits.timeoutMs);
     if (signal?.aborted) return finish('aborted');
     signal?.addEventListener('abort', onAbort, { once: true });
     io.on('data', onData);
@@ -75,11 +94,11 @@ export async function runInBox(
       'Nothing to do: the container was removed.',
     );
   }
-  if (stoppedBy === 'timeout' || stoppedBy === 'output') await box.destroy();
-  if (stoppedBy === 'died') {
+  if (stoppedBy !== 'exit') {
     out.end();
     err.end();
   }
+  if (stoppedBy === 'timeout' || stoppedBy === 'output') await box.destroy();
 
   let exitCode: number | null = stoppedBy === 'exit' ? (err.markerStatus ?? null) : null;
   let oomKilled = false;
@@ -102,7 +121,18 @@ export async function runInBox(
     stoppedBy: stoppedBy === 'died' ? 'exit' : stoppedBy,
     oomKilled,
     outputTruncated: out.truncated || err.truncated,
+    pidsAtLimit,
   };
+}
+
+/** At a timeout: is the process table full? Asked of the engine, bounded so the kill is not delayed much. */
+async function atPidsLimit(box: Box, limit: number): Promise<boolean> {
+  const probe = box.container.stats({ stream: false, 'one-shot': true }).then(
+    (stats) => (stats.pids_stats?.current ?? 0) >= limit - 1,
+    () => false,
+  );
+  const budget = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 400).unref());
+  return Promise.race([probe, budget]);
 }
 
 /** SIGKILL (137) without our timeout is the OOM killer or the program itself; the engine knows which. */

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { SandboxError } from '../../src/core/types';
+import { withSandbox } from './sandboxFixture';
+
+describe('sandbox: ordinary programs', function () {
+  it('runs python, javascript (CommonJS and ESM), typescript and bash', async () => {
+    await withSandbox(async (sb) => {
+      const py = await sb.run({ language: 'python', code: 'print("hello from python")' });
+      assert.equal(py.exitCode, 0);
+      assert.equal(py.stdout, 'hello from python\n');
+      assert.equal(py.image, 'quorum-offline/python:3.11');
+
+      const cjs = await sb.run({
+        language: 'javascript',
+        code: 'const os = require("os"); console.log("cjs", typeof os.cpus)',
+      });
+      assert.equal(cjs.stdout, 'cjs function\n');
+      const esm = await sb.run({
+        language: 'javascript',
+        code: 'import { sep } from "node:path";\nconsole.log("esm", sep)',
+      });
+      assert.equal(esm.stdout, 'esm /\n');
+
+      const ts = await sb.run({
+        language: 'typescript',
+        code: 'interface P { x: number }\nconst p: P = { x: 21 };\nexport const double = (n: number): number => n * 2;\nconsole.log(double(p.x));',
+      });
+      assert.equal(ts.stderr, '');
+      assert.equal(ts.stdout, '42\n');
+
+      const sh = await sb.run({ language: 'bash', code: 'declare -A m=([k]=v); echo "bash ${m[k]}"' });
+      assert.equal(sh.stdout, 'bash v\n');
+    });
+  });
+
+  it('passes stdin and arguments (with spaces and quotes) to the program', async () => {
+    await withSandbox(async (sb) => {
+      const r = await sb.run({
+        language: 'python',
+        code: 'import sys\nprint(sys.argv[1:])\nprint(sys.stdin.read().upper(), end="")',
+        stdin: 'line one\nline two\n',
+        args: ['a b', "it's", '$HOME', '--flag'],
+      });
+      assert.equal(r.stdout, `['a b', "it's", '$HOME', '--flag']\nLINE ONE\nLINE TWO\n`);
+      const js = await sb.run({
+        language: 'javascript',
+        code: 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(process.argv.slice(2).join("|"), s.trim()))',
+        stdin: 'piped',
+        args: ['x', 'y z'],
+      });
+      assert.equal(js.stdout, 'x|y z piped\n');
+    });
+  });
+
+  it('reports exit codes and keeps stdout and stderr apart', async () => {
+    await withSandbox(async (sb) => {
+      const r = await sb.run({
+        language: 'python',
+        code: 'import sys\nprint("out")\nprint("err", file=sys.stderr)\nsys.exit(3)',
+      });
+      assert.equal(r.exitCode, 3);
+      assert.equal(r.stdout, 'out\n');
+      assert.equal(r.stderr, 'err\n');
+      assert.equal(r.timedOut, false);
+      assert.deepEqual(r.limitsHit, []);
+      const crash = await sb.run({ language: 'javascript', code: 'throw new Error("boom")' });
+      assert.equal(crash.exitCode, 1);
+      assert.match(crash.stderr, /Error: boom/);
+      const bad = await sb.run({ language: 'typescript', code: 'const x: = ;' });
+      assert.equal(bad.exitCode, 1);
+      assert.match(bad.stderr, /TypeScript syntax error/);
+    });
+  });
+
+  it('refuses a language it cannot run, and a missing image names the image and the setting', async () => {
+    await withSandbox(async (sb) => {
+      await assert.rejects(sb.run({ language: 'go', code: 'package main' }), (e: unknown) => {
+        assert.ok(SandboxError.is(e));
+        assert.equal(e.reason, 'unsupported-language');
+        return true;
+      });
+      await assert.rejects(
+        sb.run({ language: 'python', code: 'print(1)', image: 'quorum-offline/absent:0' }),
+        (e: unknown) => {
+          assert.ok(SandboxError.is(e));
+          assert.equal(e.reason, 'image-missing');
+          assert.match(e.message, /quorum-offline\/absent:0/);
+          assert.match(e.advice, /quorum\.sandbox\.images/);
+          assert.match(e.advice, /--image/);
+          return true;
+        },
+      );
+    });
+  });
+
+  it('reports a failed pull of a missing image as image-missing when no registry is reachable', async function () {
+    this.timeout(120_000);
+    await withSandbox(
+      async (sb) => {
+        await assert.rejects(
+          sb.run({ language: 'python', code: 'print(1)', image: 'quorum-unreachable.invalid/none:1' }),
+          (e: unknown) =>
+            SandboxError.is(e) && e.reason === 'image-missing' && /pulling it failed/.test(e.message),
+        );
+      },
+      { pull: true },
+    );
+  });
+});

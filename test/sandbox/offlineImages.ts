@@ -1,0 +1,12 @@
+import type { Language } from '../../src/core/types';
+
+/**
+ * Tags built by scripts/buildSandboxImages.sh (`npm run sandbox:images`) from this machine's own
+ * binaries. Suites and benches pass them through the ordinary `images` option.
+ */
+export const OFFLINE_IMAGES: Readonly<Partial<Record<Language, string>>> = Object.freeze({
+  python: 'quorum-offline/python:3.11',
+  javascript: 'quorum-offline/node:20',
+  typescript: 'quorum-offline/node:20',
+  bash: 'quorum-offline/bash:5',
+});
