@@ -4,7 +4,8 @@
 # - Otherwise: installs (once) and starts the VS Code server on loopback and prints the URL to open.
 #   With no API key and no Ollama, the extension offers the recorded demo on first activation.
 # Env: QUORUM_PORT (server port, default 8123 or the next free one), QUORUM_USE_SERVER=1 (server even
-#      when `code` exists), QUORUM_START_DIR (server user data, default ~/.cache/quorum/start).
+#      when `code` exists), QUORUM_START_DIR (server user data, default ~/.cache/quorum/start),
+#      QUORUM_SKIP_BUILD=1 (use dist/ as it is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
@@ -20,8 +21,13 @@ say() { printf '[quorum] %s\n' "$*" >&2; }
   exit 1
 }
 
-say "building"
-npm run --silent build >/dev/null
+if [[ "${QUORUM_SKIP_BUILD:-0}" != 1 ]]; then
+  say "building"
+  npm run --silent build >/dev/null || {
+    say "the build failed (see above); fix it, or run with QUORUM_SKIP_BUILD=1 to use dist/ as it is"
+    exit 1
+  }
+fi
 
 if [[ "${QUORUM_USE_SERVER:-0}" != 1 ]] && command -v code >/dev/null 2>&1; then
   say "opening desktop VS Code with Quorum loaded from $REPO"
