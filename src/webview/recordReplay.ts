@@ -30,8 +30,10 @@ export function recordToEvents(record: RunRecord): SessionEvent[] {
     } else if (c.answer) {
       events.push({ type: 'delta', candidateId: c.id, text: c.answer });
     }
-    if (c.run) events.push({ type: 'run-done', candidateId: c.id, run: c.run });
-    else if (c.runError) events.push({ type: 'run-failed', candidateId: c.id, error: c.runError });
+    if (c.run) {
+      events.push({ type: 'run-started', candidateId: c.id, image: c.run.image });
+      events.push({ type: 'run-done', candidateId: c.id, run: c.run });
+    } else if (c.runError) events.push({ type: 'run-failed', candidateId: c.id, error: c.runError });
   }
   if (record.verdict) events.push({ type: 'verdict', verdict: record.verdict });
   const cancelled = record.candidates.some((c) => c.status === 'cancelled');

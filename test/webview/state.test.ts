@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import type { HostMessage } from '../../src/protocol';
+import { boundForStorage, restoreViewModel, STORED_OUTPUT_CAP } from '../../src/webview/persist';
+import {
+  ANSWER_CAP,
+  initialViewModel,
+  progressText,
+  reduce,
+  reduceLocal,
+  type CandidateView,
+  type ViewModel,
+} from '../../src/webview/state';
+import { buildRecord, INSTRUCTION, initMessages, sessionMessages } from './sessionFixture';
+
+const fold = (messages: readonly HostMessage[], from: ViewModel = initialViewModel()): ViewModel =>
+  messages.reduce(reduce, from);
+const delta = (candidateId: string, text: string): HostMessage => ({
+  type: 'session/event',
+  event: { type: 'delta', candidateId, text },
+});
+/** The parts of a card the user sees; `rev` is bookkeeping and differs between live and replay. */
+const visible = ({ rev: _rev, ...rest }: CandidateView): Omit<CandidateView, 'rev'> => rest;
+
+describe('webview state: reducing host messages into the view model', () => {
+  it('accumulates streamed deltas per candidate without bumping rev', () => {
+    const [started, firstCard, secondCard] = sessionMessages();
+    const vm = fold([
+      started,
+      firstCard,
+      secondCard,
+      delta('gpt-mini', 'Hel'),
+      delta('groq-llama', 'A'),
+      delta('gpt-mini', 'lo'),
+    ]);
+    assert.equal(vm.candidates['gpt-mini'].text, 'Hello');
+    assert.equal(vm.candidates['groq-llama'].text, 'A');
+    assert.equal(vm.candidates['gpt-mini'].rev, 0);
+    assert.deepEqual(vm.order, ['gpt-mini', 'groq-llama']);
+    assert.equal(progressText(vm), '0 of 4 models answered');
+  });
+
+  it('caps a runaway answer at ANSWER_CAP and marks it', () => {
+    const [started, firstCard] = sessionMessages();
+    const big = 'y'.repeat(ANSWER_CAP - 10);
+    const vm = fold([
+      started,
+      firstCard,
+      delta('gpt-mini', big),
+      delta('gpt-mini', 'z'.repeat(50)),
+      delta('gpt-mini', 'more'),
+    ]);
+    const c = vm.candidates['gpt-mini'];
+    assert.equal(c.text.length, ANSWER_CAP);
+    assert.ok(c.textCapped);
+    assert.ok(c.text.endsWith('zzzzzzzzzz'));
+  });
+
+  it('folds the whole fixture session: code, runs, cost from the price, verdict and diffs', () => {
+    const vm = fold([...initMessages(), ...sessionMessages()]);
+    const gpt = vm.candidates['gpt-mini'];
+    assert.equal(gpt.phase, 'done');
+    assert.match(gpt.code ?? '', /^def slugify/);
+    assert.equal(gpt.language, 'python');
+    assert.equal(gpt.run?.exitCode, 0);
+    assert.ok(Math.abs(gpt.costUsd! - (182 * 0.15 + 64 * 0.6) / 1e6) < 1e-12);
+    assert.equal(vm.candidates['groq-llama'].costUsd, undefined, 'no price, no cost');
+    assert.equal(vm.candidates['compat-deepseek'].phase, 'failed');
+    assert.equal(vm.candidates['compat-deepseek'].error?.code, 'rate-limit');
+    assert.equal(vm.verdict?.pick, 'gpt-mini');
+    assert.equal(vm.diffs['groq-llama']?.length, 4);
+    assert.equal(vm.ask?.running, false);
+    assert.equal(vm.ask?.instruction, INSTRUCTION);
+    assert.equal(progressText(vm), 'Done: gpt-mini picked');
+  });
+
+  it('shows a stored RunRecord exactly as the live session showed it', () => {
+    const live = fold([...initMessages(), ...sessionMessages('ask-1')]);
+    const replayed = fold([
+      ...initMessages(),
+      { type: 'record/show', record: buildRecord('ask-1', INSTRUCTION) },
+    ]);
+    assert.deepEqual(replayed.order, live.order);
+    for (const id of live.order)
+      assert.deepEqual(visible(replayed.candidates[id]), visible(live.candidates[id]), id);
+    assert.deepEqual(replayed.verdict, live.verdict);
+    assert.equal(replayed.ask?.fromHistory, true);
+    assert.equal(live.ask?.fromHistory, false);
+  });
+
+  it('a new session clears the previous cards, verdict and diffs', () => {
+    const done = fold([...initMessages(), ...sessionMessages('ask-1')]);
+    const next = fold(sessionMessages('ask-2').slice(0, 1), done);
+    assert.deepEqual(next.order, []);
+    assert.equal(next.verdict, undefined);
+    assert.deepEqual(next.diffs, {});
+    assert.equal(next.ask?.askId, 'ask-2');
+    assert.equal(next.ask?.running, true);
+  });
+
+  it('a cancelled provider call is shown as cancelled, not as a failure', () => {
+    const [started, firstCard] = sessionMessages();
+    const vm = fold([
+      started,
+      firstCard,
+      {
+        type: 'session/event',
+        event: {
+          type: 'candidate-failed',
+          candidateId: 'gpt-mini',
+          error: { code: 'cancelled', message: 'Cancelled', advice: 'Run again.' },
+        },
+      },
+    ]);
+    assert.equal(vm.candidates['gpt-mini'].phase, 'cancelled');
+  });
+
+  it('local actions: model toggles, draft, and a new diff base dropping stale diffs', () => {
+    let vm = fold([...initMessages(), ...sessionMessages()]);
+    vm = reduceLocal(vm, { type: 'modelEnabled', modelId: 'groq-llama', enabled: false });
+    assert.equal(vm.models.find((m) => m.id === 'groq-llama')?.enabled, false);
+    vm = reduceLocal(vm, { type: 'draft', instruction: 'x' });
+    assert.deepEqual(vm.draft, { instruction: 'x', intent: 'generate' });
+    vm = reduceLocal(vm, { type: 'diffBase', base: 'selection' });
+    assert.equal(vm.diffBase, 'selection');
+    assert.deepEqual(vm.diffs, {});
+  });
+
+  it('keeps only the latest five notices', () => {
+    const notices: HostMessage[] = Array.from({ length: 8 }, (_, i) => ({
+      type: 'notice/show',
+      level: 'info',
+      message: `n${i}`,
+    }));
+    const vm = fold(notices);
+    assert.deepEqual(
+      vm.notices.map((n) => n.message),
+      ['n3', 'n4', 'n5', 'n6', 'n7'],
+    );
+  });
+});
+
+describe('webview state: what setState stores', () => {
+  it('bounds long outputs and survives a JSON round trip', () => {
+    let vm = fold([...initMessages(), ...sessionMessages()]);
+    const huge = 'o'.repeat(STORED_OUTPUT_CAP * 3);
+    vm = fold(
+      [
+        {
+          type: 'session/event',
+          event: {
+            type: 'run-done',
+            candidateId: 'gpt-mini',
+            run: { ...vm.candidates['gpt-mini'].run!, stdout: huge },
+          },
+        },
+      ],
+      vm,
+    );
+    const stored = JSON.parse(JSON.stringify(boundForStorage(vm))) as unknown;
+    const restored = restoreViewModel(stored);
+    assert.ok(restored);
+    const stdout = restored.candidates['gpt-mini'].run!.stdout;
+    assert.ok(stdout.length < STORED_OUTPUT_CAP + 40 && stdout.length > STORED_OUTPUT_CAP);
+    assert.deepEqual(restored.order, vm.order);
+    assert.deepEqual(restored.verdict, vm.verdict);
+    assert.ok(JSON.stringify(stored).length < JSON.stringify(vm).length);
+  });
+
+  it('rejects state of another version or a corrupted shape', () => {
+    const good = boundForStorage(fold([...initMessages(), ...sessionMessages()]));
+    assert.equal(restoreViewModel(undefined), undefined);
+    assert.equal(restoreViewModel({ ...good, version: 0 }), undefined);
+    assert.equal(restoreViewModel({ ...good, order: ['missing-card'] }), undefined);
+    assert.equal(restoreViewModel({ ...good, candidates: null }), undefined);
+    assert.ok(restoreViewModel(good));
+  });
+});
