@@ -6,13 +6,11 @@
  */
 import * as vscode from 'vscode';
 import type { QuorumConfig } from '../core/config';
-import { createJudge } from '../core/judge/verdict';
-import { PROVIDER_REGISTRY, createProvider } from '../core/providers/registry';
-import { startAsk } from '../core/session';
 import type { AskHandle } from '../core/session';
 import { SandboxError } from '../core/types';
 import type { AskRequest, Logger, ModelConfig, Provider, RunRecord, SessionEvent } from '../core/types';
 import type { ModelView } from '../protocol';
+import { keyRule, loadJudge, loadProviders, loadSession } from './coreLoader';
 import type { DemoMode } from './demo';
 import type { RunHistory } from './history';
 import { RunState } from './runState';
@@ -48,10 +46,6 @@ export class NoModelsError extends Error {
   }
 }
 
-export function needsKey(model: ModelConfig): boolean {
-  return PROVIDER_REGISTRY[model.kind].needsKey;
-}
-
 export class AskRunner implements vscode.Disposable {
   readonly state = new RunState();
   private handle: AskHandle | undefined;
@@ -73,6 +67,7 @@ export class AskRunner implements vscode.Disposable {
 
   async modelViews(): Promise<ModelView[]> {
     const demo = this.deps.demo.active;
+    const needsKey = await keyRule();
     return Promise.all(
       this.models().map(async (m) => ({
         id: m.id,
@@ -88,11 +83,16 @@ export class AskRunner implements vscode.Disposable {
     this.cancel();
     const providers = await this.providers(options.modelIds);
     const config = this.deps.config();
-    const sandbox = this.deps.sandbox.get();
+    const { sandbox, engineProblem } = await this.deps.sandbox.forAsk();
+    if (engineProblem) {
+      this.deps.logger.warn(`asking without execution: ${engineProblem}`);
+      void vscode.window.showWarningMessage(`Quorum: answers will not be run. ${engineProblem}`);
+    }
     // Start containers while the models are still answering; the first run then skips the cold start.
     sandbox
       ?.warm(request.language ?? config.language ?? 'python')
       .catch((e: unknown) => this.deps.logger.debug(`warm-up skipped: ${String(e)}`));
+    const [{ startAsk }, { createJudge }] = await Promise.all([loadSession(), loadJudge()]);
     const judge = sandbox
       ? createJudge({ sandbox, logger: this.deps.logger, crossTests: config.judge.crossTests })
       : undefined;
@@ -136,7 +136,7 @@ export class AskRunner implements vscode.Disposable {
   /** Runs one candidate's code again in the sandbox; the result goes out as run events. */
   async rerun(candidateId: string): Promise<void> {
     const candidate = this.state.candidate(candidateId);
-    const sandbox = this.deps.sandbox.get();
+    const sandbox = await this.deps.sandbox.get();
     if (!candidate) throw new Error(`No code for candidate ${candidateId}.`);
     if (!sandbox) throw new Error(this.deps.sandbox.blockedReason ?? 'No sandbox.');
     const language = candidate.language ?? this.deps.config().language ?? 'python';
@@ -163,6 +163,8 @@ export class AskRunner implements vscode.Disposable {
   private async providers(modelIds: readonly string[] | undefined): Promise<Provider[]> {
     const demo = this.deps.demo.active;
     const chosen = this.models().filter((m) => (modelIds ? modelIds.includes(m.id) : m.enabled));
+    const { createProvider, PROVIDER_REGISTRY } = await loadProviders();
+    const needsKey = (m: ModelConfig): boolean => PROVIDER_REGISTRY[m.kind].needsKey;
     const providers: Provider[] = [];
     const missing: string[] = [];
     for (const model of chosen) {

@@ -3,12 +3,12 @@
  * offer the recorded demo once per window, with exact steps for using real models.
  */
 import { demoNeeded, readinessCheck } from './demo';
-import { needsKey } from './askRunner';
+import { keyRule } from './coreLoader';
 import type { HostServices } from './services';
 
 export async function offerDemoIfNeeded(s: HostServices): Promise<boolean> {
   try {
-    const ready = readinessCheck(needsKey, (id) => s.keys.has(id));
+    const ready = readinessCheck(await keyRule(), (id) => s.keys.has(id));
     if (s.demo.active || !(await demoNeeded(s.settings.config.models, ready))) return false;
     s.log.logger.info('no model is ready: offering the demo');
     return await s.demo.offer();

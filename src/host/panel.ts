@@ -65,6 +65,10 @@ export class QuorumPanel implements vscode.WebviewViewProvider, vscode.Disposabl
     });
     this.subscriptions.push(
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      view.onDidChangeVisibility(() => {
+        // A hidden webview is torn down (no retained context): queue until the reloaded one says ready.
+        if (!view.visible) this.ready = false;
+      }),
       view.onDidDispose(() => {
         this.view = undefined;
         this.ready = false;

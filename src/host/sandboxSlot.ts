@@ -4,11 +4,11 @@
  * Untrusted workspaces and `quorum.sandbox.enabled: false` get no sandbox at all.
  */
 import * as vscode from 'vscode';
-import { createDockerSandbox } from '../core/sandbox/docker';
 import type { QuorumConfig } from '../core/config';
 import { SandboxError } from '../core/types';
 import type { DockerSandbox } from '../core/sandbox/docker';
 import type { Logger, PullProgress } from '../core/types';
+import { loadDockerSandbox } from './coreLoader';
 import type { DockerStatus } from './statusBar';
 import type { TrustState } from './trust';
 import { UNTRUSTED_EXPLANATION } from './trust';
@@ -51,6 +51,9 @@ export class SandboxSlot implements vscode.Disposable {
   /** The settings the current sandbox was built from, as JSON: snapshots are new objects on any change. */
   private built: string | undefined;
   private readonly notifier = new PullNotifier();
+  private readonly checked = new vscode.EventEmitter<DockerStatus>();
+  /** Fires with the result of every engine check, for the status bar. */
+  readonly onDidCheck = this.checked.event;
 
   constructor(
     private readonly config: () => QuorumConfig,
@@ -68,11 +71,13 @@ export class SandboxSlot implements vscode.Disposable {
   }
 
   /** The sandbox for the current settings, or undefined when execution is not allowed. */
-  get(): DockerSandbox | undefined {
+  async get(): Promise<DockerSandbox | undefined> {
     if (this.blockedReason) return undefined;
     const settings = this.config().sandbox;
     const key = JSON.stringify(settings);
     if (this.sandbox && this.built === key) return this.sandbox;
+    const { createDockerSandbox } = await loadDockerSandbox();
+    if (this.sandbox && this.built === key) return this.sandbox; // built by a concurrent caller meanwhile
     this.release();
     this.built = key;
     this.sandbox = createDockerSandbox({
@@ -93,9 +98,26 @@ export class SandboxSlot implements vscode.Disposable {
   /** Checks the engine; never throws, the message carries the engine's advice. */
   async checkDocker(): Promise<DockerStatus> {
     const blocked = this.blockedReason;
-    if (blocked) return { available: false, message: blocked };
+    const status: DockerStatus = blocked ? { available: false, message: blocked } : await this.checkEngine();
+    this.checked.fire(status);
+    return status;
+  }
+
+  /**
+   * The sandbox for an ask, after a ping: when the engine does not answer the ask goes on without
+   * execution and `engineProblem` says why, with the engine's advice.
+   */
+  async forAsk(): Promise<{ sandbox?: DockerSandbox; engineProblem?: string }> {
+    const sandbox = await this.get();
+    if (!sandbox) return {};
+    const status = await this.checkEngine();
+    this.checked.fire(status);
+    return status.available ? { sandbox } : { engineProblem: status.message };
+  }
+
+  private async checkEngine(): Promise<DockerStatus> {
     try {
-      await this.get()?.check();
+      await (await this.get())?.check();
       return { available: true };
     } catch (error) {
       const message = SandboxError.is(error) ? `${error.message} ${error.advice}` : String(error);
@@ -121,5 +143,6 @@ export class SandboxSlot implements vscode.Disposable {
 
   dispose(): void {
     this.release();
+    this.checked.dispose();
   }
 }

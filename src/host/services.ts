@@ -53,10 +53,10 @@ export function createServices(
   const refreshDocker = async (): Promise<void> => {
     const status = await sandbox.checkDocker();
     if (!status.available) logger.warn(`Docker: ${status.message ?? 'not available'}`);
-    statusBar.setDocker(status);
   };
   const subscriptions: vscode.Disposable[] = [
     runner.onEvent((e) => statusBar.onSessionEvent(e)),
+    sandbox.onDidCheck((status) => statusBar.setDocker(status)),
     trust.onDidChange(() => void refreshDocker()),
     settings.onDidChange(() => void refreshDocker()),
     demo.onDidChange(() => statusBar.refresh()),

@@ -26,7 +26,7 @@ export class SelectionVerifier implements vscode.Disposable {
       void vscode.window.showWarningMessage('Quorum: open a file and select the code to verify.');
       return undefined;
     }
-    const sandbox = this.s.sandbox.get();
+    const sandbox = await this.s.sandbox.get();
     if (!sandbox) {
       void vscode.window.showErrorMessage(
         `Quorum cannot verify: ${this.s.sandbox.blockedReason ?? 'no sandbox.'}`,
