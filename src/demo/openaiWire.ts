@@ -33,8 +33,10 @@ export async function streamChatCompletion(
 ): Promise<PlaybackEnd> {
   const id = `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
   const created = Math.floor(Date.now() / 1000);
+  // OpenAI puts `usage: null` on every chunk once usage was asked for; the last chunk carries the numbers.
+  const usageField = flavour.includeUsage ? { usage: null } : {};
   const frame = (choices: unknown[], extra: Record<string, unknown> = {}): string =>
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: playback.model, system_fingerprint: 'fp_replay', choices, ...extra })}\n\n`;
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: playback.model, system_fingerprint: 'fp_replay', choices, ...usageField, ...extra })}\n\n`;
   const delta = (d: Record<string, string>): string =>
     frame([{ index: 0, delta: d, logprobs: null, finish_reason: null }]);
   res.writeHead(200, {

@@ -2,6 +2,8 @@
  * Test helpers around the product's replay server: start it at full speed, aim a model of any kind
  * at it, and collect what a provider streamed. Faults are set per model name on the server itself.
  */
+import assert from 'node:assert/strict';
+import { ProviderError } from '../../src/core/types';
 import { startReplayServer } from '../../src/demo/replayServer';
 import type { ReplayServer, ReplayServerOptions } from '../../src/demo/replayServer';
 import type { ReplayRequest } from '../../src/demo/replayTypes';
@@ -82,4 +84,10 @@ export async function eventually(predicate: () => boolean, ms = 2_000): Promise<
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Asserts that a rejection is a typed ProviderError and narrows it. */
+export function asProviderError(error: unknown): ProviderError {
+  assert.ok(ProviderError.is(error), `expected a ProviderError, got ${String(error)}`);
+  return error;
 }

@@ -45,6 +45,15 @@ describe('keys go only where they belong', () => {
     );
   });
 
+  it('openai and groq without a key send an empty one (the server’s 401 brings the advice), not the environment’s', async () => {
+    server.setFault('demo-gpt-4o-mini', { status: 401 });
+    server.setFault('demo-llama-3.3-70b', { status: 401 });
+    await rejection(() => collect(createProvider(modelAt(server, 'openai', 'demo-gpt-4o-mini'), undefined)));
+    await rejection(() => collect(createProvider(modelAt(server, 'groq', 'demo-llama-3.3-70b'), undefined)));
+    for (const request of chatRequests(server))
+      assert.ok(!(request.authorization ?? '').includes('must-not-leak'), request.authorization);
+  });
+
   it('ollama sends no Authorization header at all', async () => {
     await collect(createProvider(modelAt(server, 'ollama', 'demo-qwen2.5-coder'), 'ignored'));
     assert.equal(chatRequests(server)[0].authorization, undefined);
