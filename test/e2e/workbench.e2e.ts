@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO_MODELS, DEMO_PROMPT } from '../../src/demo/recordings';
+import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
 import { REPO_ROOT, TEST_OUTPUT_DIR, startVscodeServer, type RunningVscodeServer } from '../vscodeServer';
 import { openWorkbench, type WorkbenchBrowser } from '../workbenchBrowser';
 import { prepareWorkspace, testUserSettings, type TestWorkspace } from '../workspaceFixture';
@@ -30,12 +31,6 @@ import {
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 const SHOTS = join(TEST_OUTPUT_DIR, 'screenshots');
-/** Tags built by scripts/buildSandboxImages.sh: nothing can be pulled on the test machines. */
-const OFFLINE_IMAGES = {
-  python: 'quorum-offline/python:3.11',
-  javascript: 'quorum-offline/node:20',
-  bash: 'quorum-offline/bash:5',
-};
 const TARGET = 'primes.py';
 const DEMO_MODEL_COUNT = DEMO_MODELS('http://127.0.0.1:1').length;
 
