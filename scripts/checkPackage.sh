@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 npm run --silent package >/dev/null
 files=$(npx vsce ls --no-dependencies)
 echo "$files"
-bad=$(echo "$files" | grep -E '^(src|test|node_modules|scripts|bench|sample)/|\.ts$' | grep -v '\.d\.ts$' || true)
+bad=$(echo "$files" | grep -E '^(src|test|node_modules|scripts|bench|sample|dist/test)/|\.(ts|map)$' | grep -v '\.d\.ts$' || true)
 if [ -n "$bad" ]; then
   echo "the .vsix must not contain:" >&2
   echo "$bad" >&2
