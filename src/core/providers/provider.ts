@@ -85,6 +85,9 @@ export class StreamingProvider implements Provider {
         if (sink.finishReason === undefined)
           throw incompleteError(who, sink, 'the stream ended without a finish signal');
         const end = performance.now();
+        this.logger.debug(
+          `${who.vendor} ${this.config.id}: ${sink.finishReason} after ${Math.round(end - started)} ms, attempt ${attempt}`,
+        );
         return {
           text: sink.text,
           reasoning: sink.reasoning || undefined,
@@ -97,7 +100,12 @@ export class StreamingProvider implements Provider {
         const failure = await this.classify(error, sink, request.signal, deadline);
         const retryable =
           !sink.streaming && attempt < this.retry.attempts && isRetryableStatus(failure.status);
-        if (!retryable) throw failure.error;
+        if (!retryable) {
+          this.logger.debug(
+            `${who.vendor} ${this.config.id}: failed (${failure.error.code}) on attempt ${attempt}`,
+          );
+          throw failure.error;
+        }
         const wait = retryDelayMs(this.retry, attempt + 1, failure.retryAfter);
         this.logger.warn(
           `${who.vendor} ${this.config.id}: ${failure.status ?? ''} on attempt ${attempt}; retrying in ${wait} ms`,

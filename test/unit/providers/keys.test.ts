@@ -73,6 +73,28 @@ describe('keys go only where they belong', () => {
     assert.match(error.advice, /Set baseUrl for 'x'/);
   });
 
+  it('logs retries without ever logging the key', async () => {
+    server.setFault('demo-gpt-4o-mini', { status: 500, times: 1 });
+    const lines: string[] = [];
+    const logger = {
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error: (m: string) => lines.push(m),
+      debug: (m: string) => lines.push(m),
+    };
+    await collect(
+      createProvider(modelAt(server, 'openai', 'demo-gpt-4o-mini'), 'sk-secret-456', {
+        logger,
+        retry: { baseDelayMs: 5 },
+      }),
+    );
+    assert.ok(
+      lines.some((l) => /retrying/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(!lines.some((l) => l.includes('sk-secret-456')));
+  });
+
   it('never puts the key in an error message or advice', async () => {
     server.setFault('demo-gpt-4o-mini', { status: 401 });
     const error = await rejection(() =>
