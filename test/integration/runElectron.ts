@@ -8,15 +8,17 @@
  *        QUORUM_INTEGRATION_GREP   mocha grep
  * Needs a display: on a headless Linux machine run it under `xvfb-run -a`.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { REPO_ROOT, TEST_OUTPUT_DIR } from '../vscodeServer';
 import { prepareWorkspace } from '../workspaceFixture';
 import { FOLDER_ENV, RESULT_FILE_ENV, formatResult, type IntegrationResult } from './result';
 
 const OUT = join(TEST_OUTPUT_DIR, 'integration-electron');
-const RESULT_FILE = join(OUT, 'result.json');
+// Private to this run, so two runs never read each other's result.
+const RESULT_FILE = join(mkdtempSync(join(tmpdir(), 'quorum-integration-')), 'result.json');
 
 async function main(): Promise<number> {
   rmSync(OUT, { recursive: true, force: true });
@@ -43,6 +45,8 @@ async function main(): Promise<number> {
     return code === 0 && result.failed === 0 ? 0 : 1;
   } finally {
     workspace.remove();
+    if (existsSync(RESULT_FILE)) cpSync(RESULT_FILE, join(OUT, 'result.json'));
+    rmSync(dirname(RESULT_FILE), { recursive: true, force: true });
   }
 }
 

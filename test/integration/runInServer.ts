@@ -9,15 +9,17 @@
  *        QUORUM_VSCODE_SERVER_DIR (see scripts/installVscodeServer.sh)
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT, TEST_OUTPUT_DIR, startVscodeServer, type RunningVscodeServer } from '../vscodeServer';
 import { openWorkbench, type WorkbenchBrowser } from '../workbenchBrowser';
 import { FOLDER_ENV, RESULT_FILE_ENV, formatResult, type IntegrationResult } from './result';
 import { prepareWorkspace, testUserSettings } from '../workspaceFixture';
 
 const OUT = join(TEST_OUTPUT_DIR, 'integration');
-const RESULT_FILE = join(OUT, 'result.json');
+// Private to this run, so two runs on one machine (or one checkout) never read each other's result.
+const RESULT_FILE = join(mkdtempSync(join(tmpdir(), 'quorum-integration-')), 'result.json');
 const TIMEOUT_MS = Number(process.env.QUORUM_INTEGRATION_TIMEOUT_MS ?? 600_000);
 
 async function waitForResult(server: RunningVscodeServer): Promise<IntegrationResult> {
@@ -64,6 +66,8 @@ async function main(): Promise<number> {
       await server.close();
     }
     workspace.remove();
+    if (existsSync(RESULT_FILE)) cpSync(RESULT_FILE, join(OUT, 'result.json'));
+    rmSync(dirname(RESULT_FILE), { recursive: true, force: true });
   };
   const onSignal = (): void => void cleanUp().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
