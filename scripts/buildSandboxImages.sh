@@ -55,8 +55,9 @@ base_rootfs() {
   mkdir -p "$root"/{bin,etc,tmp,work,usr/bin,usr/local/bin}
   cp "$BUSYBOX" "$root/bin/busybox"
   copy_libs "$root" "$BUSYBOX" # Debian's busybox is dynamically linked
-  for applet in sh tar cat head ls env echo printf sleep dd rm mkdir; do
-    ln -sf busybox "$root/bin/$applet"
+  # Every applet (sh, tar, grep, sed, awk...), so shell candidates find their usual tools.
+  for applet in $("$BUSYBOX" --list); do
+    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
   done
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/tmp:/bin/sh\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

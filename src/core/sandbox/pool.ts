@@ -15,6 +15,7 @@ interface Failed {
 }
 
 interface Shelf {
+  readonly key: string;
   readonly spec: BoxSpec;
   readonly ready: Box[];
   opening: number;
@@ -36,7 +37,7 @@ export class WarmPool {
   /** A fresh started box for the spec; from the shelf when one is waiting. */
   async take(key: string, spec: BoxSpec): Promise<Box> {
     const shelf = this.shelf(key, spec);
-    this.touch(key, shelf);
+    this.touch(shelf);
     const box = shelf.ready.shift();
     this.refill(shelf);
     return box ?? this.track(this.options.open(spec));
@@ -45,7 +46,7 @@ export class WarmPool {
   /** Fills the shelf for a spec to `count` (default: pool size) and resolves when it is full. */
   async warm(key: string, spec: BoxSpec, count = this.options.size): Promise<void> {
     const shelf = this.shelf(key, spec);
-    this.touch(key, shelf);
+    this.touch(shelf);
     const missing = Math.max(0, count - shelf.ready.length - shelf.opening);
     const opened = await Promise.all(Array.from({ length: missing }, () => this.track(this.openInto(shelf))));
     const failure = opened.find((o): o is Failed => o !== true);
@@ -83,20 +84,21 @@ export class WarmPool {
   private shelf(key: string, spec: BoxSpec): Shelf {
     let shelf = this.shelves.get(key);
     if (!shelf) {
-      shelf = { spec, ready: [], opening: 0 };
+      shelf = { key, spec, ready: [], opening: 0 };
       this.shelves.set(key, shelf);
     }
     return shelf;
   }
 
-  private touch(key: string, shelf: Shelf): void {
+  /** (Re)arms the idle timer; also when a box lands, so one that took long to open is not forgotten. */
+  private touch(shelf: Shelf): void {
     clearTimeout(shelf.idleTimer);
     shelf.idleTimer = setTimeout(() => {
       const boxes = shelf.ready.splice(0);
       this.options.logger.debug(
-        `sandbox pool: idle, removing ${boxes.length} waiting container(s) for ${key}`,
+        `sandbox pool: idle, removing ${boxes.length} waiting container(s) for ${shelf.key}`,
       );
-      for (const box of boxes) void box.destroy().catch(() => undefined);
+      for (const box of boxes) void this.track(box.destroy()).catch(() => undefined);
     }, this.options.idleMs);
     shelf.idleTimer.unref();
   }
@@ -115,7 +117,10 @@ export class WarmPool {
     try {
       const box = await this.options.open(shelf.spec);
       if (this.closed) await box.destroy();
-      else shelf.ready.push(box);
+      else {
+        shelf.ready.push(box);
+        this.touch(shelf);
+      }
       return true;
     } catch (error) {
       this.options.logger.warn(`sandbox pool: could not prepare a container: ${String(error)}`);

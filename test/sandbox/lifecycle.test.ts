@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
+import { createDockerSandbox } from '../../src/core/sandbox/docker';
+import { LABEL } from '../../src/core/sandbox/orphans';
+import { SandboxError } from '../../src/core/types';
+import { OFFLINE_IMAGES } from './offlineImages';
+import { engine, ownedContainers, withSandbox } from './sandboxFixture';
+
+async function waitUntil(test: () => Promise<boolean>, limitMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await test())) {
+    if (Date.now() - started > limitMs) return Number.POSITIVE_INFINITY;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return Date.now() - started;
+}
+
+describe('sandbox: lifecycle, cancellation, concurrency and the engine', function () {
+  it('cancels a run mid-way: the container is gone within 1 s', async () => {
+    await withSandbox(
+      async (sb) => {
+        const controller = new AbortController();
+        const run = sb.run({
+          language: 'python',
+          code: 'print("started", flush=True)\nwhile True:\n  pass',
+          limits: { timeoutMs: 60_000 },
+          signal: controller.signal,
+        });
+        // Abort once the container exists and the program is running.
+        await waitUntil(async () => (await sb.containers()).length > 0, 30_000);
+        await new Promise((r) => setTimeout(r, 500));
+        const abortedAt = Date.now();
+        controller.abort();
+        await assert.rejects(run, (e: unknown) => SandboxError.is(e) && e.reason === 'cancelled');
+        assert.deepEqual(await sb.containers(), []);
+        const elapsed = Date.now() - abortedAt;
+        assert.ok(elapsed < 1000, `container gone only ${elapsed} ms after the abort`);
+      },
+      { poolSize: 0 },
+    );
+  });
+
+  it('completes 20 concurrent runs with the right output each, and leaks nothing', async function () {
+    this.timeout(180_000);
+    await withSandbox(
+      async (sb) => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            sb.run({ language: 'python', code: `print(${i} * ${i})`, limits: { timeoutMs: 60_000 } }),
+          ),
+        );
+        assert.deepEqual(
+          results.map((r) => r.stdout),
+          Array.from({ length: 20 }, (_, i) => `${i * i}\n`),
+        );
+        assert.ok(results.every((r) => r.exitCode === 0));
+      },
+      { poolSize: 2 },
+    );
+  });
+
+  it('keeps a warm pool: a run takes a waiting container, destroys it, and the pool refills', async () => {
+    await withSandbox(
+      async (sb) => {
+        await sb.warm('python');
+        const before = await sb.containers();
+        assert.equal(before.length, 2);
+        const r = await sb.run({ language: 'python', code: 'import socket\nprint(socket.gethostname())' });
+        await sb.settle();
+        const refilled = await waitUntil(async () => (await sb.containers()).length === 2, 30_000);
+        assert.ok(Number.isFinite(refilled), 'the pool did not refill');
+        const after = await sb.containers();
+        // The container that ran is gone for good: its hostname (the short id) is in no listed id.
+        const used = before.find((id) => id.startsWith(r.stdout.trim()));
+        assert.ok(used, 'the run did not use a waiting container');
+        assert.ok(!after.includes(used));
+      },
+      { poolSize: 2 },
+    );
+  });
+
+  it('drains the pool when idle', async () => {
+    await withSandbox(
+      async (sb) => {
+        await sb.warm('python', 1);
+        assert.equal((await sb.containers()).length, 1);
+        const drained = await waitUntil(async () => (await sb.containers()).length === 0, 10_000);
+        assert.ok(Number.isFinite(drained), 'idle containers were not removed');
+      },
+      { poolSize: 1, poolIdleMs: 300 },
+    );
+  });
+
+  it('removes containers left by a crashed process at the next start', async () => {
+    const deadPid = 4_194_000; // above pid_max defaults: no such process
+    const orphan = await engine.createContainer({
+      Image: OFFLINE_IMAGES.python,
+      Cmd: ['sleep', '300'],
+      Labels: {
+        [LABEL.sandbox]: '1',
+        [LABEL.owner]: `${hostname()}:${deadPid}`,
+        [LABEL.instance]: 'crashed',
+      },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await orphan.start();
+    try {
+      await withSandbox(async (sb) => {
+        await sb.check();
+        await sb.run({ language: 'python', code: 'pass' });
+        await assert.rejects(orphan.inspect(), (e: { statusCode?: number }) => e.statusCode === 404);
+      });
+    } finally {
+      await orphan.remove({ force: true }).catch(() => undefined);
+    }
+  });
+
+  it('fails fast with a clear error when the engine is unreachable', async () => {
+    for (const [dockerHost, reason] of [
+      ['unix:///nonexistent/quorum/docker.sock', 'not-installed'],
+      ['tcp://127.0.0.1:1', 'not-running'],
+    ] as const) {
+      const sb = createDockerSandbox({ images: OFFLINE_IMAGES, dockerHost });
+      const started = Date.now();
+      await assert.rejects(sb.run({ language: 'python', code: 'print(1)' }), (e: unknown) => {
+        assert.ok(SandboxError.is(e), String(e));
+        assert.equal(e.reason, reason);
+        assert.match(e.message, dockerHost.startsWith('unix') ? /nonexistent\/quorum/ : /127\.0\.0\.1:1/);
+        assert.match(e.advice, /quorum\.sandbox\.dockerHost/);
+        return true;
+      });
+      await assert.rejects(sb.check(), (e: unknown) => SandboxError.is(e) && e.reason === reason);
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+      await sb.dispose();
+    }
+    assert.deepEqual(await ownedContainers(), []);
+  });
+});
