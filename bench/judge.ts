@@ -16,11 +16,12 @@ import type { JudgeEvidence } from '../src/core/judge/evidence';
 import { gatherEvidence } from '../src/core/judge/evidence';
 import { clusterOutputs } from '../src/core/judge/outputConsensus';
 import { decideVerdict } from '../src/core/judge/strategies';
-import type { JudgeInput, Language, Sandbox } from '../src/core/types';
-import type { createDockerCliSandbox } from '../test/judge/dockerCliSandbox';
+import type { JudgeInput, Sandbox } from '../src/core/types';
+import { createDockerSandbox } from '../src/core/sandbox/docker';
+import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
 
 const FIXTURE = path.join(__dirname, '..', 'test', 'fixtures', 'judge', 'judge-humaneval-dev.jsonl');
-const DEFAULT_IMAGE = 'quorum-offline/python:3.11';
+const DEFAULT_IMAGE = OFFLINE_IMAGES.python ?? 'quorum-offline/python:3.11';
 
 const code = z.object({ id: z.string(), model: z.string(), code: z.string() });
 const line = z.object({
@@ -143,24 +144,17 @@ const codetCases: Selector = (e, p) =>
   p.input.candidates[0]?.id ??
   null;
 
-async function loadSandbox(image: string): Promise<{ sandbox: Sandbox; kind: string }> {
-  const images: Partial<Record<Language, string>> = { python: image };
-  try {
-    // Resolved at run time: the real sandbox may not have landed yet.
-    const real = '../src/core/sandbox/docker';
-    const mod = (await import(real)) as {
-      createDockerSandbox: (o: { images: Partial<Record<Language, string>> }) => Sandbox;
-    };
-    return { sandbox: mod.createDockerSandbox({ images }), kind: 'src/core/sandbox/docker.ts' };
-  } catch {
-    const standIn = '../test/judge/dockerCliSandbox';
-    const mod = (await import(standIn)) as { createDockerCliSandbox: typeof createDockerCliSandbox };
-    return {
-      sandbox: mod.createDockerCliSandbox(images),
-      kind: 'test/judge/dockerCliSandbox.ts (docker CLI stand-in)',
-    };
-  }
-}
+/** The same CodeT grouping with Quorum's tie rule (shorter code first): shows what the tie rule alone is worth. */
+const codetCasesShortest: Selector = (e, p) => {
+  const groups = codetGroups(
+    e.outcomes.map((o) => o.evidence),
+    e.cases.map((c) => c.id),
+  );
+  const scoreOf = (id: string): number => groups.find((g) => g.members.includes(id))?.score ?? 0;
+  const order = p.input.candidates.map((c, i) => ({ id: c.id, i, len: c.code.length, score: scoreOf(c.id) }));
+  order.sort((a, b) => b.score - a.score || a.len - b.len || a.i - b.i);
+  return order[0]?.id ?? null;
+};
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -171,9 +165,9 @@ async function main(): Promise<void> {
   const limit = Number(flag('--limit') ?? Infinity);
   const image = flag('--image') ?? DEFAULT_IMAGE;
   const problems = loadProblems(limit);
-  const { sandbox, kind } = await loadSandbox(image);
+  const sandbox = createDockerSandbox({ images: { python: image }, pull: false, poolSize: 2 });
   await sandbox.check();
-  console.log(`judge bench: ${problems.length} problems, sandbox ${kind}, image ${image}`);
+  console.log(`judge bench: ${problems.length} problems, Docker sandbox, image ${image}`);
   const started = Date.now();
   const rows: {
     problem: Problem;
@@ -210,6 +204,7 @@ async function main(): Promise<void> {
     ['output consensus only', selectorRate(outputConsensus)],
     ['CodeT grouping, whole test blocks', selectorRate(codetBlocks)],
     ['CodeT grouping, single assertions', selectorRate(codetCases)],
+    ['  same, ties to the shorter code', selectorRate(codetCasesShortest)],
     ["Quorum's judge", rate((r) => (r.passed[r.pick ?? ''] ? 1 : 0))],
   ];
   console.log(`oracle: ${oracle.length}/${rows.length} problems have a passing candidate`);

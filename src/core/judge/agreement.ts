@@ -36,21 +36,6 @@ export function codetGroups(evidence: readonly CaseEvidence[], caseIds: readonly
 }
 
 /**
- * Weight of each case: the share of candidates that pass it. A generated test that nobody passes
- * is more likely wrong than every candidate, so it counts for nothing; one that most pass counts
- * fully.
- */
-export function caseWeights(
-  evidence: readonly CaseEvidence[],
-  caseIds: readonly string[],
-): Record<string, number> {
-  const n = Math.max(1, evidence.length);
-  return Object.fromEntries(
-    caseIds.map((k) => [k, evidence.filter((e) => e.cells[k] === 'pass').length / n]),
-  );
-}
-
-/**
  * Functional agreement of two candidates: the share of cases, among those both were probed on,
  * where they returned the same values. Null when they share no probed case. Raising the same
  * exception counts as agreeing only when neither raised, so two crashes are not a consensus.
@@ -73,11 +58,21 @@ export function functionalAgreement(
   return shared === 0 ? null : same / shared;
 }
 
-/** Candidates with identical behaviour on every probed case (MBR-exec / AlphaCode clustering). */
+/**
+ * Same behaviour: identical return values on every probed case and the same cell on every case.
+ * Without probes (a language without them, a candidate that did not load) the cells alone decide,
+ * which is CodeT's grouping by the set of cases passed.
+ */
+export function sameBehaviour(a: CaseEvidence, b: CaseEvidence, caseIds: readonly string[]): boolean {
+  const agreement = functionalAgreement(a, b, caseIds);
+  return (agreement === null || agreement === 1) && caseIds.every((k) => a.cells[k] === b.cells[k]);
+}
+
+/** Candidates with identical behaviour on every case (MBR-exec / AlphaCode clustering), in input order. */
 export function behaviourClusters(evidence: readonly CaseEvidence[], caseIds: readonly string[]): string[][] {
   const clusters: CaseEvidence[][] = [];
   for (const e of evidence) {
-    const home = clusters.find((c) => functionalAgreement(c[0], e, caseIds) === 1);
+    const home = clusters.find((c) => sameBehaviour(c[0], e, caseIds));
     if (home) home.push(e);
     else clusters.push([e]);
   }

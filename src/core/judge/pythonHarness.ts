@@ -116,19 +116,27 @@ def _q_main(raw):
     status, detail, _ = _q_exec(q['candidate'], ns, q['loadBudget'], '<candidate>')
     own = {k for k, v in ns.items() if getattr(getattr(v, '__code__', None), 'co_filename', '') == '<candidate>'}
     emit({'kind': 'load', 'status': status, 'detail': detail, 'stdout': captured.text()})
+    budget = q['caseBudget']
     for case in q['cases']:
         _q_sys.stdout = _QCap(0)
         case_ns = dict(ns)
-        result, detail, _ = _q_exec(case['setup'], case_ns, q['caseBudget'], '<setup>')
+        result, detail, _ = _q_exec(case['setup'], case_ns, budget, '<setup>')
         probes = []
         if result == 'pass':
             # Probes first, on a copy, so the assertion itself still sees a pristine namespace.
-            probes = _q_probes(case['code'], dict(case_ns), own, q['caseBudget']) if q['probe'] else []
-            result, detail, _ = _q_exec(case['code'], case_ns, q['caseBudget'], '<case>')
+            probes = _q_probes(case['code'], dict(case_ns), own, budget) if q['probe'] else []
+            if '!Timeout' in probes:
+                result, detail = 'timeout', 'a call ran over the %.2fs budget' % budget
+            else:
+                result, detail, _ = _q_exec(case['code'], case_ns, budget, '<case>')
         elif result != 'timeout':
             result, detail = 'error', 'setup: ' + detail
         if result == 'syntax':
             result = 'error'
+        if result == 'timeout':
+            # A candidate that hangs once usually hangs again: later cases get a short budget so
+            # one slow candidate cannot hold the container for cases x budget seconds.
+            budget = min(budget, q['caseBudget'] / 4)
         emit({'kind': 'case', 'id': case['id'], 'result': result, 'detail': detail, 'probes': probes})
     emit({'kind': 'done'})
     channel.flush()

@@ -1,4 +1,5 @@
 import type { JudgeCandidate, RankEntry, Verdict, VerdictStrategy } from '../types';
+import type { CrossTestScore } from './crossTestScore';
 import { crossTestScores } from './crossTestScore';
 import type { CandidateOutcome, JudgeEvidence, RunOutcome } from './evidence';
 import { clusterOutputs } from './outputConsensus';
@@ -42,6 +43,7 @@ export function decideVerdict(
         crossTestScores(
           evidence.outcomes.map((o) => o.evidence),
           caseIds,
+          (id) => evidence.outcomes.find((o) => o.id === id)?.outcome === 'ok',
         ).map((s) => [s.id, s]),
       )
     : null;
@@ -56,17 +58,16 @@ export function decideVerdict(
     };
     const passed = passedOf(outcome);
     const ran = outcome.outcome === 'ok' ? 1 : 0;
-    // Running counts most; then tests (or, without them, agreeing outputs); noise, latency and
-    // size only separate near-equals.
-    const evidenceScore = cross
+    // With tests, the cross-test score is the evidence (it already halves a candidate that did
+    // not run) and the tie rules below only order exact ties. Without tests: running counts
+    // most, then agreeing output; noise, latency and size separate near-equals.
+    const score = cross
       ? (cross.get(outcome.id)?.score ?? 0)
-      : (agreeing.get(outcome.id) ?? 0) / others;
-    const score =
-      (cross ? 0.2 : 0.5) * ran +
-      (cross ? 0.75 : 0.4) * evidenceScore +
-      0.05 * (1 - outcome.stderrBytes / maxStderr) * 0.5 +
-      0.025 * (1 - (candidate.latencyMs ?? 0) / maxLatency) +
-      0.025 * (1 - candidate.code.length / maxSize) * 0.5;
+      : 0.5 * ran +
+        (0.4 * (agreeing.get(outcome.id) ?? 0)) / others +
+        0.05 * (1 - outcome.stderrBytes / maxStderr) +
+        0.025 * (1 - (candidate.latencyMs ?? 0) / maxLatency) +
+        0.025 * (1 - candidate.code.length / maxSize);
     return { outcome, candidate, index, score, passed };
   });
   const ranking = [...scored].sort(compareScored);
@@ -141,22 +142,25 @@ function reasonsFor(
   ranking: readonly Scored[],
   clusters: readonly string[][],
   totalCases: number,
-  cross: ReadonlyMap<string, { tests: number; agreement: number | null; twins: number }> | null,
+  cross: ReadonlyMap<string, CrossTestScore> | null,
 ): string[] {
   if (!top) return ['No candidates to judge.'];
   const id = top.outcome.id;
   const reasons: string[] = [];
   if (strategy === 'cross-test') {
     const s = cross?.get(id);
-    reasons.push(`${id} passes ${top.passed}/${totalCases} test cases written by the models.`);
-    if (s)
+    const crashed = s && s.crashes > 0 ? `, and crashes or hangs on ${s.crashes}` : '';
+    reasons.push(`${id} passes ${top.passed}/${totalCases} test cases written by the models${crashed}.`);
+    if (s) {
       reasons.push(
-        `Weighted by how many candidates pass each case, it scores ${(s.tests * 100).toFixed(0)}%.`,
+        s.twins > 0
+          ? `${s.twins + 1} candidates behave identically on every case (same results, same return values).`
+          : 'No other candidate behaves identically on every case.',
       );
+    }
     if (s?.agreement != null) {
       reasons.push(
-        `On the tests' inputs it returns the same values as the others ${(s.agreement * 100).toFixed(0)}% of the time` +
-          (s.twins > 0 ? `; ${s.twins} other candidate(s) behave identically.` : '.'),
+        `On the tests' inputs it returns the same values as the others ${(s.agreement * 100).toFixed(0)}% of the time.`,
       );
     }
     if (top.outcome.outcome !== 'ok')

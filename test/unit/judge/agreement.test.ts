@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { CaseEvidence } from '../../../src/core/judge/agreement';
 import {
   behaviourClusters,
-  caseWeights,
   codetGroups,
   functionalAgreement,
+  sameBehaviour,
 } from '../../../src/core/judge/agreement';
 import type { CellResult } from '../../../src/core/types';
 
@@ -42,9 +42,11 @@ describe('judge/agreement', () => {
     assert.deepEqual(groups[0].members, ['a']);
   });
 
-  it('weights each case by the share of candidates passing it', () => {
-    const w = caseWeights([row('a', '++x'), row('b', '+xx'), row('c', '+xx'), row('d', '+xx')], ids(3));
-    assert.deepEqual(w, { k0: 1, k1: 0.25, k2: 0 });
+  it('same behaviour needs the same cells and, where probed, the same return values', () => {
+    assert.equal(sameBehaviour(row('a', '+x', { k0: ['1'] }), row('b', '+x', { k0: ['1'] }), ids(2)), true);
+    assert.equal(sameBehaviour(row('a', '+x', { k0: ['1'] }), row('b', '+x', { k0: ['2'] }), ids(2)), false);
+    assert.equal(sameBehaviour(row('a', '+x'), row('b', '+x'), ids(2)), true);
+    assert.equal(sameBehaviour(row('a', '+x'), row('b', '+E'), ids(2)), false);
   });
 
   it('measures functional agreement on shared probed cases only, and two crashes do not agree', () => {
