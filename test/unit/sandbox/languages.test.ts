@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { programFor, shellQuote, transpileTypeScript } from '../../../src/core/sandbox/languages';
+import { SandboxError } from '../../../src/core/types';
+
+describe('sandbox languages', () => {
+  it('maps each language to files and an argv that carries the arguments', () => {
+    assert.deepEqual(programFor('python', 'print(1)', ['a']).argv, ['python3', '/work/main.py', 'a']);
+    assert.deepEqual(programFor('bash', 'echo').argv, ['bash', '/work/main.sh']);
+    assert.deepEqual(programFor('javascript', 'console.log(1)').files[0]?.name, 'main.js');
+    assert.deepEqual(
+      programFor('javascript', 'import fs from "fs";\nconsole.log(fs)').files[0]?.name,
+      'main.mjs',
+    );
+    assert.deepEqual(programFor('javascript', 'const m = await import("fs")').files[0]?.name, 'main.js');
+  });
+
+  it('transpiles TypeScript on the host into JavaScript that node runs, keeping line numbers', () => {
+    const ts =
+      'interface P { x: number }\nimport { sep } from "node:path";\nconst p: P = { x: 2 };\nconsole.log(p.x * 21, sep);\nthrow new Error("line 5");';
+    const js = transpileTypeScript(ts);
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, ['-e', js], { stdio: 'pipe' });
+    } catch (error) {
+      stderr = String((error as { stderr: Buffer }).stderr);
+      assert.equal(String((error as { stdout: Buffer }).stdout), '42 /\n');
+    }
+    assert.match(stderr, /\[eval\]:5/);
+    assert.match(transpileTypeScript('const x: = ;'), /TypeScript syntax error/);
+  });
+
+  it('quotes arguments so the shell passes them through unchanged', () => {
+    const words = ['plain', 'two words', "it's", '$HOME', '`id`', '"q"', '\\', '*', ''];
+    const out = execFileSync('/bin/sh', [
+      '-c',
+      `printf '%s\\n' ${words.map(shellQuote).join(' ')}`,
+    ]).toString();
+    assert.deepEqual(out.split('\n').slice(0, -1), words);
+  });
+
+  it('refuses go and rust with an unsupported-language error', () => {
+    for (const language of ['go', 'rust'] as const) {
+      assert.throws(
+        () => programFor(language, ''),
+        (e: unknown) => SandboxError.is(e) && e.reason === 'unsupported-language',
+      );
+    }
+  });
+});
