@@ -8,6 +8,7 @@ import { badgesFor } from './badges';
 import { codeBlock, textBlock, TEXT_CHARS_SHOWN } from './codeView';
 import { diffBlock } from './diffView';
 import { append, el, icon, iconButton, replaceChildren } from './dom';
+import { makeRovingToolbar } from './rovingToolbar';
 import { runDetails, metricsList, matrixRow } from './runView';
 import type { CandidateView, ViewModel } from './state';
 import type { ViewContext } from './viewContext';
@@ -165,8 +166,10 @@ function createActions(id: string, ctx: ViewContext): Actions {
   const diff = iconButton('diff', 'Open in Diff Editor', () =>
     ctx.post({ type: 'candidate/openDiff', candidateId: id, base }),
   );
-  const root = el('div', { class: 'card-actions', role: 'toolbar', 'aria-label': 'Candidate actions' });
-  append(root, [insert, replace, copy, rerun, untitled, diff]);
+  const root = el('div', { class: 'card-actions', role: 'toolbar', 'aria-label': `Actions for ${id}` });
+  const buttons = [insert, replace, copy, rerun, untitled, diff];
+  append(root, buttons);
+  const roving = makeRovingToolbar(root, buttons);
   return {
     root,
     update(c, vm) {
@@ -175,6 +178,7 @@ function createActions(id: string, ctx: ViewContext): Actions {
       for (const b of [insert, replace, copy, untitled, diff]) b.disabled = !hasCode;
       rerun.disabled = !hasCode || !vm.trusted || c.running || vm.ask?.running === true;
       rerun.title = vm.trusted ? 'Re-run' : 'Re-run (disabled in Restricted Mode)';
+      roving.refresh();
     },
   };
 }

@@ -295,6 +295,66 @@ describe('webview panel in Chromium', function () {
     assert.equal(await pre.textContent(), answer);
   });
 
+  it('five parallel streams update one text node per card while the user keeps typing', async () => {
+    await panel.send(initMessages());
+    const ids = ['m1', 'm2', 'm3', 'm4', 'm5'];
+    const models = ids.map((id) => ({ id, kind: 'ollama' as const, model: `model-${id}`, enabled: true }));
+    const ev = (event: Extract<HostMessage, { type: 'session/event' }>['event']): HostMessage => ({
+      type: 'session/event',
+      event,
+    });
+    await panel.send([
+      ev({ type: 'session-started', askId: 'five', models }),
+      ...models.map((m) => ev({ type: 'candidate-started', candidateId: m.id, model: m })),
+      ...ids.map((id) => ev({ type: 'delta', candidateId: id, text: 'start ' })),
+    ]);
+    const badge = await card('m3').locator('.badge').elementHandle();
+    // The user keeps typing the next instruction while answers stream in.
+    await panel.page.getByLabel('Instruction').fill('next question');
+    const burst: HostMessage[] = [];
+    for (let i = 0; i < 400; i++)
+      for (const id of ids) burst.push(ev({ type: 'delta', candidateId: id, text: `${i} ` }));
+    await panel.send(burst);
+    const connected = await badge.evaluate((n) => (n as unknown as { isConnected: boolean }).isConnected);
+    assert.equal(connected, true, 'deltas did not rebuild the card header');
+    assert.equal(
+      await panel.page.evaluate('document.activeElement.getAttribute("aria-label")'),
+      'Instruction',
+    );
+    assert.equal(await panel.page.getByLabel('Instruction').inputValue(), 'next question');
+    for (const id of ids) {
+      const text = (await card(id).locator('pre.stream').textContent()) ?? '';
+      assert.ok(text.startsWith('start 0 1 2 ') && text.endsWith('398 399 '), id);
+    }
+  });
+
+  it('card actions form one toolbar tab stop with arrow-key navigation', async () => {
+    await replay();
+    const toolbar = card('gpt-mini').getByRole('toolbar');
+    assert.equal(await toolbar.locator('button[tabindex="0"]').count(), 1);
+    await toolbar.getByRole('button', { name: 'Insert at Cursor' }).focus();
+    await panel.page.keyboard.press('ArrowRight');
+    await panel.page.keyboard.press('Enter');
+    assert.deepEqual(await lastPosted(), {
+      type: 'candidate/insert',
+      candidateId: 'gpt-mini',
+      mode: 'replace',
+    });
+    await panel.page.keyboard.press('End');
+    await panel.page.keyboard.press('Enter');
+    assert.deepEqual(await lastPosted(), {
+      type: 'candidate/openDiff',
+      candidateId: 'gpt-mini',
+      base: 'pick',
+    });
+    await panel.page.keyboard.press('ArrowRight');
+    assert.equal(
+      await panel.page.evaluate('document.activeElement.getAttribute("aria-label")'),
+      'Insert at Cursor',
+      'wraps around',
+    );
+  });
+
   it('in Restricted Mode shows the trust banner and "not executed" instead of a run', async () => {
     const [init] = initMessages();
     await panel.send([{ ...(init as Extract<HostMessage, { type: 'state/init' }>), trusted: false }]);
