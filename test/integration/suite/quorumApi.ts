@@ -2,6 +2,10 @@
  * Shared by the integration test files (not a test file itself): activates Quorum and returns the
  * API its activate() returns, and writes settings the way a user would.
  */
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { QuorumTestApi } from '../../../src/host/testApi';
 
@@ -28,19 +32,33 @@ export async function setQuorumSettings(values: Record<string, unknown>): Promis
   }
 }
 
-export async function openEditor(content: string, language = 'python'): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ content, language });
+/**
+ * Opens `content` in an editor. A real file with a unique name, not an untitled document: VS Code
+ * hands out `Untitled-1` again after a close and may return the old, not yet disposed, document.
+ */
+export async function openEditor(content: string, extension = 'py'): Promise<vscode.TextEditor> {
+  const file = join(tmpdir(), `quorum-it-${randomUUID()}.${extension}`);
+  await writeFile(file, content, 'utf8');
+  const doc = await vscode.workspace.openTextDocument(file);
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   editor.options = { insertSpaces: true, tabSize: 4 };
   return editor;
 }
 
-/** Closes every editor without save prompts (the tests' documents are untitled and modified). */
+/**
+ * Closes every editor without save prompts (the tests' documents are untitled and modified), and
+ * waits until their documents are gone: a new untitled document may reuse a closed one's URI.
+ */
 export async function closeAllEditors(): Promise<void> {
-  for (const editor of [...vscode.window.visibleTextEditors]) {
-    await vscode.window.showTextDocument(editor.document, { preview: false });
+  const docs = vscode.window.visibleTextEditors.map((e) => e.document);
+  for (const doc of docs) {
+    if (doc.isClosed) continue;
+    await vscode.window.showTextDocument(doc, { preview: false });
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
+  await until(() => docs.every((d) => d.isClosed), 5000, 'the test documents to close').catch(
+    () => undefined,
+  );
 }
 
 export async function until(
