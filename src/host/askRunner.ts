@@ -6,11 +6,12 @@
  */
 import * as vscode from 'vscode';
 import type { QuorumConfig } from '../core/config';
+import type { LlmJudge } from '../core/judge/llmJudge';
 import type { AskHandle } from '../core/session';
 import { SandboxError } from '../core/types';
 import type { AskRequest, Logger, ModelConfig, Provider, RunRecord, SessionEvent } from '../core/types';
 import type { ModelView } from '../protocol';
-import { keyRule, loadJudge, loadProviders, loadSession } from './coreLoader';
+import { keyRule, loadJudge, loadLlmJudge, loadProviders, loadSession } from './coreLoader';
 import type { DemoMode } from './demo';
 import type { RunHistory } from './history';
 import { RunState } from './runState';
@@ -93,8 +94,9 @@ export class AskRunner implements vscode.Disposable {
       ?.warm(request.language ?? config.language ?? 'python')
       .catch((e: unknown) => this.deps.logger.debug(`warm-up skipped: ${String(e)}`));
     const [{ startAsk }, { createJudge }] = await Promise.all([loadSession(), loadJudge()]);
+    const llmJudge = sandbox ? await this.llmJudge(config) : undefined;
     const judge = sandbox
-      ? createJudge({ sandbox, logger: this.deps.logger, crossTests: config.judge.crossTests })
+      ? createJudge({ sandbox, logger: this.deps.logger, crossTests: config.judge.crossTests, llmJudge })
       : undefined;
     this.state.begin(request.context);
     const handle = startAsk(
@@ -158,6 +160,29 @@ export class AskRunner implements vscode.Disposable {
           };
       this.events.fire({ type: 'run-failed', candidateId, error: failure });
     }
+  }
+
+  /** The optional LLM judge named by `quorum.judge.model`, when that model can be asked. */
+  private async llmJudge(config: QuorumConfig): Promise<LlmJudge | undefined> {
+    const id = config.judge.model;
+    const model = id ? this.models().find((m) => m.id === id) : undefined;
+    if (!id) return undefined;
+    if (!model) {
+      this.deps.logger.warn(
+        `quorum.judge.model: no model with id "${id}" in quorum.models; judging without it`,
+      );
+      return undefined;
+    }
+    const [{ createProvider, PROVIDER_REGISTRY }, { createLlmJudge }] = await Promise.all([
+      loadProviders(),
+      loadLlmJudge(),
+    ]);
+    const key = this.deps.demo.active ? DEMO_KEY : await this.deps.keys.get(model.id);
+    if (key === undefined && PROVIDER_REGISTRY[model.kind].needsKey) {
+      this.deps.logger.warn(`quorum.judge.model: "${id}" has no API key; judging without it`);
+      return undefined;
+    }
+    return createLlmJudge(createProvider(model, key, { logger: this.deps.logger }), this.deps.logger);
   }
 
   private async providers(modelIds: readonly string[] | undefined): Promise<Provider[]> {
