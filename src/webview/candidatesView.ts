@@ -22,7 +22,10 @@ export function createCandidatesView(ctx: ViewContext): CandidatesView {
   });
   const toggleSlot = el('div', { class: 'toggle-slot' });
   const heading = el('h2', {}, [icon('comment-discussion'), ' Answers']);
-  const historyTag = el('span', { class: 'tag', hidden: true }, ['from history']);
+  // "saved" rather than "history": the host also re-sends the latest run as a record after a reload.
+  const historyTag = el('span', { class: 'tag', hidden: true, title: 'Shown from a saved run record' }, [
+    'saved run',
+  ]);
   const list = el('div', { class: 'cards' });
   const root = el('section', { class: 'candidates', 'aria-label': 'Answers', hidden: true }, [
     el('div', { class: 'section-head' }, [heading, historyTag, status]),

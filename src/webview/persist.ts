@@ -56,5 +56,20 @@ export function restoreViewModel(raw: unknown): ViewModel | undefined {
   if (s.version !== VIEW_MODEL_VERSION) return undefined;
   if (!Array.isArray(s.order) || typeof s.candidates !== 'object' || s.candidates === null) return undefined;
   if (!s.order.every((id) => typeof id === 'string' && s.candidates![id] !== undefined)) return undefined;
-  return { ...initialViewModel(), ...s };
+  return settleInterrupted({ ...initialViewModel(), ...s });
+}
+
+/**
+ * A stored "running" ask is stale: the host cancels an ask when its view goes away, and replays
+ * the live events from `session-started` when one is still running. So nothing restored may
+ * look in flight, or Run would stay disabled forever.
+ */
+function settleInterrupted(vm: ViewModel): ViewModel {
+  if (!vm.ask?.running) return vm;
+  const candidates: Record<string, CandidateView> = {};
+  for (const [id, c] of Object.entries(vm.candidates)) {
+    const phase = c.phase === 'streaming' ? 'cancelled' : c.phase;
+    candidates[id] = { ...c, phase, running: false };
+  }
+  return { ...vm, candidates, ask: { ...vm.ask, running: false, judging: false, cancelled: true } };
 }

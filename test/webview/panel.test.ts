@@ -250,7 +250,7 @@ describe('webview panel in Chromium', function () {
     assert.deepEqual(await badges('gpt-mini'), ['Pick', 'Passed']);
     assert.deepEqual(await badges('groq-llama'), ['Failed']);
     assert.deepEqual(await badges('compat-deepseek'), ['Provider error']);
-    assert.ok(await panel.page.getByText('from history').isVisible());
+    assert.ok(await panel.page.getByText('saved run').isVisible());
     await panel.page.getByRole('button', { name: /An older ask/ }).click();
     assert.deepEqual(await lastPosted(), { type: 'history/open', askId: 'ask-old' });
     await panel.page.getByRole('button', { name: 'Export Run' }).click();

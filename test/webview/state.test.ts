@@ -166,6 +166,18 @@ describe('webview state: what setState stores', () => {
     assert.ok(JSON.stringify(stored).length < JSON.stringify(vm).length);
   });
 
+  it('never restores an ask as still running (the host replays a live one from its start)', () => {
+    const [started, firstCard, secondCard] = sessionMessages();
+    const midway = fold([...initMessages(), started, firstCard, secondCard, delta('gpt-mini', 'partial')]);
+    assert.equal(midway.ask?.running, true);
+    const restored = restoreViewModel(JSON.parse(JSON.stringify(boundForStorage(midway))))!;
+    assert.equal(restored.ask?.running, false);
+    assert.equal(restored.ask?.cancelled, true);
+    assert.equal(restored.candidates['gpt-mini'].phase, 'cancelled');
+    assert.equal(restored.candidates['gpt-mini'].text, 'partial');
+    assert.equal(progressText(restored), 'Cancelled: 2 of 4 models answered');
+  });
+
   it('rejects state of another version or a corrupted shape', () => {
     const good = boundForStorage(fold([...initMessages(), ...sessionMessages()]));
     assert.equal(restoreViewModel(undefined), undefined);
