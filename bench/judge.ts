@@ -188,6 +188,7 @@ async function main(): Promise<void> {
       pick,
       overheadMs,
     });
+    if (rows.length % 10 === 0) process.stderr.write(`  ${rows.length}/${problems.length} problems\n`);
   });
   await sandbox.dispose();
   const oracle = rows.filter((r) => Object.values(r.passed).some(Boolean));

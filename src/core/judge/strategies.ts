@@ -179,6 +179,12 @@ function reasonsFor(
       `Nothing ran successfully: ${id} is the least severe failure (${top.outcome.outcome}). UNVERIFIED.`,
     );
   }
+  const tied = ranking.filter((s) => s !== top && s.score === top.score).map((s) => s.outcome.id);
+  if (tied.length > 0 && strategy !== 'fallback') {
+    reasons.push(
+      `Tied on score with ${tied.join(', ')}; the tie rules (ran, less stderr, faster model, shorter code, order) pick ${id}.`,
+    );
+  }
   const failed = ranking
     .filter((s) => s.outcome.outcome !== 'ok')
     .map((s) => `${s.outcome.id} (${s.outcome.outcome})`);

@@ -160,6 +160,15 @@ describe('judge/strategies', () => {
     );
   });
 
+  it('says when the pick won only by a tie rule', () => {
+    const v = judge([
+      { id: 'a', cells: '+x', code: 'def f(): return 1  # longer' },
+      { id: 'b', cells: '+x', code: 'def f(): return 1' },
+    ]);
+    assert.equal(v.pick, 'b');
+    assert.ok(v.reasons.some((r) => /Tied on score with a; .*shorter code/.test(r)));
+  });
+
   it('returns no pick and zero confidence for no candidates', () => {
     const v = judge([]);
     assert.equal(v.pick, null);
