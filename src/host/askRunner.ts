@@ -50,6 +50,8 @@ export class NoModelsError extends Error {
 export class AskRunner implements vscode.Disposable {
   readonly state = new RunState();
   private handle: AskHandle | undefined;
+  /** Identifies the newest ask; events of an older, cancelled one no longer update `state`. */
+  private current: symbol | undefined;
   private readonly events = new vscode.EventEmitter<SessionEvent>();
   private readonly historyChanged = new vscode.EventEmitter<void>();
   readonly onEvent = this.events.event;
@@ -99,6 +101,10 @@ export class AskRunner implements vscode.Disposable {
       ? createJudge({ sandbox, logger: this.deps.logger, crossTests: config.judge.crossTests, llmJudge })
       : undefined;
     this.state.begin(request.context);
+    // The session emits its first events synchronously, before startAsk returns a handle: identify
+    // this ask by a token that exists before the call (the handle would still be uninitialised).
+    const token = Symbol('ask');
+    this.current = token;
     const handle = startAsk(
       request,
       {
@@ -112,7 +118,7 @@ export class AskRunner implements vscode.Disposable {
         demo: this.deps.demo.active,
       },
       (event) => {
-        if (this.handle === handle) this.state.apply(event);
+        if (this.current === token) this.state.apply(event);
         this.events.fire(event);
       },
     );

@@ -3,7 +3,7 @@
  * extension host but in its own bundle, so it cannot reach the services any other way. It exposes
  * no key material except through the same SecretStorage wrapper the commands use.
  */
-import type { AskRequest, ModelConfig, RunRecord } from '../core/types';
+import type { AskRequest, ModelConfig, RunRecord, SessionEvent } from '../core/types';
 import type { HostMessage } from '../protocol';
 import type { InsertMode } from './editorActions';
 import type { QuorumPanel } from './panel';
@@ -25,6 +25,8 @@ export interface QuorumTestApi {
     get(modelId: string): Promise<string | undefined>;
     clear(modelId: string): Promise<void>;
   };
+  /** Every session event the host relays to the panel, as it relays them. */
+  onSessionEvent(listener: (event: SessionEvent) => void): { dispose(): void };
   /** The models an ask would use right now. */
   models(): readonly ModelConfig[];
   /** The messages a freshly loaded panel would receive. */
@@ -52,6 +54,7 @@ export function createTestApi(
       get: (id) => s.keys.get(id),
       clear: (id) => s.keys.clear(id),
     },
+    onSessionEvent: (listener) => s.runner.onEvent(listener),
     models: () => s.runner.models(),
     panelState: () => router.initialMessages(),
     statusText: () => s.statusBar.text,

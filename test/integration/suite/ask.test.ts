@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../../src/core/types';
+import type { RunRecord, SessionEvent } from '../../../src/core/types';
 import { DEMO_MODELS, DEMO_PROMPT } from '../../../src/demo/recordings';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
@@ -25,6 +25,7 @@ describe('an ask against the replay server with real Docker', function () {
   let server: ReplayServer;
   let record: RunRecord;
   let out: string;
+  const events: SessionEvent[] = [];
 
   before(async () => {
     server = await startReplayServer();
@@ -40,7 +41,9 @@ describe('an ask against the replay server with real Docker', function () {
     for (const m of models)
       if (m.kind === 'openai' || m.kind === 'groq') await api.secrets.set(m.id, REPLAY_KEY);
     await until(() => api.models().length === models.length && api.executionAllowed(), 5000, 'the settings');
+    const subscription = api.onSessionEvent((e) => events.push(e));
     record = await api.ask({ instruction: DEMO_PROMPT, intent: 'generate', language: 'python' });
+    subscription.dispose();
   });
 
   after(async () => {
@@ -63,6 +66,24 @@ describe('an ask against the replay server with real Docker', function () {
       auth(/^\/api\/chat/).every((a) => a === undefined),
       'ollama got no key',
     );
+  });
+
+  it('relays the whole event stream to the panel in order, from session-started to session-done', () => {
+    assert.equal(events[0]?.type, 'session-started');
+    assert.equal(events.at(-1)?.type, 'session-done');
+    for (const c of record.candidates) {
+      const mine = events.flatMap((e, i) =>
+        'candidateId' in e && e.candidateId === c.id ? [[e.type, i] as const] : [],
+      );
+      const first = (type: string): number => mine.find(([t]) => t === type)?.[1] ?? -1;
+      assert.ok(first('candidate-started') >= 0, `${c.id}: no candidate-started`);
+      assert.ok(first('delta') > first('candidate-started'), `${c.id}: no delta after the start`);
+      assert.ok(first('candidate-done') > first('delta'), `${c.id}: done before its deltas`);
+      if (c.run)
+        assert.ok(first('run-done') > first('run-started') && first('run-started') > first('candidate-done'));
+    }
+    const verdictAt = events.findIndex((e) => e.type === 'verdict');
+    assert.ok(verdictAt > 0 && verdictAt < events.length - 1, 'the verdict comes before session-done');
   });
 
   it('runs the extracted code in the offline sandbox image', () => {
