@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/protocol';
+import { ANSWER_CAP } from '../../src/webview/sessionReducer';
 import { boundForStorage, restoreViewModel, STORED_OUTPUT_CAP } from '../../src/webview/persist';
 import {
-  ANSWER_CAP,
   initialViewModel,
   progressText,
   reduce,

@@ -1,0 +1,136 @@
+/**
+ * Folds the core's session events into the view model: one card per candidate, its streamed
+ * text, extraction, run, cost, and the verdict. Live streams and replayed records both go through
+ * `reduceEvent`, so a past run looks exactly like it did live.
+ */
+import type { ModelConfig, SessionEvent, Usage } from './domainTypes';
+import type { CandidatePhase, CandidateView, ViewModel } from './state';
+
+/** Longest answer kept in memory; a runaway model must not grow the panel without bound. */
+export const ANSWER_CAP = 200_000;
+
+function patch(vm: ViewModel, id: string, change: Partial<CandidateView>): ViewModel {
+  const current = vm.candidates[id];
+  if (!current) return vm;
+  const next: CandidateView = { ...current, ...change, rev: current.rev + 1 };
+  return { ...vm, candidates: { ...vm.candidates, [id]: next } };
+}
+
+function capText(text: string): { text: string; textCapped: boolean } {
+  return text.length > ANSWER_CAP
+    ? { text: text.slice(0, ANSWER_CAP), textCapped: true }
+    : { text, textCapped: false };
+}
+
+function costOf(price: ModelConfig['price'], usage: Usage | undefined): number | undefined {
+  if (!price || !usage) return undefined;
+  const input = usage.inputTokens ?? 0;
+  const output = usage.outputTokens ?? 0;
+  return (input * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
+}
+
+/** Folds one session event into the view model. */
+export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
+  switch (event.type) {
+    case 'session-started':
+      return {
+        ...vm,
+        ask: {
+          askId: event.askId,
+          running: true,
+          judging: false,
+          cancelled: false,
+          fromHistory: false,
+          instruction: vm.draft.instruction || undefined,
+          modelCount: event.models.length,
+        },
+        order: [],
+        candidates: {},
+        verdict: undefined,
+        diffs: {},
+      };
+    case 'candidate-started': {
+      const m = event.model;
+      const card: CandidateView = {
+        id: event.candidateId,
+        modelId: m.id,
+        kind: m.kind,
+        model: m.model,
+        price: m.price,
+        phase: 'streaming',
+        text: '',
+        textCapped: false,
+        incomplete: false,
+        running: false,
+        rev: 0,
+      };
+      const order = vm.order.includes(card.id) ? vm.order : [...vm.order, card.id];
+      return { ...vm, order, candidates: { ...vm.candidates, [card.id]: card } };
+    }
+    case 'delta': {
+      const current = vm.candidates[event.candidateId];
+      if (!current || current.textCapped) return vm;
+      // Deltas do not bump `rev`: the card appends the new text without rebuilding.
+      const next = { ...current, ...capText(current.text + event.text) };
+      return { ...vm, candidates: { ...vm.candidates, [current.id]: next } };
+    }
+    case 'candidate-done': {
+      const current = vm.candidates[event.candidateId];
+      const x = event.extraction;
+      return patch(vm, event.candidateId, {
+        phase: 'done',
+        ...capText(event.answer),
+        code: x.main?.code,
+        language: x.main?.language ?? x.language,
+        prose: x.prose,
+        incomplete: event.incomplete,
+        usage: event.usage,
+        timing: event.timing,
+        costUsd: costOf(current?.price, event.usage),
+      });
+    }
+    case 'candidate-failed':
+      return patch(vm, event.candidateId, {
+        phase: event.error.code === 'cancelled' ? 'cancelled' : 'failed',
+        error: event.error,
+        ...(event.partial ? capText(event.partial) : {}),
+      });
+    case 'run-started':
+      return patch(vm, event.candidateId, {
+        running: true,
+        image: event.image,
+        run: undefined,
+        runError: undefined,
+      });
+    case 'run-done':
+      return patch(vm, event.candidateId, { running: false, run: event.run, runError: undefined });
+    case 'run-failed':
+      return patch(vm, event.candidateId, { running: false, runError: event.error });
+    case 'judge-started':
+      return vm.ask ? { ...vm, ask: { ...vm.ask, judging: true } } : vm;
+    case 'verdict':
+      return { ...vm, verdict: event.verdict, ask: vm.ask ? { ...vm.ask, judging: false } : vm.ask };
+    case 'session-done': {
+      let next = vm;
+      for (const c of event.record.candidates) {
+        const view = next.candidates[c.id];
+        if (!view) continue;
+        const phase: CandidatePhase =
+          view.phase === 'streaming' ? (event.cancelled ? 'cancelled' : 'done') : view.phase;
+        next = patch(next, c.id, { phase, costUsd: c.costUsd ?? view.costUsd, running: false });
+      }
+      const ask = next.ask
+        ? {
+            ...next.ask,
+            running: false,
+            judging: false,
+            cancelled: event.cancelled,
+            instruction: event.record.request.instruction,
+          }
+        : undefined;
+      return { ...next, ask, demo: next.demo || event.record.demo === true };
+    }
+    default:
+      return vm;
+  }
+}

@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostMessage } from '../../src/protocol';
+import { REPO } from './harnessServer';
+import { usePanelSuite } from './panelSuite';
+import { initMessages, INSTRUCTION, sessionMessages, XSS_PROSE } from './sessionFixture';
+
+const SHOTS = join(REPO, '.test-output/screenshots');
+
+describe('webview panel in Chromium: what it shows', function () {
+  const s = usePanelSuite();
+
+  it('renders one card per candidate with the right badges and metrics', async () => {
+    await s.replay();
+    assert.equal(await s.panel.page.locator('article[data-candidate-id]').count(), 4);
+    assert.equal(await s.card('gpt-mini').getAttribute('aria-label'), 'Candidate gpt-mini');
+    assert.deepEqual(await s.badges('gpt-mini'), ['Pick', 'Passed']);
+    assert.deepEqual(await s.badges('groq-llama'), ['Failed']);
+    assert.deepEqual(await s.badges('ollama-qwen'), ['Timed out']);
+    assert.deepEqual(await s.badges('compat-deepseek'), ['Provider error']);
+    assert.match((await s.card('compat-deepseek').locator('.advice').textContent()) ?? '', /Wait a minute/);
+    assert.equal(await s.panel.page.locator('article.is-pick').count(), 1);
+    assert.match((await s.card('gpt-mini').getAttribute('class')) ?? '', /\bis-pick\b/);
+    const metrics = (await s.card('gpt-mini').locator('.metrics').textContent()) ?? '';
+    assert.match(metrics, /TTFT310 ms/);
+    assert.match(metrics, /Tokens182 in \/ 64 out/);
+    assert.match(metrics, /Cost\$0\.00007/);
+    assert.match(metrics, /Score0\.93/);
+    assert.match((await s.card('groq-llama').locator('.matrix-row').textContent()) ?? '', /Tests 1\/3/);
+    assert.match((await s.card('groq-llama').locator('.section-run').textContent()) ?? '', /AssertionError/);
+    assert.ok(await s.panel.page.locator('[data-testid="demo-banner"]').isVisible());
+    assert.match(
+      (await s.panel.page.locator('[data-testid="demo-banner"]').textContent()) ?? '',
+      /Recorded demo answers — not live models.*Set API Key.*Ollama/,
+    );
+    assert.equal(
+      await s.panel.page.locator('[data-testid="progress"]').textContent(),
+      'Done: gpt-mini picked',
+    );
+  });
+
+  it('shows the verdict with strategy, confidence, reasons and an accessible matrix table', async () => {
+    await s.replay();
+    const verdict = s.panel.page.locator('[data-testid="verdict"]');
+    assert.ok(await verdict.isVisible());
+    const text = (await verdict.textContent()) ?? '';
+    assert.match(text, /Pickgpt-mini/);
+    assert.match(text, /Cross-tests \(CodeT\)/);
+    assert.match(text, /82%/);
+    assert.match(text, /ollama-qwen timed out/);
+    assert.match(text, /LLM judge \(gpt-4o-mini\) picks gpt-mini/);
+    assert.equal(await verdict.locator('.unverified').count(), 0);
+    assert.equal(await verdict.locator('table th[scope="col"]').count(), 4);
+    assert.deepEqual(await verdict.locator('table th[scope="row"]').allTextContents(), [
+      'gpt-mini',
+      'groq-llama',
+      'ollama-qwen',
+    ]);
+    assert.deepEqual(await verdict.locator('tbody tr:nth-child(2) td').allTextContents(), [
+      'fail',
+      'fail',
+      'pass',
+    ]);
+  });
+
+  it('renders model text as literal text and never creates elements from it', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=3"><script>window.__pwned=4</script>';
+    await s.replay();
+    await s.panel.send([
+      { type: 'notice/show', level: 'warning', message: hostile },
+      { type: 'history/update', history: [{ askId: 'a', startedAt: 'x', instruction: hostile }] },
+      { type: 'selection/update', selection: { text: hostile, file: hostile, wholeFile: true } },
+    ]);
+    const prose = (await s.card('ollama-qwen').locator('.section-prose').textContent()) ?? '';
+    assert.ok(prose.includes(XSS_PROSE), prose);
+    assert.ok(((await s.panel.page.locator('.notice').textContent()) ?? '').includes(hostile));
+    assert.ok(((await s.panel.page.locator('.history-list').textContent()) ?? '').includes(hostile));
+    assert.equal(await s.panel.page.locator('img').count(), 0);
+    assert.equal(await s.panel.page.locator('script').count(), 2, 'only the harness API and the bundle');
+    assert.equal(await s.panel.page.evaluate('window.__pwned'), undefined);
+  });
+
+  it('highlights code as spans of text with the exact code preserved', async () => {
+    await s.replay();
+    const code = s.card('gpt-mini').locator('.code code');
+    assert.equal(
+      await code.textContent(),
+      'def slugify(text):\n    # lower-case, words joined by dashes\n    return "-".join(text.lower().split())\n',
+    );
+    assert.deepEqual(await code.locator('.tok-kw').allTextContents(), ['def', 'return']);
+    assert.deepEqual(await code.locator('.tok-com').allTextContents(), [
+      '# lower-case, words joined by dashes',
+    ]);
+    assert.deepEqual(await code.locator('.tok-str').allTextContents(), ['"-"']);
+  });
+
+  it('renders diffs inline with gutters, and switching the base posts diff/setBase', async () => {
+    await s.replay();
+    const diff = s.card('groq-llama').locator('.diff');
+    assert.equal(await diff.locator('.diff-add').count(), 1);
+    assert.equal(await diff.locator('.diff-del').count(), 2);
+    assert.deepEqual(await diff.locator('.gutter').allTextContents(), [' ', '-', '-', '+']);
+    assert.equal(await s.card('gpt-mini').locator('.diff').count(), 0, 'the pick has no diff against itself');
+    await s.panel.page.getByRole('radio', { name: 'the selection' }).check();
+    assert.deepEqual(await s.lastPosted(), { type: 'diff/setBase', base: 'selection' });
+    assert.equal(await s.panel.page.locator('.diff').count(), 0, 'diffs against the old base are dropped');
+    await s.panel.send([
+      { type: 'diff/update', base: 'selection', diffs: { 'gpt-mini': [{ kind: 'add', text: 'x = 1' }] } },
+    ]);
+    assert.match(
+      (await s.card('gpt-mini').locator('.diff').textContent()) ?? '',
+      /\+1 -0 against the selection/,
+    );
+    await s.card('ollama-qwen').getByRole('button', { name: 'Open in Diff Editor' }).click();
+    assert.equal((await s.lastPosted()).base, 'selection');
+  });
+
+  it('streams deltas live and caps a long answer behind "show more"', async () => {
+    await s.panel.send(initMessages());
+    const [started, first] = sessionMessages();
+    const firstStart = first as Extract<HostMessage, { type: 'session/event' }>;
+    const piece = 'x'.repeat(49) + '\n';
+    const deltas: HostMessage[] = Array.from({ length: 3000 }, (_, i) => ({
+      type: 'session/event',
+      event: { type: 'delta', candidateId: 'gpt-mini', text: i === 2999 ? 'THE END' : piece },
+    }));
+    await s.panel.send([started, firstStart, ...deltas]);
+    const stream = s.card('gpt-mini').locator('pre.stream');
+    const shown = (await stream.textContent()) ?? '';
+    assert.ok(shown.endsWith('THE END'), 'the newest text is visible while streaming');
+    assert.ok(shown.length <= 4_001, `rendered ${shown.length} characters`);
+    assert.deepEqual(await s.badges('gpt-mini'), ['Streaming']);
+    const answer = piece.repeat(2999) + 'THE END';
+    await s.panel.send([
+      {
+        type: 'session/event',
+        event: {
+          type: 'candidate-done',
+          candidateId: 'gpt-mini',
+          answer,
+          extraction: { main: null, tests: null, blocks: [], language: null, prose: answer },
+          timing: { latencyMs: 900 },
+          incomplete: true,
+        },
+      },
+    ]);
+    assert.deepEqual(await s.badges('gpt-mini'), ['Incomplete stream', 'No code']);
+    const pre = s.card('gpt-mini').locator('.answer pre');
+    assert.equal(((await pre.textContent()) ?? '').length, 4_000);
+    await s
+      .card('gpt-mini')
+      .getByRole('button', { name: /Show more/ })
+      .click();
+    assert.equal(await pre.textContent(), answer);
+  });
+
+  it('five parallel streams update one text node per card while the user keeps typing', async () => {
+    await s.panel.send(initMessages());
+    const ids = ['m1', 'm2', 'm3', 'm4', 'm5'];
+    const models = ids.map((id) => ({ id, kind: 'ollama' as const, model: `model-${id}`, enabled: true }));
+    const ev = (event: Extract<HostMessage, { type: 'session/event' }>['event']): HostMessage => ({
+      type: 'session/event',
+      event,
+    });
+    await s.panel.send([
+      ev({ type: 'session-started', askId: 'five', models }),
+      ...models.map((m) => ev({ type: 'candidate-started', candidateId: m.id, model: m })),
+      ...ids.map((id) => ev({ type: 'delta', candidateId: id, text: 'start ' })),
+    ]);
+    const badge = await s.card('m3').locator('.badge').elementHandle();
+    // The user keeps typing the next instruction while answers stream in.
+    await s.panel.page.getByLabel('Instruction').fill('next question');
+    const burst: HostMessage[] = [];
+    for (let i = 0; i < 400; i++)
+      for (const id of ids) burst.push(ev({ type: 'delta', candidateId: id, text: `${i} ` }));
+    await s.panel.send(burst);
+    const connected = await badge.evaluate((n) => (n as unknown as { isConnected: boolean }).isConnected);
+    assert.equal(connected, true, 'deltas did not rebuild the card header');
+    assert.equal(
+      await s.panel.page.evaluate('document.activeElement.getAttribute("aria-label")'),
+      'Instruction',
+    );
+    assert.equal(await s.panel.page.getByLabel('Instruction').inputValue(), 'next question');
+    for (const id of ids) {
+      const text = (await s.card(id).locator('pre.stream').textContent()) ?? '';
+      assert.ok(text.startsWith('start 0 1 2 ') && text.endsWith('398 399 '), id);
+    }
+  });
+
+  it('in Restricted Mode shows the trust banner and "not executed" instead of a run', async () => {
+    const [init] = initMessages();
+    await s.panel.send([{ ...(init as Extract<HostMessage, { type: 'state/init' }>), trusted: false }]);
+    assert.match(
+      (await s.panel.page.locator('[data-testid="trust-banner"]').textContent()) ?? '',
+      /Restricted Mode: models can be asked, but code is not executed/,
+    );
+    const live = sessionMessages().filter(
+      (m) => m.type !== 'session/event' || !['run-started', 'run-done'].includes(m.event.type),
+    );
+    await s.panel.send(live);
+    assert.deepEqual(await s.badges('groq-llama'), ['Not executed (untrusted)']);
+    assert.ok(await s.card('gpt-mini').getByRole('button', { name: 'Re-run' }).isDisabled());
+  });
+
+  for (const theme of ['dark', 'light'] as const) {
+    it(`looks like a native panel in the ${theme} theme (screenshot)`, async () => {
+      await s.reopen(theme);
+      await s.replay();
+      await s.panel.page.getByLabel('Instruction').fill(INSTRUCTION);
+      await s.card('groq-llama').locator('.section-prose summary').click();
+      // Font glyphs (codicons) load asynchronously; the screenshot must show icons, not boxes.
+      await s.panel.page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts
+            .ready,
+      );
+      const background = await s.panel.page.evaluate(() => {
+        const g = globalThis as unknown as {
+          getComputedStyle(e: unknown): { backgroundColor: string };
+          document: { body: unknown };
+        };
+        return g.getComputedStyle(g.document.body).backgroundColor;
+      });
+      assert.equal(background, theme === 'dark' ? 'rgb(24, 24, 24)' : 'rgb(248, 248, 248)');
+      mkdirSync(SHOTS, { recursive: true });
+      const file = join(SHOTS, `webview-${theme}.png`);
+      await s.panel.page.screenshot({ path: file, fullPage: true });
+      assert.ok(statSync(file).size > 20_000);
+    });
+  }
+});
