@@ -46,7 +46,13 @@ export async function openWorkbench(
     appendFileSync(options.consoleLog, `${new Date().toISOString()} ${line}\n`);
   page.on('console', (message) => note(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => note(`[pageerror] ${error.stack ?? error.message}`));
-  await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  try {
+    await page.goto(url);
+    // Generous: on a loaded 2-core machine the first workbench load has taken over a minute.
+    await page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
+  } catch (error) {
+    await browser.close(); // an open browser would keep the test process alive
+    throw error;
+  }
   return { browser, page, close: () => browser.close() };
 }

@@ -5,15 +5,16 @@
  */
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
-/** Opens a workspace file through Quick Open and waits for its editor tab. */
+/**
+ * Opens a top-level workspace file from the Explorer, as a person would. (Quick Open depends on
+ * the file-search index and was slow to list results on a loaded machine.)
+ */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator(`.tab[data-resource-name="${name}"]`).waitFor();
+  await openViewContainer(page, 'Explorer');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 60_000 });
+  await row.dblclick();
+  await page.locator(`.tab[data-resource-name="${name}"]`).waitFor({ timeout: 60_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
