@@ -33,12 +33,18 @@ const builds = [
   },
 ];
 if (!production && existsSync('test/integration/index.ts')) {
-  builds.push({ ...node, entryPoints: ['test/integration/index.ts'], outfile: 'dist/test/integration.js', external: [...nodeExternals, 'mocha'] });
+  builds.push({
+    ...node,
+    entryPoints: ['test/integration/index.ts'],
+    outfile: 'dist/test/integration.js',
+    external: [...nodeExternals, 'mocha'],
+  });
 }
 
 // The panel's icon font ships inside dist/, so the .vsix needs no node_modules.
 mkdirSync('dist/codicons', { recursive: true });
-for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+for (const f of ['codicon.css', 'codicon.ttf'])
+  cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 
 const present = builds.filter((b) => b.entryPoints.every((e) => existsSync(e)));
 if (watch) {

@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', '.test-output/**', 'test/fixtures/**', '*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      '.test-output/**',
+      'test/fixtures/**',
+      '*.mjs',
+      '**/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -23,7 +33,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'vscode', message: 'src/core is pure: pass what it needs through an interface.' }] },
+        {
+          paths: [{ name: 'vscode', message: 'src/core is pure: pass what it needs through an interface.' }],
+        },
       ],
     },
   },
@@ -32,7 +44,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../core/*', '../host/*', 'vscode'], message: 'The webview imports only ../protocol.' }] },
+        {
+          patterns: [
+            { group: ['../core/*', '../host/*', 'vscode'], message: 'The webview imports only ../protocol.' },
+          ],
+        },
       ],
     },
   },

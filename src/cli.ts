@@ -37,7 +37,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command(rest, io);
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     io.stderr.write(`quorum ${name}: ${(error as Error).message}\n`);
     if (usage) io.stderr.write(`Run 'quorum ${name} --help' for usage.\n`);
     return usage ? EXIT.usage : EXIT.failed;

@@ -48,14 +48,27 @@ export interface AskOptions {
 /** Runs one ask and prints it; shared by `ask` and `demo`. Returns the exit code. */
 export async function executeAsk(options: AskOptions, io: CliIo): Promise<number> {
   const language = options.request.language ?? options.config.language ?? 'python';
-  const images = options.image ? { ...options.config.sandbox.images, [language]: options.image } : options.config.sandbox.images;
+  const images = options.image
+    ? { ...options.config.sandbox.images, [language]: options.image }
+    : options.config.sandbox.images;
   const pipeline = await buildPipeline(
-    { ...options.config, sandbox: { ...options.config.sandbox, images, enabled: options.execute && options.config.sandbox.enabled } },
+    {
+      ...options.config,
+      sandbox: {
+        ...options.config.sandbox,
+        images,
+        enabled: options.execute && options.config.sandbox.enabled,
+      },
+    },
     options.models,
     options.keyFor,
     { onWarning: (message) => io.stderr.write(`quorum: ${message}\n`) },
   );
-  const handle = startAsk({ ...options.request, language }, { ...pipeline, demo: options.demo }, attachProgress(io));
+  const handle = startAsk(
+    { ...options.request, language },
+    { ...pipeline, demo: options.demo },
+    attachProgress(io),
+  );
   const cancel = (): void => handle.cancel();
   process.once('SIGINT', cancel);
   let record: RunRecord;
@@ -94,7 +107,8 @@ export const askCommand: Subcommand = async (args, io) => {
   }
   const instruction = positionals.join(' ').trim();
   if (!instruction && !values.file) throw new UsageError('a PROMPT or --file is required');
-  if (values.lang !== undefined && !isLanguage(values.lang)) throw new UsageError(`--lang: unknown language "${values.lang}"`);
+  if (values.lang !== undefined && !isLanguage(values.lang))
+    throw new UsageError(`--lang: unknown language "${values.lang}"`);
   if (values.intent !== undefined && !INTENTS.includes(values.intent as Intent))
     throw new UsageError(`--intent: expected one of ${INTENTS.join(', ')}`);
   if (values.format !== undefined && values.format !== 'text' && values.format !== 'markdown')
@@ -102,9 +116,13 @@ export const askCommand: Subcommand = async (args, io) => {
   if (values.json && values.format) throw new UsageError('--json and --format are exclusive');
 
   const { config, path } = loadConfigFile(values.config, io.cwd);
-  const wanted = values.models?.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = values.models
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = wanted?.filter((id) => !config.models.some((m) => m.id === id)) ?? [];
-  if (unknown.length) throw new UsageError(`--models: no model with id ${unknown.join(', ')} in ${path ?? 'the config'}`);
+  if (unknown.length)
+    throw new UsageError(`--models: no model with id ${unknown.join(', ')} in ${path ?? 'the config'}`);
   const models = config.models.filter((m) => (wanted ? wanted.includes(m.id) : m.enabled));
   if (models.length === 0) {
     throw new UsageError(
@@ -113,12 +131,17 @@ export const askCommand: Subcommand = async (args, io) => {
         : 'no models configured: create quorum.config.json (see README) or try `quorum demo`',
     );
   }
-  const context = values.file === '-' ? await readAll(io.stdin) : values.file ? readFileSync(values.file, 'utf8') : undefined;
+  const context =
+    values.file === '-'
+      ? await readAll(io.stdin)
+      : values.file
+        ? readFileSync(values.file, 'utf8')
+        : undefined;
   const request: AskRequest = {
     instruction,
     context,
     contextFile: values.file && values.file !== '-' ? values.file : undefined,
-    language: values.lang as Language | undefined,
+    language: values.lang,
     intent: (values.intent as Intent | undefined) ?? (context ? 'review' : 'generate'),
   };
   return executeAsk(
@@ -129,7 +152,7 @@ export const askCommand: Subcommand = async (args, io) => {
       keyFor: (m) => keyFromEnv(m, io.env),
       execute: !values['no-run'],
       image: values.image,
-      format: values.json ? 'json' : ((values.format as 'text' | 'markdown' | undefined) ?? 'text'),
+      format: values.json ? 'json' : ((values.format) ?? 'text'),
     },
     io,
   );

@@ -10,7 +10,10 @@ import { UsageError } from './io';
 export const CONFIG_FILE = 'quorum.config.json';
 
 /** Loads `--config FILE` or ./quorum.config.json; a missing default file means an empty config. */
-export function loadConfigFile(explicit: string | undefined, cwd: string): { config: QuorumConfig; path?: string } {
+export function loadConfigFile(
+  explicit: string | undefined,
+  cwd: string,
+): { config: QuorumConfig; path?: string } {
   const path = explicit ? resolve(cwd, explicit) : resolve(cwd, CONFIG_FILE);
   if (!existsSync(path)) {
     if (explicit) throw new UsageError(`config file not found: ${path}`);
@@ -30,7 +33,10 @@ export function loadConfigFile(explicit: string | undefined, cwd: string): { con
 }
 
 /** A model's key for the CLI: its own QUORUM_<ID>_API_KEY first, then the vendor's variable (OPENAI_API_KEY...). */
-export function keyFromEnv(model: ModelConfig, env: Readonly<Record<string, string | undefined>>): string | undefined {
+export function keyFromEnv(
+  model: ModelConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
   const own = env[compatibleEnvVar(model.id)];
   if (own) return own;
   const vendorVar = PROVIDER_REGISTRY[model.kind].envVar(model);

@@ -40,7 +40,11 @@ export const demoCommand: Subcommand = async (args, io) => {
     io.stderr.write(`quorum demo: ${DEMO_LABEL}\n`);
     return await executeAsk(
       {
-        request: { instruction: positionals.join(' ').trim() || DEMO_PROMPT, intent: 'generate', language: 'python' },
+        request: {
+          instruction: positionals.join(' ').trim() || DEMO_PROMPT,
+          intent: 'generate',
+          language: 'python',
+        },
         models: DEMO_MODELS(server.url),
         config,
         keyFor: () => 'demo-key-not-secret',

@@ -18,14 +18,22 @@ export function runSummary(run: RunResult | undefined): string {
 
 export function candidateSummary(c: CandidateRecord): string {
   if (c.status !== 'done') return c.error ? `${c.status}: ${c.error.message}` : c.status;
-  const parts = [c.incomplete ? 'incomplete' : 'done', `ttft ${ms(c.timing?.ttftMs)}`, `total ${ms(c.timing?.latencyMs)}`];
+  const parts = [
+    c.incomplete ? 'incomplete' : 'done',
+    `ttft ${ms(c.timing?.ttftMs)}`,
+    `total ${ms(c.timing?.latencyMs)}`,
+  ];
   if (c.usage) parts.push(`${c.usage.inputTokens ?? '?'}→${c.usage.outputTokens ?? '?'} tok`);
   if (c.costUsd !== undefined) parts.push(`$${c.costUsd.toFixed(4)}`);
   return parts.join(' · ');
 }
 
 function indent(text: string, pad = '    '): string {
-  return text.replace(/\s+$/, '').split('\n').map((l) => pad + l).join('\n');
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
 }
 
 export function renderText(record: RunRecord): string {
@@ -33,7 +41,9 @@ export function renderText(record: RunRecord): string {
   if (record.demo) out.push(`*** ${DEMO_NOTICE} ***`, '');
   for (const c of record.candidates) {
     const pick = record.verdict?.pick === c.id ? '  ★ pick' : '';
-    out.push(`${c.status === 'done' ? '●' : '✗'} ${c.id} (${c.model.kind} ${c.model.model}): ${candidateSummary(c)}${pick}`);
+    out.push(
+      `${c.status === 'done' ? '●' : '✗'} ${c.id} (${c.model.kind} ${c.model.model}): ${candidateSummary(c)}${pick}`,
+    );
     if (c.error) out.push(`    ${c.error.advice}`);
     const main = c.extraction?.main;
     if (main) {
@@ -49,7 +59,9 @@ export function renderText(record: RunRecord): string {
   const v = record.verdict;
   if (v) {
     const label = v.unverified ? ' — UNVERIFIED: nothing ran successfully' : '';
-    out.push(`Verdict: ${v.pick ?? 'no pick'} (${v.strategy}, confidence ${v.confidence.toFixed(2)})${label}`);
+    out.push(
+      `Verdict: ${v.pick ?? 'no pick'} (${v.strategy}, confidence ${v.confidence.toFixed(2)})${label}`,
+    );
     for (const r of v.reasons) out.push(`  - ${r}`);
   } else {
     out.push('Verdict: none (nothing was executed)');
@@ -65,31 +77,62 @@ function cell(text: string): string {
 export function renderMarkdown(record: RunRecord): string {
   const out: string[] = ['## Quorum report', ''];
   if (record.demo) out.push(`> **${DEMO_NOTICE}**`, '');
-  out.push(`**Request** (${record.request.intent}, ${record.request.language ?? 'python'}): ${cell(record.request.instruction)}`, '');
+  out.push(
+    `**Request** (${record.request.intent}, ${record.request.language ?? 'python'}): ${cell(record.request.instruction)}`,
+    '',
+  );
   out.push('| model | answer | run | tests | score |', '|---|---|---|---|---|');
   const rank = new Map(record.verdict?.ranking.map((r) => [r.id, r]) ?? []);
   for (const c of record.candidates) {
     const r = rank.get(c.id);
     const name = record.verdict?.pick === c.id ? `**${c.id}** ★` : c.id;
     const tests = r && r.testsTotal > 0 ? `${r.testsPassed}/${r.testsTotal}` : '-';
-    out.push(`| ${name} | ${cell(candidateSummary(c))} | ${cell(runSummary(c.run))} | ${tests} | ${r ? r.score.toFixed(2) : '-'} |`);
+    out.push(
+      `| ${name} | ${cell(candidateSummary(c))} | ${cell(runSummary(c.run))} | ${tests} | ${r ? r.score.toFixed(2) : '-'} |`,
+    );
   }
   const v = record.verdict;
   const pick = record.candidates.find((c) => c.id === v?.pick);
   if (v) {
-    out.push('', `**Verdict:** ${v.pick ?? 'no pick'} — ${v.strategy}, confidence ${v.confidence.toFixed(2)}${v.unverified ? ' (**unverified**)' : ''}`);
+    out.push(
+      '',
+      `**Verdict:** ${v.pick ?? 'no pick'} — ${v.strategy}, confidence ${v.confidence.toFixed(2)}${v.unverified ? ' (**unverified**)' : ''}`,
+    );
     for (const reason of v.reasons) out.push(`- ${reason}`);
   }
   const pickCode = pick?.extraction?.main?.code;
   if (pick && pickCode) {
     const lang = pick.extraction?.main?.language ?? '';
-    out.push('', `<details><summary>Picked code (${pick.id})</summary>`, '', '```' + lang, pickCode.replace(/\s+$/, ''), '```', '</details>');
-    if (pick.extraction?.prose) out.push('', `<details><summary>Review by ${pick.id}</summary>`, '', pick.extraction.prose, '</details>');
+    out.push(
+      '',
+      `<details><summary>Picked code (${pick.id})</summary>`,
+      '',
+      '```' + lang,
+      pickCode.replace(/\s+$/, ''),
+      '```',
+      '</details>',
+    );
+    if (pick.extraction?.prose)
+      out.push(
+        '',
+        `<details><summary>Review by ${pick.id}</summary>`,
+        '',
+        pick.extraction.prose,
+        '</details>',
+      );
     for (const c of record.candidates) {
       const code = c.extraction?.main?.code;
       if (c === pick || !code) continue;
       const diff = unifiedDiff(pickCode, code, { base: pick.id, other: c.id });
-      out.push('', `<details><summary>${c.id} vs pick</summary>`, '', '```diff', diff.replace(/\s+$/, ''), '```', '</details>');
+      out.push(
+        '',
+        `<details><summary>${c.id} vs pick</summary>`,
+        '',
+        '```diff',
+        diff.replace(/\s+$/, ''),
+        '```',
+        '</details>',
+      );
     }
   }
   return out.join('\n') + '\n';

@@ -17,7 +17,9 @@ const modelSchema = z
     enabled: z.boolean().default(true),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),
-    price: z.object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() }).optional(),
+    price: z
+      .object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() })
+      .optional(),
     timeoutMs: z.number().int().min(1000).optional(),
   })
   .strict()
@@ -32,7 +34,11 @@ const limitsSchema = z
     memoryMiB: z.number().int().min(16).max(65_536),
     cpus: z.number().min(0.1).max(64),
     pids: z.number().int().min(8).max(4096),
-    outputBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
+    outputBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024),
     tmpfsMiB: z.number().int().min(1).max(4096),
   })
   .strict()
@@ -115,12 +121,19 @@ export function parseConfig(raw: unknown): { config: QuorumConfig; issues: Confi
     issues.push(...issuesOf('', top.error));
     // Keep going with defaults plus whatever models parse: a typo elsewhere must not lose the models.
     const modelsOnly = z.object({ models: z.array(z.unknown()) }).safeParse(raw);
-    return { config: buildConfig(topSchema.parse({}), modelsOnly.success ? modelsOnly.data.models : [], issues), issues };
+    return {
+      config: buildConfig(topSchema.parse({}), modelsOnly.success ? modelsOnly.data.models : [], issues),
+      issues,
+    };
   }
   return { config: buildConfig(top.data, top.data.models, issues), issues };
 }
 
-function buildConfig(top: z.infer<typeof topSchema>, rawModels: readonly unknown[], issues: ConfigIssue[]): QuorumConfig {
+function buildConfig(
+  top: z.infer<typeof topSchema>,
+  rawModels: readonly unknown[],
+  issues: ConfigIssue[],
+): QuorumConfig {
   const models: ModelConfig[] = [];
   const seen = new Set<string>();
   rawModels.forEach((entry, index) => {

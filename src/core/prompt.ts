@@ -23,7 +23,7 @@ const MAIN_GUARD: Partial<Record<Language, string>> = {
 export const DEFAULT_SYSTEM_PROMPT = [
   'You are one of several models answering the same request. Your answer is executed in an isolated sandbox and compared with the others.',
   'Answer with ONE complete, runnable {language} program in a single fenced code block (```{fence}). It must run as is, with only the standard library, read no files, use no network, and print its results to stdout. {guard}',
-  'Then add a second fenced block tagged ```{fence} tests holding 3 to 8 assert-style checks of the behaviour asked for, one per line, calling your program\'s functions; they will be appended to programs and run.',
+  "Then add a second fenced block tagged ```{fence} tests holding 3 to 8 assert-style checks of the behaviour asked for, one per line, calling your program's functions; they will be appended to programs and run.",
   'Keep any explanation short and put it before the code.',
 ].join('\n');
 
@@ -51,7 +51,9 @@ export function buildMessages(request: AskRequest, language: Language, systemPro
     // A longer fence than any run of backticks inside the context keeps the user's code intact.
     const longest = Math.max(2, ...Array.from(request.context.matchAll(/`+/g), (m) => m[0].length));
     const fence = '`'.repeat(longest + 1);
-    parts.push(`Code${name}:\n${fence}${FENCE_TAG[language]}\n${request.context.replace(/\s+$/, '')}\n${fence}`);
+    parts.push(
+      `Code${name}:\n${fence}${FENCE_TAG[language]}\n${request.context.replace(/\s+$/, '')}\n${fence}`,
+    );
   }
   return [
     { role: 'system', content: systemPromptFor(language, systemPrompt) },

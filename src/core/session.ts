@@ -48,7 +48,11 @@ export interface AskHandle {
 
 type MutableCandidate = { -readonly [K in keyof CandidateRecord]: CandidateRecord[K] };
 
-export function startAsk(request: AskRequest, deps: SessionDeps, onEvent: (e: SessionEvent) => void): AskHandle {
+export function startAsk(
+  request: AskRequest,
+  deps: SessionDeps,
+  onEvent: (e: SessionEvent) => void,
+): AskHandle {
   const askId = randomUUID();
   const controller = new AbortController();
   const log = deps.logger ?? silentLogger;
@@ -73,12 +77,21 @@ export function startAsk(request: AskRequest, deps: SessionDeps, onEvent: (e: Se
     const runLanguage = main.language ?? language;
     emit({ type: 'run-started', candidateId: candidate.id, image: deps.sandbox.imageFor(runLanguage) });
     try {
-      candidate.run = await deps.sandbox.run({ code: main.code, language: runLanguage, limits, signal: controller.signal });
+      candidate.run = await deps.sandbox.run({
+        code: main.code,
+        language: runLanguage,
+        limits,
+        signal: controller.signal,
+      });
       emit({ type: 'run-done', candidateId: candidate.id, run: candidate.run });
     } catch (error) {
       const failure = SandboxError.is(error)
         ? error.toFailure()
-        : { reason: 'engine-error' as const, message: String(error), advice: 'See the Quorum log for details.' };
+        : {
+            reason: 'engine-error' as const,
+            message: String(error),
+            advice: 'See the Quorum log for details.',
+          };
       candidate.runError = failure;
       emit({ type: 'run-failed', candidateId: candidate.id, error: failure });
     }
@@ -95,7 +108,10 @@ export function startAsk(request: AskRequest, deps: SessionDeps, onEvent: (e: Se
     };
     try {
       const result = await provider.complete({ messages, signal: controller.signal, onDelta });
-      finish(candidate, result.text, false, result.usage, { ttftMs: result.ttftMs, latencyMs: result.latencyMs });
+      finish(candidate, result.text, false, result.usage, {
+        ttftMs: result.ttftMs,
+        latencyMs: result.latencyMs,
+      });
     } catch (error) {
       if (ProviderError.is(error) && error.code === 'incomplete' && error.partialText) {
         // A stream cut mid-way: keep what arrived, marked incomplete; it may still hold usable code.
@@ -141,7 +157,12 @@ export function startAsk(request: AskRequest, deps: SessionDeps, onEvent: (e: Se
     candidate.status = controller.signal.aborted ? 'cancelled' : 'failed';
     candidate.error = failure;
     log.warn(`${candidate.id}: ${failure.message}`);
-    emit({ type: 'candidate-failed', candidateId: candidate.id, error: failure, partial: candidate.answer || undefined });
+    emit({
+      type: 'candidate-failed',
+      candidateId: candidate.id,
+      error: failure,
+      partial: candidate.answer || undefined,
+    });
   };
 
   const judgeAll = async (): Promise<void> => {
@@ -151,7 +172,13 @@ export function startAsk(request: AskRequest, deps: SessionDeps, onEvent: (e: Se
     for (const c of candidates.values()) {
       const main = c.extraction?.main;
       if (!main) continue;
-      judged.push({ id: c.id, model: c.model.model, code: main.code, run: c.run, latencyMs: c.timing?.latencyMs });
+      judged.push({
+        id: c.id,
+        model: c.model.model,
+        code: main.code,
+        run: c.run,
+        latencyMs: c.timing?.latencyMs,
+      });
       const t = c.extraction?.tests;
       if (t) tests.push({ id: `${c.id}-tests`, model: c.model.model, code: t.code });
     }
@@ -186,6 +213,8 @@ export function startAsk(request: AskRequest, deps: SessionDeps, onEvent: (e: Se
   });
 
   const done = (async (): Promise<RunRecord> => {
+    // No event before startAsk returns: a listener may reach for the handle it is about to get.
+    await Promise.resolve();
     emit({ type: 'session-started', askId, models: deps.providers.map((p) => p.config) });
     await Promise.all(deps.providers.map((p) => askOne(p)));
     await judgeAll();
@@ -197,6 +226,7 @@ export function startAsk(request: AskRequest, deps: SessionDeps, onEvent: (e: Se
   return {
     askId,
     done,
-    cancel: () => controller.abort(new ProviderError('cancelled', 'Cancelled', 'Run the ask again when ready.')),
+    cancel: () =>
+      controller.abort(new ProviderError('cancelled', 'Cancelled', 'Run the ask again when ready.')),
   };
 }

@@ -47,14 +47,20 @@ describe('cli: quorum ask against loopback servers of all four kinds', () => {
 
   it('--json prints one run record with runs and a verdict', async () => {
     const cwd = dirWithConfig(config(server));
-    const { code, stdout } = await runCli(['ask', PROMPT, '--json', '--models', 'gpt,qwen,groq-bad'], { cwd, env: ENV });
+    const { code, stdout } = await runCli(['ask', PROMPT, '--json', '--models', 'gpt,qwen,groq-bad'], {
+      cwd,
+      env: ENV,
+    });
     assert.equal(code, 0);
     const record = JSON.parse(stdout) as RunRecord;
-    assert.deepEqual(record.candidates.map((c) => [c.id, c.status]), [
-      ['gpt', 'done'],
-      ['qwen', 'done'],
-      ['groq-bad', 'failed'],
-    ]);
+    assert.deepEqual(
+      record.candidates.map((c) => [c.id, c.status]),
+      [
+        ['gpt', 'done'],
+        ['qwen', 'done'],
+        ['groq-bad', 'failed'],
+      ],
+    );
     assert.equal(record.candidates[0]?.run?.exitCode, 0);
     assert.match(record.candidates[0]?.run?.stdout ?? '', /\[2, 3, 5, 7/);
     assert.ok(record.verdict && ['gpt', 'qwen'].includes(record.verdict.pick ?? ''));
@@ -75,11 +81,14 @@ describe('cli: quorum ask against loopback servers of all four kinds', () => {
 
   it('reviews a file given with --file, keeping the answer prose as the review', async () => {
     const cwd = dirWithConfig(config(server));
-    const { code, stdout } = await runCli(['ask', 'review this', '--file', '-', '--json', '--no-run', '--models', 'gpt'], {
-      cwd,
-      env: ENV,
-      stdin: 'def primes_up_to(n):\n    return []\n',
-    });
+    const { code, stdout } = await runCli(
+      ['ask', 'review this', '--file', '-', '--json', '--no-run', '--models', 'gpt'],
+      {
+        cwd,
+        env: ENV,
+        stdin: 'def primes_up_to(n):\n    return []\n',
+      },
+    );
     assert.equal(code, 0);
     const record = JSON.parse(stdout) as RunRecord;
     assert.equal(record.request.intent, 'review');

@@ -29,7 +29,7 @@ describe('config: schema validation', () => {
     );
     assert.equal(issues.length, 1);
     assert.equal(issues[0]?.path, 'models[2].kind');
-    assert.match(formatIssue(issues[0]!), /^models\[2\]\.kind: .*openai/);
+    assert.match(formatIssue(issues[0]), /^models\[2\]\.kind: .*openai/);
   });
 
   it('requires a baseUrl for openai-compatible models and rejects duplicate ids', () => {
@@ -40,7 +40,10 @@ describe('config: schema validation', () => {
         { id: 'o', kind: 'ollama', model: 'llama3' },
       ],
     });
-    assert.deepEqual(config.models.map((m) => m.model), ['qwen2.5-coder']);
+    assert.deepEqual(
+      config.models.map((m) => m.model),
+      ['qwen2.5-coder'],
+    );
     assert.deepEqual(
       issues.map((i) => i.path),
       ['models[0].baseUrl', 'models[2].id'],
@@ -51,16 +54,24 @@ describe('config: schema validation', () => {
     const ok = parseConfig({ sandbox: { limits: { timeoutMs: 3000 } } });
     assert.equal(ok.config.sandbox.limits.timeoutMs, 3000);
     assert.equal(ok.config.sandbox.limits.memoryMiB, DEFAULT_LIMITS.memoryMiB);
-    const bad = parseConfig({ sandbox: { limits: { memoryMiB: -1 } }, models: [{ id: 'a', kind: 'ollama', model: 'm' }] });
-    assert.deepEqual(bad.issues.map((i) => i.path), ['sandbox.limits.memoryMiB']);
+    const bad = parseConfig({
+      sandbox: { limits: { memoryMiB: -1 } },
+      models: [{ id: 'a', kind: 'ollama', model: 'm' }],
+    });
+    assert.deepEqual(
+      bad.issues.map((i) => i.path),
+      ['sandbox.limits.memoryMiB'],
+    );
     assert.equal(bad.config.models.length, 1, 'a bad sandbox setting must not lose the models');
     assert.deepEqual(bad.config.sandbox.limits, DEFAULT_LIMITS);
   });
 
   it('never accepts an apiKey field in a model entry', () => {
-    const { config, issues } = parseConfig({ models: [{ id: 'a', kind: 'openai', model: 'm', apiKey: 'sk-x' }] });
+    const { config, issues } = parseConfig({
+      models: [{ id: 'a', kind: 'openai', model: 'm', apiKey: 'sk-x' }],
+    });
     assert.equal(config.models.length, 0);
     assert.equal(issues[0]?.path, 'models[0]');
-    assert.match(issues[0]!.message, /apiKey/);
+    assert.match(issues[0].message, /apiKey/);
   });
 });

@@ -4,7 +4,9 @@ import { isWebviewMessage } from '../../src/protocol';
 describe('protocol: webview message guard', () => {
   it('accepts well-formed messages', () => {
     assert.ok(isWebviewMessage({ type: 'webview/ready' }));
-    assert.ok(isWebviewMessage({ type: 'ask/start', instruction: 'sort', intent: 'generate', modelIds: ['a'] }));
+    assert.ok(
+      isWebviewMessage({ type: 'ask/start', instruction: 'sort', intent: 'generate', modelIds: ['a'] }),
+    );
     assert.ok(isWebviewMessage({ type: 'candidate/insert', candidateId: 'c1', mode: 'replace' }));
   });
   it('rejects unknown types, missing fields and wrong field types', () => {

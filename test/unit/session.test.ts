@@ -12,7 +12,8 @@ const KINDS: readonly [ProviderKind, string][] = [
   ['openai-compatible', 'demo-deepseek-r1'],
 ];
 
-const PROMPT = 'Write a Python function `primes_up_to(n)` that returns the list of primes <= n, and print primes_up_to(50).';
+const PROMPT =
+  'Write a Python function `primes_up_to(n)` that returns the list of primes <= n, and print primes_up_to(50).';
 
 describe('session: one ask fanned out to every model', () => {
   let server: ReplayServer;
@@ -32,11 +33,16 @@ describe('session: one ask fanned out to every model', () => {
   it('streams every model and extracts code from each answer', async () => {
     const events: SessionEvent[] = [];
     const record = await ask((e) => events.push(e)).done;
-    assert.deepEqual(record.candidates.map((c) => c.status), ['done', 'done', 'done', 'done']);
+    assert.deepEqual(
+      record.candidates.map((c) => c.status),
+      ['done', 'done', 'done', 'done'],
+    );
     for (const c of record.candidates) {
       assert.match(c.extraction?.main?.code ?? '', /def primes_up_to/, `${c.id} has code`);
       const streamed = events
-        .filter((e): e is Extract<SessionEvent, { type: 'delta' }> => e.type === 'delta' && e.candidateId === c.id)
+        .filter(
+          (e): e is Extract<SessionEvent, { type: 'delta' }> => e.type === 'delta' && e.candidateId === c.id,
+        )
         .map((e) => e.text)
         .join('');
       assert.equal(streamed, c.answer, `${c.id}: deltas join to the answer`);
@@ -59,7 +65,10 @@ describe('session: one ask fanned out to every model', () => {
     for (const [, model] of KINDS) server.setFault(model, { hang: true });
     const handle = ask();
     await eventually(() => server.requests.filter((r) => r.method === 'POST').length === 4, 5_000);
-    assert.ok(server.requests.every((r) => !r.finished), 'no request had to finish before the others started');
+    assert.ok(
+      server.requests.every((r) => !r.finished),
+      'no request had to finish before the others started',
+    );
     handle.cancel();
     await handle.done;
   });
@@ -82,7 +91,10 @@ describe('session: one ask fanned out to every model', () => {
     handle.cancel();
     const record = await handle.done;
     assert.ok(Date.now() - started < 2_000, 'cancel settles promptly');
-    assert.deepEqual(record.candidates.map((c) => c.status), ['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(
+      record.candidates.map((c) => c.status),
+      ['cancelled', 'cancelled', 'cancelled', 'cancelled'],
+    );
     await eventually(() => server.requests.every((r) => r.clientClosed), 2_000);
   });
 
@@ -94,7 +106,10 @@ describe('session: one ask fanned out to every model', () => {
     assert.equal(failed?.error?.code, 'auth');
     assert.match(failed?.error?.advice ?? '', /Groq.*Set API Key/);
     const others = record.candidates.filter((c) => c !== failed);
-    assert.deepEqual(others.map((c) => c.status), ['done', 'done', 'done']);
+    assert.deepEqual(
+      others.map((c) => c.status),
+      ['done', 'done', 'done'],
+    );
     assert.ok(others.every((c) => c.extraction?.main));
   });
 
@@ -107,6 +122,17 @@ describe('session: one ask fanned out to every model', () => {
     assert.ok((cut?.answer.length ?? 0) > 0);
   });
 
+  it('emits nothing before startAsk has returned its handle', async () => {
+    // `let`, not `const`: with `const`, an early event would throw in the listener and go unseen.
+     
+    let handle: ReturnType<typeof ask> | undefined;
+    const seen: (string | undefined)[] = [];
+    handle = ask(() => seen.push(handle?.askId));
+    await handle.done;
+    assert.ok(seen.length > 0);
+    assert.ok(seen.every((id) => id === handle?.askId));
+  });
+
   it('survives a listener that throws', async () => {
     const record = await ask(() => {
       throw new Error('listener bug');
@@ -115,7 +141,9 @@ describe('session: one ask fanned out to every model', () => {
   });
 
   it('records cost for models with a price and usage', async () => {
-    const priced = models.map((m, i) => (i === 0 ? { ...m, price: { inputPerMTok: 1, outputPerMTok: 2 } } : m));
+    const priced = models.map((m, i) =>
+      i === 0 ? { ...m, price: { inputPerMTok: 1, outputPerMTok: 2 } } : m,
+    );
     const providers = priced.map((m) => createProvider(m, 'k', FAST_RETRY));
     const record = await startAsk({ instruction: PROMPT, intent: 'generate' }, { providers }, () => {}).done;
     const [first, second] = record.candidates;
