@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { startAsk } from '../core/session';
 import { buildPipeline } from '../core/pipeline';
 import { isLanguage } from '../core/types';
-import type { AskRequest, Intent, Language, ModelConfig, RunRecord } from '../core/types';
+import type { AskRequest, Intent, ModelConfig, RunRecord } from '../core/types';
 import type { QuorumConfig } from '../core/config';
 import { keyFromEnv, loadConfigFile } from './configFile';
 import { EXIT, UsageError, readAll } from './io';

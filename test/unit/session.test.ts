@@ -123,14 +123,12 @@ describe('session: one ask fanned out to every model', () => {
   });
 
   it('emits nothing before startAsk has returned its handle', async () => {
-    // `let`, not `const`: with `const`, an early event would throw in the listener and go unseen.
-     
-    let handle: ReturnType<typeof ask> | undefined;
+    const box: { handle?: ReturnType<typeof ask> } = {};
     const seen: (string | undefined)[] = [];
-    handle = ask(() => seen.push(handle?.askId));
-    await handle.done;
+    box.handle = ask(() => seen.push(box.handle?.askId));
+    await box.handle.done;
     assert.ok(seen.length > 0);
-    assert.ok(seen.every((id) => id === handle?.askId));
+    assert.ok(seen.every((id) => id === box.handle?.askId), 'every event saw the handle');
   });
 
   it('survives a listener that throws', async () => {
