@@ -8,6 +8,8 @@ set -euo pipefail
 PY_TAG="quorum-offline/python:3.11"
 NODE_TAG="quorum-offline/node:20"
 BASH_TAG="quorum-offline/bash:5"
+# Bump when the image contents change, so machines holding an older build rebuild it.
+IMAGE_VERSION=2
 
 if ! command -v docker >/dev/null 2>&1; then
   echo "buildSandboxImages: docker CLI not found (apt-get install -y docker.io)" >&2
@@ -30,7 +32,9 @@ if [ -z "$BUSYBOX" ]; then
   fi
 fi
 
-exists() { docker image inspect "$1" >/dev/null 2>&1; }
+exists() {
+  [ "$(docker image inspect -f '{{index .Config.Labels "dev.quorum.image-version"}}' "$1" 2>/dev/null)" = "$IMAGE_VERSION" ]
+}
 
 # Copies a binary and every library ldd lists for it into the rootfs, keeping paths.
 copy_with_libs() {
@@ -67,7 +71,8 @@ base_rootfs() {
 import_rootfs() {
   local root="$1" tag="$2"
   tar -C "$root" -c . | docker import \
-    -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' -c 'WORKDIR /work' - "$tag" >/dev/null
+    -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' -c 'WORKDIR /work' \
+    -c "LABEL dev.quorum.image-version=$IMAGE_VERSION" - "$tag" >/dev/null
 }
 
 build_python() {
@@ -81,8 +86,9 @@ build_python() {
   ln -sf "$ver" "$root/usr/bin/python3"
   ln -sf "$ver" "$root/usr/bin/python"
   mkdir -p "$root/usr/lib/$ver"
-  # The standard library without its test suite, caches or site-packages (keeps the image small).
-  tar -C "/usr/lib/$ver" --exclude=./test --exclude='__pycache__' --exclude=./site-packages \
+  # The standard library with its bytecode caches (the root is read-only: without them every run
+  # recompiles what it imports), minus the test suite and site-packages.
+  tar -C "/usr/lib/$ver" --exclude=./test --exclude=./site-packages \
     --exclude=./dist-packages --exclude=./idlelib --exclude=./tkinter --exclude=./ensurepip -c . |
     tar -C "$root/usr/lib/$ver" -x
   for so in "/usr/lib/$ver"/lib-dynload/*.so; do

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import type { Limits } from '../types';
+import type { Language, Limits } from '../types';
+import { bootstrapCommand } from './bootstrap';
 import { tarArchive } from './archive';
 import { isNoSuchContainer } from './engineErrors';
 import type { Program } from './languages';
@@ -22,6 +23,7 @@ export interface BoxOutcome {
 }
 
 export interface BoxSpec {
+  readonly language: Language;
   readonly image: string;
   readonly limits: Limits;
   readonly labels: Readonly<Record<string, string>>;
@@ -45,13 +47,9 @@ export class Box {
   /** Attach before start, so not one byte of output is missed. */
   static async open(docker: Docker, spec: BoxSpec): Promise<Box> {
     const marker = `\n__quorum_exit_${randomBytes(8).toString('hex')}__:`;
-    const printed = marker.replace(/\n/g, '\\n');
-    const bootstrap =
-      `cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; s=$?; ` +
-      `printf '${printed}%d\\n' "$s"; printf '${printed}%d\\n' "$s" >&2`;
     const container = await docker.createContainer({
       Image: spec.image,
-      Cmd: ['/bin/sh', '-c', bootstrap],
+      Cmd: bootstrapCommand(spec.language, marker),
       Entrypoint: [],
       WorkingDir: WORKDIR,
       User: SANDBOX_USER,
@@ -107,9 +105,14 @@ export class Box {
     return this.stream;
   }
 
-  /** The archive the bootstrap unpacks: the program's files, its stdin, and the script that runs it. */
+  /** The archive the bootstrap unpacks: the program's files, its stdin, its argv, and a script that runs it. */
   payload(program: Program, stdin: string): Buffer {
     const run = `exec ${program.argv.map(shellQuote).join(' ')} < ${WORKDIR}/.stdin\n`;
-    return tarArchive([...program.files, { name: '.stdin', content: stdin }, { name: '.run', content: run }]);
+    return tarArchive([
+      ...program.files,
+      { name: '.stdin', content: stdin },
+      { name: '.argv', content: JSON.stringify(program.argv) },
+      { name: '.run', content: run },
+    ]);
   }
 }

@@ -114,8 +114,19 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
 
   const specFor = (language: Language, image: string, limits: Limits): [string, BoxSpec] => [
     `${language}|${image}|${limitsKey(limits)}`,
-    { image, limits, labels: sandboxLabels(instanceId, language) },
+    { language, image, limits, labels: sandboxLabels(instanceId, language) },
   ];
+
+  // Used containers have already exited; removing them is cleanup that may wait until no run of
+  // this sandbox is in flight, so the engine's work does not slow parallel candidates down.
+  let active = 0;
+  const deferred: Box[] = [];
+  const touched = new Set<string>();
+  const flush = (): void => {
+    for (const box of deferred.splice(0)) remove(box);
+    for (const key of touched) pool.replenish(key);
+    touched.clear();
+  };
 
   const remove = (box: Box): void => {
     const p = box
@@ -134,16 +145,20 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       new SandboxError('cancelled', 'The run was cancelled.', 'Nothing to do: no container was left.');
     if (request.signal?.aborted) throw cancelled();
     let box: Box | undefined;
+    let exited = false;
+    active++;
     try {
       await start();
       await images.ensure(image);
       const [key, spec] = specFor(request.language, image, limits);
+      touched.add(key);
       box = await pool.take(key, spec);
       if (request.signal?.aborted) {
         await box.destroy();
         throw cancelled();
       }
       const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal);
+      exited = outcome.stoppedBy === 'exit';
       const limitsHit: LimitHit[] = [];
       if (outcome.stoppedBy === 'timeout') limitsHit.push('timeout');
       if (outcome.oomKilled) limitsHit.push('memory');
@@ -164,7 +179,10 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     } catch (error) {
       throw engineError(error, target);
     } finally {
-      if (box) remove(box);
+      active--;
+      if (box && exited && active > 0 && !disposed) deferred.push(box);
+      else if (box) remove(box);
+      if (active === 0) flush();
     }
   };
 
@@ -188,10 +206,12 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     },
     containers: () => listInstance(docker, instanceId),
     async settle() {
+      for (const box of deferred.splice(0)) remove(box);
       while (removals.size) await Promise.allSettled([...removals]);
     },
     async dispose() {
       disposed = true;
+      for (const box of deferred.splice(0)) remove(box);
       await pool.close();
       while (removals.size) await Promise.allSettled([...removals]);
     },

@@ -39,8 +39,15 @@ export class WarmPool {
     const shelf = this.shelf(key, spec);
     this.touch(shelf);
     const box = shelf.ready.shift();
-    this.refill(shelf);
+    // No refill here: creating a container costs the engine more CPU than a short run, so the
+    // shelf is refilled when the caller's runs are done (`replenish`), not while they compete.
     return box ?? this.track(this.options.open(spec));
+  }
+
+  /** Refills the shelf of a spec in the background, one container at a time. */
+  replenish(key: string): void {
+    const shelf = this.shelves.get(key);
+    if (shelf) this.refill(shelf);
   }
 
   /** Fills the shelf for a spec to `count` (default: pool size) and resolves when it is full. */
