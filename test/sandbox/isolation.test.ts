@@ -43,11 +43,8 @@ describe('sandbox: isolation from the host', function () {
         assert.equal(r.exitCode, 0, r.stderr);
         assert.ok(!r.stdout.includes(secret));
         assert.ok(!r.stdout.includes('OPENAI_API_KEY'));
-        // Only what the sandbox sets, plus what the engine (HOSTNAME) and the shell (PWD...) add.
-        assert.match(
-          r.stdout,
-          /^\['HOME', 'HOSTNAME', 'LANG', 'OLDPWD', 'PATH', 'PWD', 'PYTHONUNBUFFERED', 'SHLVL'\]\n/,
-        );
+        // Only what the sandbox sets, plus the HOSTNAME the engine adds.
+        assert.match(r.stdout, /^\['HOME', 'HOSTNAME', 'LANG', 'PATH', 'PYTHONUNBUFFERED'\]\n/);
       });
     } finally {
       delete process.env.OPENAI_API_KEY;
