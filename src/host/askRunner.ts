@@ -70,9 +70,10 @@ export class AskRunner implements vscode.Disposable {
 
   async modelViews(): Promise<ModelView[]> {
     const demo = this.deps.demo.active;
+    const models = this.models(); // read before any await, so the list and `demo` agree
     const needsKey = await keyRule();
     return Promise.all(
-      this.models().map(async (m) => ({
+      models.map(async (m) => ({
         id: m.id,
         kind: m.kind,
         model: m.model,

@@ -18,6 +18,7 @@ const MAX_REPLAY_EVENTS = 20_000;
 export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   private diffBase: DiffBase = 'pick';
   private live: SessionEvent[] = [];
+  private modelsSeq = 0;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -38,12 +39,13 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
 
   async initialMessages(): Promise<HostMessage[]> {
     const s = this.s;
+    const demo = s.demo.active;
     const messages: HostMessage[] = [
       {
         type: 'state/init',
         models: await s.runner.modelViews(),
         trusted: s.trust.trusted,
-        demo: s.demo.active,
+        demo,
         selection: s.tracker.selection,
         history: await s.history.list(),
       },
@@ -212,11 +214,12 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   }
 
   private async postModels(): Promise<void> {
-    this.panel.post({
-      type: 'models/update',
-      models: await this.s.runner.modelViews(),
-      demo: this.s.demo.active,
-    });
+    // Updates overlap (settings, keys and the demo can change together) and the first one may wait
+    // for the provider registry to load: only the newest may reach the panel, with its own demo flag.
+    const seq = ++this.modelsSeq;
+    const demo = this.s.demo.active;
+    const models = await this.s.runner.modelViews();
+    if (seq === this.modelsSeq) this.panel.post({ type: 'models/update', models, demo });
   }
 
   private async postHistory(): Promise<void> {
