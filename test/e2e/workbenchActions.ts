@@ -29,12 +29,26 @@ export async function saveActiveEditor(page: Page): Promise<void> {
   await page.keyboard.press('Control+S');
 }
 
-/** Clicks the view container's icon in the activity bar (its aria-label starts with the title). */
+/** The title of the view container the side bar shows now, or '' when the side bar is hidden. */
+async function sideBarTitle(page: Page): Promise<string> {
+  const title = page.locator('.part.sidebar .composite.title .title-label h2').first();
+  if (!(await title.isVisible())) return '';
+  return (await title.innerText()).trim().toLowerCase();
+}
+
+/**
+ * Shows a view container by clicking its activity-bar icon (whose aria-label starts with the
+ * container's title), unless the side bar already shows it: a second click would hide it.
+ */
 export async function openViewContainer(page: Page, title: string): Promise<void> {
   const item = page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
   await item.waitFor({ timeout: 60_000 });
-  const expanded = await item.getAttribute('aria-expanded');
-  if (expanded !== 'true') await item.click();
+  if ((await sideBarTitle(page)) === title.toLowerCase()) return;
+  await item.click();
+  await page
+    .locator('.part.sidebar .composite.title .title-label h2', { hasText: new RegExp(`^${title}$`, 'i') })
+    .first()
+    .waitFor({ timeout: 30_000 });
 }
 
 /** Clicks a button on the notification toast whose message contains `text`. */
