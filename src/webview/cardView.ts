@@ -111,6 +111,16 @@ export function createCardView(id: string, ctx: ViewContext): CardView {
     } else if (c.text) {
       parts.push(textBlock(c.text, 'Answer', expanded.has('text'), expand('text'), 'answer'));
     }
+    if (c.phase !== 'streaming' && c.reasoning?.trim()) {
+      const block = textBlock(
+        c.reasoning,
+        'Reasoning',
+        expanded.has('reasoning'),
+        expand('reasoning'),
+        'prose',
+      );
+      parts.push(details('reasoning', 'Reasoning', false, [block]));
+    }
     if (c.run) parts.push(details('run', 'Run', c.run.exitCode !== 0, runDetails(c.run, expanded, expand)));
     parts.push(matrixRow(c.id, vm.verdict));
     parts.push(metricsList(c, vm.verdict));

@@ -27,6 +27,7 @@ function boundCandidate(c: CandidateView): CandidateView {
     textCapped: c.textCapped || c.text.length > STORED_TEXT_CAP,
     code: cut(c.code, STORED_TEXT_CAP),
     prose: cut(c.prose, STORED_OUTPUT_CAP),
+    reasoning: cut(c.reasoning, STORED_OUTPUT_CAP),
     run: boundRun(c.run),
   };
 }

@@ -83,6 +83,7 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
         code: x.main?.code,
         language: x.main?.language ?? x.language,
         prose: x.prose,
+        reasoning: x.reasoning,
         incomplete: event.incomplete,
         usage: event.usage,
         timing: event.timing,

@@ -35,6 +35,8 @@ export interface CandidateView {
   readonly code?: string;
   readonly language?: Language | null;
   readonly prose?: string;
+  /** `<think>` reasoning the extraction split off the answer. */
+  readonly reasoning?: string;
   readonly incomplete: boolean;
   readonly error?: ProviderFailure;
   readonly running: boolean;

@@ -64,6 +64,26 @@ describe('webview panel in Chromium: what it shows', function () {
     ]);
   });
 
+  it("warns when the verdict is unverified and shows a model's reasoning collapsed", async () => {
+    const messages = [...initMessages(), ...sessionMessages()].map((m): HostMessage => {
+      if (m.type !== 'session/event') return m;
+      const e = m.event;
+      if (e.type === 'verdict') return { ...m, event: { ...e, verdict: { ...e.verdict, unverified: true } } };
+      if (e.type === 'candidate-done' && e.candidateId === 'groq-llama') {
+        return { ...m, event: { ...e, extraction: { ...e.extraction, reasoning: 'First, <b>think</b>.' } } };
+      }
+      return m;
+    });
+    await s.panel.send(messages);
+    const warning = s.panel.page.locator('[data-testid="verdict"] .unverified');
+    assert.match((await warning.textContent()) ?? '', /Unverified: nothing ran successfully/);
+    assert.equal(await warning.getAttribute('role'), 'alert');
+    const reasoning = s.card('groq-llama').locator('details.section-reasoning');
+    assert.equal(await reasoning.getAttribute('open'), null, 'collapsed by default');
+    assert.equal(await reasoning.locator('pre').textContent(), 'First, <b>think</b>.');
+    assert.equal(await s.panel.page.locator('b').count(), 0);
+  });
+
   it('renders model text as literal text and never creates elements from it', async () => {
     const hostile = '<img src=x onerror="window.__pwned=3"><script>window.__pwned=4</script>';
     await s.replay();
