@@ -7,6 +7,7 @@ import type { Intent, Language, RunRecord, SessionEvent } from '../core/types';
 import type { DiffBase, HostMessage, WebviewMessage } from '../protocol';
 import { NoModelsError } from './askRunner';
 import { candidateDiffs } from './candidateDiffs';
+import { DeltaBatcher } from './deltaBatcher';
 import { copyCode, insertCode, openUntitled } from './editorActions';
 import type { InsertMode } from './editorActions';
 import type { PanelRouter, QuorumPanel } from './panel';
@@ -19,6 +20,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   private diffBase: DiffBase = 'pick';
   private live: SessionEvent[] = [];
   private modelsSeq = 0;
+  private readonly batcher: DeltaBatcher;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -26,6 +28,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     private readonly panel: QuorumPanel,
   ) {
     const refreshModels = (): void => void this.postModels();
+    this.batcher = new DeltaBatcher((event) => this.relay(event));
     this.subscriptions = [
       s.runner.onEvent((event) => this.onSessionEvent(event)),
       s.runner.onHistoryChange(() => void this.postHistory()),
@@ -199,6 +202,11 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   }
 
   private onSessionEvent(event: SessionEvent): void {
+    this.batcher.push(event);
+  }
+
+  /** After batching: keep the event for a reloaded webview's replay, and send it. */
+  private relay(event: SessionEvent): void {
     if (event.type === 'session-started') this.live = [];
     if (this.live.length < MAX_REPLAY_EVENTS) this.live.push(event);
     this.panel.post({ type: 'session/event', event });
@@ -227,6 +235,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   }
 
   dispose(): void {
+    this.batcher.dispose();
     for (const d of this.subscriptions) d.dispose();
   }
 }
