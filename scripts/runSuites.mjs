@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 
 const SUITES = {
   typecheck: ['npm', ['run', '--silent', 'typecheck']],
-  lint: ['npx', ['eslint', '--max-warnings', '0', '.']],
+  lint: ['bash', ['-c', 'npx eslint --max-warnings 0 . && npx prettier --check .']],
   unit: ['npx', ['mocha', '--config', 'test/unit/.mocharc.json']],
   sandbox: ['npx', ['mocha', '--config', 'test/sandbox/.mocharc.json']],
   judge: ['npx', ['mocha', '--config', 'test/judge/.mocharc.json']],
@@ -44,7 +44,9 @@ for (const name of names) {
   }
   passed += p;
   failed += f;
-  rows.push(`${name.padEnd(12)} ${String(p).padStart(4)} passed ${String(f).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  rows.push(
+    `${name.padEnd(12)} ${String(p).padStart(4)} passed ${String(f).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 console.log('\n===== summary =====');
@@ -60,7 +62,10 @@ function count(text, re) {
 
 function run(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let output = '';
     const take = (chunk, stream) => {
       const s = chunk.toString();

@@ -152,7 +152,7 @@ export const askCommand: Subcommand = async (args, io) => {
       keyFor: (m) => keyFromEnv(m, io.env),
       execute: !values['no-run'],
       image: values.image,
-      format: values.json ? 'json' : ((values.format) ?? 'text'),
+      format: values.json ? 'json' : (values.format ?? 'text'),
     },
     io,
   );

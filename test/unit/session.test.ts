@@ -128,7 +128,10 @@ describe('session: one ask fanned out to every model', () => {
     box.handle = ask(() => seen.push(box.handle?.askId));
     await box.handle.done;
     assert.ok(seen.length > 0);
-    assert.ok(seen.every((id) => id === box.handle?.askId), 'every event saw the handle');
+    assert.ok(
+      seen.every((id) => id === box.handle?.askId),
+      'every event saw the handle',
+    );
   });
 
   it('survives a listener that throws', async () => {
