@@ -9,7 +9,7 @@ export default tseslint.config(
       '.vscode-test/**',
       '.test-output/**',
       'test/fixtures/**',
-      '*.mjs',
+      '**/*.mjs',
       '**/*.js',
     ],
   },
