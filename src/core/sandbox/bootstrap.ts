@@ -2,7 +2,7 @@ import type { Language } from '../types';
 import { WORKDIR } from './limits';
 
 /**
- * The command a waiting container runs. It blocks reading a tar stream (the program, `.stdin`,
+ * The command a waiting container runs. It prints `marker + "ready"` once it waits for code, then blocks reading a tar stream (the program, `.stdin`,
  * `.argv`, `.run`) on its stdin, unpacks it into the tmpfs working directory, runs the program,
  * then prints `marker + exit status + "\n"` on stdout and on stderr, so the host knows the run is
  * over without waiting for the engine to tear the container down.
@@ -13,7 +13,7 @@ export function bootstrapCommand(language: Language, marker: string): string[] {
   return [
     '/bin/sh',
     '-c',
-    `cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; s=$?; ` +
+    `printf '${printed}ready\\n'; cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; s=$?; ` +
       `printf '${printed}%d\\n' "$s"; printf '${printed}%d\\n' "$s" >&2`,
   ];
 }
@@ -27,6 +27,7 @@ export function bootstrapCommand(language: Language, marker: string): string[] {
 const PYTHON_BOOTSTRAP = String.raw`
 import os, sys, json, runpy, tarfile, traceback
 marker = sys.argv[1]
+os.write(1, (marker + "ready\n").encode())
 with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as archive:
     archive.extractall("${WORKDIR}", **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
 fd = os.open("${WORKDIR}/.stdin", os.O_RDONLY)

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Language, Limits } from '../types';
+import { SandboxError } from '../types';
 import { bootstrapCommand } from './bootstrap';
 import { tarArchive } from './archive';
 import { isNoSuchContainer } from './engineErrors';
@@ -44,7 +45,10 @@ export class Box {
     readonly spec: BoxSpec,
   ) {}
 
-  /** Attach before start, so not one byte of output is missed. */
+  /**
+   * Attach before start, so not one byte of output is missed; resolves once the bootstrap says it
+   * is waiting for code, so a pooled box is really warm (a Python interpreter already started).
+   */
   static async open(docker: Docker, spec: BoxSpec): Promise<Box> {
     const marker = `\n__quorum_exit_${randomBytes(8).toString('hex')}__:`;
     const container = await docker.createContainer({
@@ -73,7 +77,9 @@ export class Box {
         stderr: true,
         hijack: true,
       })) as Duplex;
+      const ready = waitReady(stream, marker, spec.image);
       await container.start();
+      await ready;
       return new Box(container, stream, marker, spec);
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
@@ -115,4 +121,47 @@ export class Box {
       { name: '.run', content: run },
     ]);
   }
+}
+
+/** Longest wait for a new container's bootstrap to report that it waits for code. */
+export const READY_TIMEOUT_MS = 60_000;
+
+/** Reads the bootstrap's ready line off the attach stream, then pauses the stream for the runner. */
+function waitReady(stream: Duplex, marker: string, image: string): Promise<void> {
+  const token = Buffer.from(`${marker}ready\n`, 'latin1');
+  return new Promise<void>((resolve, reject) => {
+    let seen = Buffer.alloc(0);
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+      stream.pause();
+      if (error) reject(error);
+      else resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      seen = Buffer.concat([seen, chunk]);
+      if (seen.includes(token)) done();
+      else if (seen.length > 64 * 1024) onEnd(); // it printed something else: not a usable image
+    };
+    const onEnd = (): void => {
+      const said = seen.subarray(8).toString('utf8').trim().slice(0, 300);
+      done(
+        new SandboxError(
+          'engine-error',
+          `The image ${image} cannot run the sandbox bootstrap${said ? `: ${said}` : ''}.`,
+          'Sandbox images need /bin/sh and tar (and python3 for Python); pick another image in quorum.sandbox.images.',
+        ),
+      );
+    };
+    const onError = (error: Error): void => done(error);
+    const timer = setTimeout(
+      () => done(Object.assign(new Error('the container did not start in time'), { code: 'ETIMEDOUT' })),
+      READY_TIMEOUT_MS,
+    );
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
 }

@@ -19,6 +19,8 @@ interface Shelf {
   readonly spec: BoxSpec;
   readonly ready: Box[];
   opening: number;
+  /** Opens under way for this shelf, background refills included. */
+  readonly pending: Set<Promise<true | Failed>>;
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -50,12 +52,16 @@ export class WarmPool {
     if (shelf) this.refill(shelf);
   }
 
-  /** Fills the shelf for a spec to `count` (default: pool size) and resolves when it is full. */
+  /**
+   * Fills the shelf for a spec to `count` (default: pool size) and resolves when it is full,
+   * including containers a background refill was still preparing.
+   */
   async warm(key: string, spec: BoxSpec, count = this.options.size): Promise<void> {
     const shelf = this.shelf(key, spec);
     this.touch(shelf);
     const missing = Math.max(0, count - shelf.ready.length - shelf.opening);
-    const opened = await Promise.all(Array.from({ length: missing }, () => this.track(this.openInto(shelf))));
+    for (let i = 0; i < missing; i++) void this.startOpen(shelf);
+    const opened = await Promise.all([...shelf.pending]);
     const failure = opened.find((o): o is Failed => o !== true);
     if (failure) throw failure.error;
   }
@@ -91,7 +97,7 @@ export class WarmPool {
   private shelf(key: string, spec: BoxSpec): Shelf {
     let shelf = this.shelves.get(key);
     if (!shelf) {
-      shelf = { key, spec, ready: [], opening: 0 };
+      shelf = { key, spec, ready: [], opening: 0, pending: new Set() };
       this.shelves.set(key, shelf);
     }
     return shelf;
@@ -114,7 +120,14 @@ export class WarmPool {
   private refill(shelf: Shelf): void {
     if (this.closed || shelf.opening > 0 || shelf.ready.length >= this.options.size) return;
     // Stop on a failure (engine gone, image missing): the next take retries.
-    void this.track(this.openInto(shelf)).then((ok) => ok === true && this.refill(shelf));
+    void this.startOpen(shelf).then((ok) => ok === true && this.refill(shelf));
+  }
+
+  private startOpen(shelf: Shelf): Promise<true | Failed> {
+    const opening = this.track(this.openInto(shelf));
+    shelf.pending.add(opening);
+    void opening.finally(() => shelf.pending.delete(opening));
+    return opening;
   }
 
   /** Resolves true, or with the error that prevented it (never rejects: refills run unattended). */

@@ -82,6 +82,7 @@ export async function runInBox(
     io.once('end', onEnd);
     io.once('close', onEnd);
     io.once('error', onError);
+    io.resume(); // paused by Box.open after the ready line
     io.end(payload);
   });
   const durationMs = Math.round(performance.now() - started);
