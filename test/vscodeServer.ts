@@ -58,8 +58,6 @@ export interface RunningVscodeServer {
     folder: string,
     payload?: { extensionDevelopmentPath?: string; extensionTestsPath?: string },
   ): string;
-  /** Rewrites the user settings file; the running workbench picks the change up. */
-  writeUserSettings(settings: Record<string, unknown>): void;
   /** Kills the server and everything it spawned, and removes the throw-away directories. */
   close(): Promise<void>;
 }
@@ -110,10 +108,8 @@ export async function startVscodeServer(options: VscodeServerOptions = {}): Prom
   const extensionsDir = join(root, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  const settingsFile = join(userDataDir, 'User/settings.json');
-  const writeUserSettings = (settings: Record<string, unknown>): void =>
-    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-  writeUserSettings(options.userSettings ?? {});
+  // Read by the server's (code-server patched) workbench as the user's settings.
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(options.userSettings ?? {}, null, 2));
 
   const baseArgs = [
     main,
@@ -178,7 +174,6 @@ export async function startVscodeServer(options: VscodeServerOptions = {}): Prom
     origin,
     userDataDir,
     extensionsDir,
-    writeUserSettings,
     close,
     workbenchUrl(folder, payload) {
       const url = new URL(origin);

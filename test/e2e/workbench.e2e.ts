@@ -25,9 +25,11 @@ import {
   cursorToEnd,
   openFile,
   openViewContainer,
+  runCommand,
   quorumPanel,
   saveActiveEditor,
   themeKind,
+  widenSideBar,
 } from './workbenchActions';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
@@ -45,6 +47,8 @@ describe('Quorum in the VS Code workbench (browser)', function () {
   let original: string;
   const settings = testUserSettings({
     'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.preferredDarkColorTheme': 'Default Dark Modern',
+    'workbench.preferredLightColorTheme': 'Default Light Modern',
     // One hosted model and no key: nothing can answer, so Quorum must offer the demo.
     'quorum.models': [{ id: 'openai-mini', kind: 'openai', model: 'gpt-4o-mini', enabled: true }],
     'quorum.sandbox.images': OFFLINE_IMAGES,
@@ -151,15 +155,18 @@ describe('Quorum in the VS Code workbench (browser)', function () {
   });
 
   it('follows the theme: screenshots of the panel in dark and light', async function () {
-    this.timeout(60_000);
+    this.timeout(120_000);
     const sidebar = page.locator('.part.sidebar');
     const bodyClass = async (): Promise<string> => (await panel.locator('body').getAttribute('class')) ?? '';
+    await widenSideBar(page, 260);
+    await panel.locator('textarea[aria-label="Instruction"]').scrollIntoViewIfNeeded();
     assert.equal(await themeKind(page), 'dark');
     assert.match(await bodyClass(), /\bvscode-dark\b/);
     await sidebar.screenshot({ path: join(SHOTS, 'panel-dark.png') });
     await page.screenshot({ path: join(SHOTS, 'workbench-dark.png') });
 
-    server.writeUserSettings({ ...settings, 'workbench.colorTheme': 'Default Light Modern' });
+    // The theme picker searches the marketplace as you type (offline here), so use the toggle.
+    await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
     await waitUntil('the light theme', async () => ((await themeKind(page)) === 'light' ? true : undefined));
     await waitUntil('the panel to follow the theme', async () =>
       /\bvscode-light\b/.test(await bodyClass()) ? true : undefined,

@@ -82,6 +82,27 @@ export function candidateCards(panel: FrameLocator): Locator {
   return panel.locator('article[data-candidate-id]');
 }
 
+/** Runs a command from the command palette (F1) by its title, e.g. `Preferences: Color Theme`. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${title}"]`).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Widens the side bar by dragging its edge, so screenshots show the panel at a usable width. */
+export async function widenSideBar(page: Page, by: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width + 1 + by, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 /** Whether the workbench currently renders a light or a dark theme. */
 export async function themeKind(page: Page): Promise<'light' | 'dark' | 'other'> {
   const classes = (await page.locator('.monaco-workbench').getAttribute('class')) ?? '';
