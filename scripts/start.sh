@@ -16,20 +16,21 @@ say() { printf '[quorum] %s\n' "$*" >&2; }
   say "the sample workspace $SAMPLE is missing; is this a complete checkout?"
   exit 1
 }
-[[ -d node_modules ]] || {
-  say "node_modules is missing; run the install command first: npm install (or bash scripts/setup.sh)"
-  exit 1
-}
+use_server=1
+[[ "${QUORUM_USE_SERVER:-0}" != 1 ]] && command -v code >/dev/null 2>&1 && use_server=0
 
 if [[ "${QUORUM_SKIP_BUILD:-0}" != 1 ]]; then
-  say "building"
-  npm run --silent build >/dev/null || {
-    say "the build failed (see above); fix it, or run with QUORUM_SKIP_BUILD=1 to use dist/ as it is"
+  # Everything a fresh machine lacks: Debian packages, npm ci, Docker, offline images, the build,
+  # and (without a desktop `code`) the VS Code server.
+  say "setting up (first run installs packages; later runs take seconds)"
+  if [[ "$use_server" = 1 ]]; then setup_args=(--vscode); else setup_args=(); fi
+  bash scripts/setup.sh "${setup_args[@]}" || {
+    say "setup failed (see above); fix it, or run with QUORUM_SKIP_BUILD=1 to use dist/ as it is"
     exit 1
   }
 fi
 
-if [[ "${QUORUM_USE_SERVER:-0}" != 1 ]] && command -v code >/dev/null 2>&1; then
+if [[ "$use_server" = 0 ]]; then
   say "opening desktop VS Code with Quorum loaded from $REPO"
   exec code --extensionDevelopmentPath="$REPO" "$SAMPLE"
 fi
@@ -40,14 +41,24 @@ STATE="${QUORUM_START_DIR:-$HOME/.cache/quorum/start}"
 mkdir -p "$STATE/user-data/User" "$STATE/extensions"
 SETTINGS="$STATE/user-data/User/settings.json"
 # First start only: a quiet workbench. Later edits by the user are kept.
-[[ -f "$SETTINGS" ]] || cat >"$SETTINGS" <<'JSON'
+if [[ ! -f "$SETTINGS" ]]; then
+  # This machine may reach no registry: when the offline images built by setup exist, the sandbox
+  # uses them (remove "quorum.sandbox.images" to use the public python/node images instead).
+  images='{}'
+  if docker image inspect quorum-offline/python:3.11 >/dev/null 2>&1; then
+    images='{ "python": "quorum-offline/python:3.11", "javascript": "quorum-offline/node:20", "typescript": "quorum-offline/node:20", "bash": "quorum-offline/bash:5" }'
+    say "sandbox images: the offline images built from this machine's binaries (quorum-offline/*)"
+  fi
+  cat >"$SETTINGS" <<JSON
 {
   "workbench.startupEditor": "none",
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
-  "extensions.ignoreRecommendations": true
+  "extensions.ignoreRecommendations": true,
+  "quorum.sandbox.images": $images
 }
 JSON
+fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 PORT="${QUORUM_PORT:-8123}"
@@ -69,7 +80,7 @@ trap 'kill -- "-$SERVER_PID" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
 for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
+  port_free "$PORT" || break
   kill -0 "$SERVER_PID" 2>/dev/null || {
     say "the VS Code server exited; see $STATE/server.log"
     exit 1

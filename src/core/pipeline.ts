@@ -3,6 +3,7 @@
  * Shared by the CLI and the VS Code host so both run the same pipeline.
  */
 import type { QuorumConfig } from './config';
+import { createLlmJudge } from './judge/llmJudge';
 import { createJudge } from './judge/verdict';
 import { createProvider } from './providers/registry';
 import { createDockerSandbox } from './sandbox/docker';
@@ -60,7 +61,17 @@ export async function buildPipeline(
     }
   }
   if (executionDisabledReason) options.onWarning?.(executionDisabledReason);
-  const judge = sandbox ? createJudge({ sandbox, logger, crossTests: config.judge.crossTests }) : undefined;
+  // The optional LLM judge may be any configured model, enabled for asking or not.
+  const judgeModel = config.judge.model ? config.models.find((m) => m.id === config.judge.model) : undefined;
+  if (config.judge.model && !judgeModel) {
+    options.onWarning?.(`judge.model: no model with id "${config.judge.model}"; judging without it`);
+  }
+  const llmJudge = judgeModel
+    ? createLlmJudge(createProvider(judgeModel, keyFor(judgeModel), { logger }), logger)
+    : undefined;
+  const judge = sandbox
+    ? createJudge({ sandbox, logger, crossTests: config.judge.crossTests, llmJudge })
+    : undefined;
   return {
     providers,
     sandbox,
