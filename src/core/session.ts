@@ -85,13 +85,7 @@ export function startAsk(
       });
       emit({ type: 'run-done', candidateId: candidate.id, run: candidate.run });
     } catch (error) {
-      const failure = SandboxError.is(error)
-        ? error.toFailure()
-        : {
-            reason: 'engine-error' as const,
-            message: String(error),
-            advice: 'See the Quorum log for details.',
-          };
+      const failure = SandboxError.failureOf(error);
       candidate.runError = failure;
       emit({ type: 'run-failed', candidateId: candidate.id, error: failure });
     }

@@ -225,6 +225,12 @@ export class SandboxError extends Error {
   toFailure(): SandboxFailure {
     return { reason: this.reason, message: this.message, advice: this.advice };
   }
+  /** The serializable failure of any error a run threw; an unexpected one becomes `engine-error`. */
+  static failureOf(error: unknown): SandboxFailure {
+    return SandboxError.is(error)
+      ? error.toFailure()
+      : { reason: 'engine-error', message: String(error), advice: 'See the Quorum log for details.' };
+  }
 }
 
 export interface PullProgress {

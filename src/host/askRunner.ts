@@ -102,8 +102,7 @@ export class AskRunner implements vscode.Disposable {
       ? createJudge({ sandbox, logger: this.deps.logger, crossTests: config.judge.crossTests, llmJudge })
       : undefined;
     this.state.begin(request.context);
-    // The session emits its first events synchronously, before startAsk returns a handle: identify
-    // this ask by a token that exists before the call (the handle would still be uninitialised).
+    // Identify this ask by a token, so events of an older, cancelled ask no longer update `state`.
     const token = Symbol('ask');
     this.current = token;
     const handle = startAsk(
@@ -158,13 +157,7 @@ export class AskRunner implements vscode.Disposable {
       });
       this.events.fire({ type: 'run-done', candidateId, run });
     } catch (error) {
-      const failure = SandboxError.is(error)
-        ? error.toFailure()
-        : {
-            reason: 'engine-error' as const,
-            message: String(error),
-            advice: 'See the Quorum log for details.',
-          };
+      const failure = SandboxError.failureOf(error);
       this.events.fire({ type: 'run-failed', candidateId, error: failure });
     }
   }
