@@ -14,6 +14,8 @@ const SUITES = {
   package: ['bash', ['scripts/checkPackage.sh']],
   integration: ['npx', ['tsx', 'test/integration/runInServer.ts']],
   e2e: ['npx', ['mocha', '--config', 'test/e2e/.mocharc.json']],
+  // Not a test: the benchmark figures of the README, printed in every CI log (one check: it must run).
+  bench: ['npm', ['run', '--silent', 'bench']],
 };
 
 const chosen = process.argv.slice(2);
