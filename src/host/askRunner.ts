@@ -78,7 +78,7 @@ export class AskRunner implements vscode.Disposable {
         kind: m.kind,
         model: m.model,
         enabled: m.enabled,
-        hasKey: demo || !needsKey(m) || (await this.deps.keys.has(m.id)),
+        hasKey: demo || !needsKey(m) || (await this.deps.keys.has(m)),
       })),
     );
   }
@@ -177,7 +177,7 @@ export class AskRunner implements vscode.Disposable {
       loadProviders(),
       loadLlmJudge(),
     ]);
-    const key = this.deps.demo.active ? DEMO_KEY : await this.deps.keys.get(model.id);
+    const key = this.deps.demo.active ? DEMO_KEY : await this.deps.keys.get(model);
     if (key === undefined && PROVIDER_REGISTRY[model.kind].needsKey) {
       this.deps.logger.warn(`quorum.judge.model: "${id}" has no API key; judging without it`);
       return undefined;
@@ -193,7 +193,7 @@ export class AskRunner implements vscode.Disposable {
     const providers: Provider[] = [];
     const missing: string[] = [];
     for (const model of chosen) {
-      const key = demo ? DEMO_KEY : await this.deps.keys.get(model.id);
+      const key = demo ? DEMO_KEY : await this.deps.keys.get(model);
       if (!demo && key === undefined && needsKey(model)) {
         missing.push(model.id);
         continue;

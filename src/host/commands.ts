@@ -84,7 +84,7 @@ export function registerCommands(
     [COMMANDS.setApiKey]: async (modelId?: string): Promise<boolean> => {
       const id = modelId ?? (await pickModel(s, 'Quorum: set the API key of', false));
       const model = id ? s.runner.models().find((m) => m.id === id) : undefined;
-      return model ? s.keys.prompt(model.id, model.model) : false;
+      return model ? s.keys.prompt(model) : false;
     },
     [COMMANDS.clearApiKey]: async (modelId?: string): Promise<void> => {
       const id = modelId ?? (await pickModel(s, 'Quorum: clear the API key of', true));

@@ -20,12 +20,12 @@ export type ReadinessCheck = (model: ModelConfig) => Promise<boolean>;
 
 export function readinessCheck(
   needsKey: (model: ModelConfig) => boolean,
-  hasKey: (modelId: string) => Promise<boolean>,
+  hasKey: (model: ModelConfig) => Promise<boolean>,
   reachable: (url: string) => Promise<boolean> = ollamaReachable,
 ): ReadinessCheck {
   return async (model) => {
     if (model.kind === 'ollama') return reachable(model.baseUrl ?? OLLAMA_DEFAULT);
-    return !needsKey(model) || hasKey(model.id);
+    return !needsKey(model) || hasKey(model);
   };
 }
 

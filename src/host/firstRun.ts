@@ -8,7 +8,7 @@ import type { HostServices } from './services';
 
 export async function offerDemoIfNeeded(s: HostServices): Promise<boolean> {
   try {
-    const ready = readinessCheck(await keyRule(), (id) => s.keys.has(id));
+    const ready = readinessCheck(await keyRule(), (model) => s.keys.has(model));
     if (s.demo.active || !(await demoNeeded(s.settings.config.models, ready))) return false;
     s.log.logger.info('no model is ready: offering the demo');
     return await s.demo.offer();

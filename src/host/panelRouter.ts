@@ -111,7 +111,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
         return;
       case 'apiKey/set': {
         const model = s.runner.models().find((x) => x.id === m.modelId);
-        if (model) await s.keys.prompt(model.id, model.model);
+        if (model) await s.keys.prompt(model);
         return;
       }
       case 'log/show':

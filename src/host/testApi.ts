@@ -21,7 +21,9 @@ export interface QuorumTestApi {
   /** Whether an ask would get a sandbox now (false when untrusted or execution is off). */
   executionAllowed(): boolean;
   readonly secrets: {
+    /** Stores a key for the configured model with this id, bound to its current endpoint. */
     set(modelId: string, key: string): Promise<void>;
+    /** The key, only while the model still points at the endpoint it was stored for. */
     get(modelId: string): Promise<string | undefined>;
     clear(modelId: string): Promise<void>;
   };
@@ -43,6 +45,12 @@ export function createTestApi(
   panel: QuorumPanel,
   activationMs: number,
 ): QuorumTestApi {
+  // Keys are bound to a configured model's endpoint; the test API names models by id.
+  const modelById = (id: string): ModelConfig => {
+    const model = s.settings.config.models.find((m) => m.id === id);
+    if (!model) throw new Error(`no model with id "${id}" in quorum.models`);
+    return model;
+  };
   return {
     activationMs,
     ask: (request, modelIds) => s.runner.ask(request, { modelIds }),
@@ -50,8 +58,8 @@ export function createTestApi(
     setTrusted: (trusted) => s.trust.setOverride(trusted),
     executionAllowed: () => s.sandbox.blockedReason === undefined,
     secrets: {
-      set: (id, key) => s.keys.set(id, key),
-      get: (id) => s.keys.get(id),
+      set: (id, key) => s.keys.set(modelById(id), key),
+      get: (id) => s.keys.get(modelById(id)),
       clear: (id) => s.keys.clear(id),
     },
     onSessionEvent: (listener) => s.runner.onEvent(listener),

@@ -41,7 +41,7 @@ describe('first-run demo offer', () => {
 
   it('offers the demo only when no enabled model could answer', async () => {
     const noKeys = readinessCheck(needsKey, () => Promise.resolve(false));
-    const withKey = readinessCheck(needsKey, (id) => Promise.resolve(id === 'o'));
+    const withKey = readinessCheck(needsKey, (m) => Promise.resolve(m.id === 'o'));
     assert.equal(await demoNeeded([], noKeys), true, 'nothing configured');
     assert.equal(await demoNeeded([openai, ollama(closedUrl)], noKeys), true, 'no key, Ollama down');
     assert.equal(await demoNeeded([openai, ollama(url)], noKeys), false, 'Ollama is up');

@@ -48,6 +48,24 @@ describe('API keys in secret storage', () => {
     assert.doesNotMatch(JSON.stringify(inspected), new RegExp(KEY));
   });
 
+  it('does not hand the key to the same model id pointed at another endpoint', async () => {
+    const api = await quorumApi();
+    await api.secrets.set('it-openai', KEY);
+    assert.equal(await api.secrets.get('it-openai'), KEY);
+    const redirected = 'http://127.0.0.1:9/v1';
+    await setQuorumSettings({
+      models: [{ id: 'it-openai', kind: 'openai', model: 'gpt-4o-mini', baseUrl: redirected, enabled: true }],
+    });
+    await until(() => api.models().some((m) => m.baseUrl === redirected), 5000, 'the redirected model');
+    assert.equal(await api.secrets.get('it-openai'), undefined, 'the key stays bound to its endpoint');
+    assert.equal((await modelView('it-openai'))?.hasKey, false, 'the panel asks for a key again');
+    await setQuorumSettings({
+      models: [{ id: 'it-openai', kind: 'openai', model: 'gpt-4o-mini', enabled: true }],
+    });
+    await until(() => api.models().some((m) => m.id === 'it-openai' && !m.baseUrl), 5000, 'the model back');
+    assert.equal(await api.secrets.get('it-openai'), KEY, 'back at its endpoint, the key is usable again');
+  });
+
   it('refuses an empty key', async () => {
     const api = await quorumApi();
     await assert.rejects(api.secrets.set('it-openai', '   '), /cannot be empty/);
