@@ -141,6 +141,7 @@ export function startAsk(
       usage,
       timing: timing ?? { latencyMs: 0 },
       incomplete,
+      costUsd: candidate.costUsd,
     });
   };
 

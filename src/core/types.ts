@@ -353,6 +353,8 @@ export type SessionEvent =
       readonly timing: CandidateTiming;
       /** The stream was cut: the answer is partial. */
       readonly incomplete: boolean;
+      /** Estimated cost in USD when the model has a price and the API reported usage. */
+      readonly costUsd?: number;
     }
   | {
       readonly type: 'candidate-failed';

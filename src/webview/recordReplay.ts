@@ -26,6 +26,7 @@ export function recordToEvents(record: RunRecord): SessionEvent[] {
         usage: c.usage,
         timing: c.timing ?? { latencyMs: 0 },
         incomplete: c.incomplete ?? false,
+        costUsd: c.costUsd,
       });
     } else if (c.answer) {
       events.push({ type: 'delta', candidateId: c.id, text: c.answer });

@@ -3,7 +3,7 @@
  * text, extraction, run, cost, and the verdict. Live streams and replayed records both go through
  * `reduceEvent`, so a past run looks exactly like it did live.
  */
-import type { ModelConfig, SessionEvent, Usage } from './domainTypes';
+import type { SessionEvent } from './domainTypes';
 import type { CandidatePhase, CandidateView, ViewModel } from './state';
 
 /** Longest answer kept in memory; a runaway model must not grow the panel without bound. */
@@ -20,13 +20,6 @@ function capText(text: string): { text: string; textCapped: boolean } {
   return text.length > ANSWER_CAP
     ? { text: text.slice(0, ANSWER_CAP), textCapped: true }
     : { text, textCapped: false };
-}
-
-function costOf(price: ModelConfig['price'], usage: Usage | undefined): number | undefined {
-  if (!price || !usage) return undefined;
-  const input = usage.inputTokens ?? 0;
-  const output = usage.outputTokens ?? 0;
-  return (input * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
 }
 
 /** Folds one session event into the view model. */
@@ -56,7 +49,6 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
         modelId: m.id,
         kind: m.kind,
         model: m.model,
-        price: m.price,
         phase: 'streaming',
         text: '',
         textCapped: false,
@@ -75,7 +67,6 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
       return { ...vm, candidates: { ...vm.candidates, [current.id]: next } };
     }
     case 'candidate-done': {
-      const current = vm.candidates[event.candidateId];
       const x = event.extraction;
       return patch(vm, event.candidateId, {
         phase: 'done',
@@ -87,7 +78,7 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
         incomplete: event.incomplete,
         usage: event.usage,
         timing: event.timing,
-        costUsd: costOf(current?.price, event.usage),
+        costUsd: event.costUsd,
       });
     }
     case 'candidate-failed':

@@ -8,7 +8,6 @@ import type {
   CandidateTiming,
   Intent,
   Language,
-  ModelConfig,
   ProviderFailure,
   RunResult,
   SandboxFailure,
@@ -27,7 +26,6 @@ export interface CandidateView {
   readonly modelId: string;
   readonly kind: string;
   readonly model: string;
-  readonly price?: ModelConfig['price'];
   readonly phase: CandidatePhase;
   /** The answer as streamed so far (the full answer once done). */
   readonly text: string;

@@ -146,11 +146,20 @@ describe('session: one ask fanned out to every model', () => {
       i === 0 ? { ...m, price: { inputPerMTok: 1, outputPerMTok: 2 } } : m,
     );
     const providers = priced.map((m) => createProvider(m, 'k', FAST_RETRY));
-    const record = await startAsk({ instruction: PROMPT, intent: 'generate' }, { providers }, () => {}).done;
+    const done: SessionEvent[] = [];
+    const record = await startAsk({ instruction: PROMPT, intent: 'generate' }, { providers }, (e) => {
+      if (e.type === 'candidate-done') done.push(e);
+    }).done;
     const [first, second] = record.candidates;
     const usage = first?.usage;
     assert.ok(usage?.inputTokens && usage.outputTokens);
     assert.equal(first?.costUsd, (usage.inputTokens * 1 + usage.outputTokens * 2) / 1e6);
     assert.equal(second?.costUsd, undefined);
+    const event = done.find((e) => e.type === 'candidate-done' && e.candidateId === first?.id);
+    assert.equal(
+      event?.type === 'candidate-done' ? event.costUsd : 'no event',
+      first?.costUsd,
+      'the panel gets the cost',
+    );
   });
 });

@@ -216,6 +216,7 @@ export function sessionMessages(askId = 'ask-1'): HostMessage[] {
         usage: c.usage,
         timing: c.timing!,
         incomplete: false,
+        costUsd: c.costUsd,
       }),
     );
     out.push(ev({ type: 'run-started', candidateId: c.id, image: 'quorum/python:3.11-offline' }));

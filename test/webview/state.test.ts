@@ -55,7 +55,7 @@ describe('webview state: reducing host messages into the view model', () => {
     assert.ok(c.text.endsWith('zzzzzzzzzz'));
   });
 
-  it('folds the whole fixture session: code, runs, cost from the price, verdict and diffs', () => {
+  it('folds the whole fixture session: code, runs, the cost the session reported, verdict and diffs', () => {
     const vm = fold([...initMessages(), ...sessionMessages()]);
     const gpt = vm.candidates['gpt-mini'];
     assert.equal(gpt.phase, 'done');
