@@ -91,6 +91,19 @@ export interface QuorumConfig {
   readonly judge: { readonly crossTests: boolean; readonly model?: string };
 }
 
+/** The parts of a config an ask session reads; the CLI and the extension both pass them this way. */
+export function sessionSettingsOf(config: QuorumConfig): {
+  readonly systemPrompt?: string;
+  readonly defaultLanguage?: Language;
+  readonly limits: Limits;
+} {
+  return {
+    systemPrompt: config.systemPrompt,
+    defaultLanguage: config.language,
+    limits: config.sandbox.limits,
+  };
+}
+
 export interface ConfigIssue {
   /** Where the problem is, e.g. `models[2].kind`. */
   readonly path: string;

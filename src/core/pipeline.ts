@@ -2,6 +2,7 @@
  * Builds the session's dependencies (providers, sandbox, judge) from a validated config.
  * Shared by the CLI and the VS Code host so both run the same pipeline.
  */
+import { sessionSettingsOf } from './config';
 import type { QuorumConfig } from './config';
 import { createLlmJudge } from './judge/llmJudge';
 import { createJudge } from './judge/verdict';
@@ -17,8 +18,6 @@ export interface Pipeline {
   readonly systemPrompt?: string;
   readonly defaultLanguage?: Language;
   readonly limits: Limits;
-  /** Why execution is off, when it is. */
-  readonly executionDisabledReason?: string;
   dispose(): Promise<void>;
 }
 
@@ -76,10 +75,7 @@ export async function buildPipeline(
     providers,
     sandbox,
     judge,
-    systemPrompt: config.systemPrompt,
-    defaultLanguage: config.language,
-    limits: config.sandbox.limits,
-    executionDisabledReason,
+    ...sessionSettingsOf(config),
     dispose: async () => {
       await sandbox?.dispose();
     },

@@ -5,6 +5,7 @@
  * a new ask cancels the previous one, and so does disposing.
  */
 import * as vscode from 'vscode';
+import { sessionSettingsOf } from '../core/config';
 import type { QuorumConfig } from '../core/config';
 import type { LlmJudge } from '../core/judge/llmJudge';
 import type { AskHandle } from '../core/session';
@@ -111,9 +112,7 @@ export class AskRunner implements vscode.Disposable {
         providers,
         sandbox,
         judge,
-        systemPrompt: config.systemPrompt,
-        defaultLanguage: config.language,
-        limits: config.sandbox.limits,
+        ...sessionSettingsOf(config),
         logger: this.deps.logger,
         demo: this.deps.demo.active,
       },

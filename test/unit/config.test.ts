@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatIssue, parseConfig } from '../../src/core/config';
+import { formatIssue, parseConfig, sessionSettingsOf } from '../../src/core/config';
 import { DEFAULT_LIMITS } from '../../src/core/types';
 
 describe('config: schema validation', () => {
@@ -73,5 +73,18 @@ describe('config: schema validation', () => {
     assert.equal(config.models.length, 0);
     assert.equal(issues[0]?.path, 'models[0]');
     assert.match(issues[0].message, /apiKey/);
+  });
+
+  it('hands the session its prompt, language and limits from the config', () => {
+    const { config } = parseConfig({
+      systemPrompt: 'Answer in {language}.',
+      language: 'bash',
+      sandbox: { limits: { timeoutMs: 3000 } },
+    });
+    assert.deepEqual(sessionSettingsOf(config), {
+      systemPrompt: 'Answer in {language}.',
+      defaultLanguage: 'bash',
+      limits: { ...DEFAULT_LIMITS, timeoutMs: 3000 },
+    });
   });
 });
