@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { badgesFor } from '../../src/webview/badges';
 import type { RunResult } from '../../src/webview/domainTypes';
 import type { CandidateView } from '../../src/webview/state';
+import { runResult } from '../fakes/runResult';
 
 const base: CandidateView = {
   id: 'm',
@@ -17,19 +18,7 @@ const base: CandidateView = {
   running: false,
   rev: 1,
 };
-const run = (r: Partial<RunResult>): RunResult => ({
-  language: 'python',
-  image: 'img',
-  exitCode: 0,
-  stdout: '',
-  stderr: '',
-  durationMs: 1,
-  timedOut: false,
-  oomKilled: false,
-  outputTruncated: false,
-  limitsHit: [],
-  ...r,
-});
+const run = (r: Partial<RunResult>): RunResult => runResult(r);
 const labels = (c: Partial<CandidateView>, trusted = true, pick: string | null = null): string[] =>
   badgesFor({ ...base, ...c }, { trusted, pick }).map((b) => b.label);
 

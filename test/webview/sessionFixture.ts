@@ -13,6 +13,7 @@ import type {
 } from '../../src/core/types';
 import { DEFAULT_LIMITS } from '../../src/core/types';
 import type { HostMessage, ModelView } from '../../src/protocol';
+import { runResult } from '../fakes/runResult';
 
 export const XSS_PROSE =
   'Careful: <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> are text.';
@@ -45,19 +46,8 @@ const answers: Record<string, string> = {
   'ollama-qwen': `\`\`\`python\n${LOOP}\`\`\`\n\n${XSS_PROSE}`,
 };
 
-const run = (partial: Partial<RunResult>): RunResult => ({
-  language: 'python',
-  image: 'quorum/python:3.11-offline',
-  exitCode: 0,
-  stdout: '',
-  stderr: '',
-  durationMs: 120,
-  timedOut: false,
-  oomKilled: false,
-  outputTruncated: false,
-  limitsHit: [],
-  ...partial,
-});
+const run = (partial: Partial<RunResult>): RunResult =>
+  runResult({ image: 'quorum/python:3.11-offline', durationMs: 120, ...partial });
 
 const runs: Record<string, RunResult> = {
   'gpt-mini': run({ stdout: 'hello-world\n', durationMs: 212 }),

@@ -10,6 +10,7 @@ import type {
   Verdict,
 } from '../../../src/core/types';
 import { ProviderError } from '../../../src/core/types';
+import { runResult } from '../../fakes/runResult';
 
 const input: JudgeInput = {
   prompt: 'Write add(a, b).',
@@ -32,18 +33,7 @@ function answering(text: string | Error, seen: ProviderRequest[] = []): Provider
   };
 }
 
-const run = (stdout: string): RunResult => ({
-  language: 'python',
-  image: 'img',
-  exitCode: 0,
-  stdout,
-  stderr: '',
-  durationMs: 1,
-  timedOut: false,
-  oomKilled: false,
-  outputTruncated: false,
-  limitsHit: [],
-});
+const run = (stdout: string): RunResult => runResult({ stdout });
 
 /** Candidates that already carry their runs need no sandbox; any call to it is a bug. */
 const unusedSandbox: Sandbox = {
