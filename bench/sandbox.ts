@@ -8,21 +8,29 @@
  *   warm   Sandbox.run with a waiting container from the warm pool
  *   par5   five Sandbox.run at once, each from the pool (one candidate per model)
  *
- * Env: BENCH_N rounds (default 15), BENCH_PYTHON host interpreter (default /usr/bin/python3).
+ * Then CPU accounting over 10 more parallel rounds: milliseconds per run spent by this process
+ * (host), the engine (dockerd, containerd, shims) and the programs, which bounds the parallel
+ * figure from below on this many cores.
+ *
+ * Env: BENCH_N rounds (default 25), BENCH_PYTHON host interpreter (default /usr/bin/python3).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { createDockerSandbox } from '../src/core/sandbox/docker';
 import { hostConfigFor } from '../src/core/sandbox/limits';
 import { DEFAULT_LIMITS } from '../src/core/types';
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
+import { cpuDuring } from './cpuByRole';
 
-const ROUNDS = Number(process.env.BENCH_N ?? 15);
+const ROUNDS = Number(process.env.BENCH_N ?? 25);
+/** Extra rounds of five parallel runs with CPU accounting (not in the medians above). */
+const CPU_ROUNDS = 10;
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const IMAGE = OFFLINE_IMAGES.python ?? '';
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 250);
 const PROGRAM = 'print(sum(range(100)))';
 
 function median(values: number[]): number {
@@ -30,6 +38,9 @@ function median(values: number[]): number {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
+
+/** In use the pool fills while the models answer, seconds before a run: let the engine settle. */
+const idle = (): Promise<void> => new Promise((r) => setTimeout(r, GAP_MS));
 
 async function timed(body: () => unknown): Promise<number> {
   const t = performance.now();
@@ -43,6 +54,8 @@ async function main(): Promise<void> {
   const file = join(mkdtempSync(join(tmpdir(), 'quorum-bench-')), 'main.py');
   writeFileSync(file, PROGRAM);
   const sandbox = createDockerSandbox({ images: OFFLINE_IMAGES, poolSize: 5, pull: false });
+  /** Mean CPU milliseconds per run, by role, when five run at once. */
+  const cpu = new Map<string, number>();
   const times = { bare: [] as number[], cold: [] as number[], warm: [] as number[], par5: [] as number[] };
 
   /** Create + start + wait, timed; removal happens after the clock stops. */
@@ -71,16 +84,27 @@ async function main(): Promise<void> {
 
       await sandbox.settle();
       await sandbox.warm('python', 5);
+      await idle();
       times.warm.push(await timed(() => sandbox.run({ language: 'python', code: PROGRAM })));
 
       await sandbox.settle();
       await sandbox.warm('python', 5);
+      await idle();
       times.par5.push(
         await timed(() =>
           Promise.all(Array.from({ length: 5 }, () => sandbox.run({ language: 'python', code: PROGRAM }))),
         ),
       );
       process.stderr.write('.');
+    }
+    for (let i = 0; i < CPU_ROUNDS; i++) {
+      await sandbox.settle();
+      await sandbox.warm('python', 5);
+      await idle();
+      const used = await cpuDuring(() =>
+        Promise.all(Array.from({ length: 5 }, () => sandbox.run({ language: 'python', code: PROGRAM }))),
+      );
+      for (const [role, ms] of used) cpu.set(role, (cpu.get(role) ?? 0) + ms / (5 * CPU_ROUNDS));
     }
   } finally {
     await sandbox.dispose();
@@ -107,6 +131,15 @@ async function main(): Promise<void> {
   console.log(check('warm / bare', m.warm / m.bare, 5));
   console.log(check('warm / cold', m.warm / m.cold, 0.35));
   console.log(check('5 parallel / one warm', m.par5 / m.warm, 2.5));
+  // Why the last ratio cannot go much below cores-bound: five runs need five runs' worth of CPU.
+  const perRun = [...cpu.values()].reduce((a, b) => a + b, 0);
+  const cores = availableParallelism();
+  const parts = ['host', 'engine', 'program'].map((r) => `${r} ${(cpu.get(r) ?? 0).toFixed(2)}`).join(', ');
+  console.log(`CPU per run, 5 at once (ms): ${parts}; total ${perRun.toFixed(2)}`);
+  console.log(
+    `  so 5 runs on ${cores} cores need >= ${((5 * perRun) / cores).toFixed(1)} ms, ` +
+      `${((5 * perRun) / cores / m.warm).toFixed(2)}x one warm run`,
+  );
 }
 
 main().catch((error: unknown) => {

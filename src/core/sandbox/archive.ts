@@ -1,6 +1,8 @@
 /**
  * A minimal ustar writer. The program reaches the container as a tar stream on its stdin,
- * unpacked by the image's own `tar` into the tmpfs working directory: `putArchive` cannot
+ * unpacked into the tmpfs working directory by the image's own `tar` (shell bootstrap) or a
+ * block reader in the Python bootstrap (bootstrap.ts), which relies on plain names and
+ * 512-byte alignment as written here: `putArchive` cannot
  * write into a tmpfs mount and a read-only root refuses it, and a host bind mount is exactly
  * what the sandbox must not have.
  */

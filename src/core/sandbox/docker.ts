@@ -182,7 +182,8 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       active--;
       if (box && exited && active > 0 && !disposed) deferred.push(box);
       else if (box) remove(box);
-      if (active === 0) flush();
+      // After the caller has its result: removal and refill are not part of the run.
+      if (active === 0) setImmediate(() => active === 0 && flush());
     }
   };
 

@@ -30,7 +30,6 @@ export async function runInBox(
   const out = new StreamCapture(limits.outputBytes, box.marker);
   const err = new StreamCapture(limits.outputBytes, box.marker);
   const demux = new Demuxer(out, err);
-  const payload = box.payload(program, stdin);
   const started = performance.now();
 
   let pidsAtLimit = false;
@@ -83,7 +82,7 @@ export async function runInBox(
     io.once('close', onEnd);
     io.once('error', onError);
     io.resume(); // paused by Box.open after the ready line
-    io.end(payload);
+    box.deliver(program, stdin);
   });
   const durationMs = Math.round(performance.now() - started);
 
