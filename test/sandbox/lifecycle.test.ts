@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { createDockerSandbox } from '../../src/core/sandbox/docker';
-import { LABEL } from '../../src/core/sandbox/orphans';
+import { Box } from '../../src/core/sandbox/container';
+import { programFor } from '../../src/core/sandbox/languages';
+import { resolveLimits } from '../../src/core/sandbox/limits';
+import { LABEL, sandboxLabels } from '../../src/core/sandbox/orphans';
+import { runInBox } from '../../src/core/sandbox/runner';
 import { SandboxError } from '../../src/core/types';
 import { OFFLINE_IMAGES } from './offlineImages';
 import { engine, ownedContainers, withSandbox } from './sandboxFixture';
@@ -57,6 +61,36 @@ describe('sandbox: lifecycle, cancellation, concurrency and the engine', functio
       },
       { poolSize: 2 },
     );
+  });
+
+  it('ends a run when the program exits, kills what it left running, and keeps the container until removed', async () => {
+    for (const [language, code] of [
+      ['bash', '(sleep 30; echo late) &\necho main'],
+      ['python', 'import subprocess\nsubprocess.Popen(["sleep", "30"])\nprint("main")'],
+    ] as const) {
+      const limits = resolveLimits();
+      const box = await Box.open(engine, {
+        language,
+        image: OFFLINE_IMAGES[language] ?? '',
+        limits,
+        labels: sandboxLabels('lifecycle-test', language),
+      });
+      try {
+        const outcome = await runInBox(box, programFor(language, code), '', limits);
+        assert.equal(outcome.stdout, 'main\n', language);
+        assert.equal(outcome.stoppedBy, 'exit', language);
+        assert.ok(outcome.durationMs < 2000, `${language}: durationMs ${outcome.durationMs}`);
+        // The bootstrap is still up (the engine's exit handling waits for removal), the sleep is not.
+        const left = await waitUntil(async () => {
+          const top = (await box.container.top({ ps_args: '-o pid,args' })) as { Processes: string[][] };
+          return !top.Processes.some((p) => p.join(' ').includes('sleep 30'));
+        }, 2000);
+        assert.ok(Number.isFinite(left), `${language}: the background child is still running`);
+        assert.equal((await box.container.inspect()).State.Running, true, language);
+      } finally {
+        await box.destroy();
+      }
+    }
   });
 
   it('keeps a warm pool: a run takes a waiting container, destroys it, and the pool refills', async () => {
