@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { createDockerSandbox } from '../../src/core/sandbox/docker';
+import { DEFER_MAX, DEFER_MS, createDockerSandbox } from '../../src/core/sandbox/docker';
 import { Box } from '../../src/core/sandbox/container';
 import { programFor } from '../../src/core/sandbox/languages';
 import { resolveLimits } from '../../src/core/sandbox/limits';
@@ -91,6 +91,33 @@ describe('sandbox: lifecycle, cancellation, concurrency and the engine', functio
         await box.destroy();
       }
     }
+  });
+
+  it('removes used containers within a second while other runs keep the sandbox busy', async function () {
+    this.timeout(60_000);
+    await withSandbox(
+      async (sb) => {
+        // While one run is in flight, removals of used containers wait: but not without bound.
+        const busy = new AbortController();
+        const long = sb
+          .run({
+            language: 'python',
+            code: 'import time\ntime.sleep(300)',
+            limits: { timeoutMs: 600_000 },
+            signal: busy.signal,
+          })
+          .catch((error: unknown) => error);
+        for (let i = 0; i < DEFER_MAX + 4; i++) {
+          assert.equal((await sb.run({ language: 'python', code: `print(${i})` })).stdout, `${i}\n`);
+        }
+        // The long run's container, the pool's two, and nothing that is over.
+        const settled = await waitUntil(async () => (await sb.containers()).length <= 3, DEFER_MS + 4000);
+        assert.ok(Number.isFinite(settled), `still ${(await sb.containers()).length} containers`);
+        busy.abort();
+        assert.ok(SandboxError.is(await long), 'the long run should end cancelled');
+      },
+      { poolSize: 2 },
+    );
   });
 
   it('keeps a warm pool: a run takes a waiting container, destroys it, and the pool refills', async () => {

@@ -56,6 +56,10 @@ export interface DockerSandbox extends Sandbox {
 /** Longest wait for the engine to answer a ping before it counts as unreachable. */
 export const CHECK_TIMEOUT_MS = 5_000;
 
+/** Used containers waiting for the runs in flight to end: at most this many, for at most this long. */
+export const DEFER_MAX = 8;
+export const DEFER_MS = 1_000;
+
 const FORK_FAILURE = /Resource temporarily unavailable|can't fork|fork: retry|Cannot fork|EAGAIN/i;
 
 export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox {
@@ -117,15 +121,27 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     { language, image, limits, labels: sandboxLabels(instanceId, language) },
   ];
 
-  // Used containers have already exited; removing them is cleanup that may wait until no run of
-  // this sandbox is in flight, so the engine's work does not slow parallel candidates down.
+  // A used container's program is over (its bootstrap waits to be removed). Removing it is
+  // cleanup that waits until no run of this sandbox is in flight, so the engine's work does not
+  // slow parallel candidates down; under sustained load, at most DEFER_MAX wait, for DEFER_MS.
   let active = 0;
   const deferred: Box[] = [];
   const touched = new Set<string>();
-  const flush = (): void => {
+  let deferTimer: NodeJS.Timeout | undefined;
+  const removeDeferred = (): void => {
+    clearTimeout(deferTimer);
+    deferTimer = undefined;
     for (const box of deferred.splice(0)) remove(box);
+  };
+  const flush = (): void => {
+    removeDeferred();
     for (const key of touched) pool.replenish(key);
     touched.clear();
+  };
+  const defer = (box: Box): void => {
+    deferred.push(box);
+    if (deferred.length >= DEFER_MAX) flush();
+    else deferTimer ??= setTimeout(flush, DEFER_MS);
   };
 
   const remove = (box: Box): void => {
@@ -180,7 +196,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       throw engineError(error, target);
     } finally {
       active--;
-      if (box && exited && active > 0 && !disposed) deferred.push(box);
+      if (box && exited && active > 0 && !disposed) defer(box);
       else if (box) remove(box);
       // After the caller has its result: removal and refill are not part of the run.
       if (active === 0) setImmediate(() => active === 0 && flush());
@@ -207,12 +223,12 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     },
     containers: () => listInstance(docker, instanceId),
     async settle() {
-      for (const box of deferred.splice(0)) remove(box);
+      removeDeferred();
       while (removals.size) await Promise.allSettled([...removals]);
     },
     async dispose() {
       disposed = true;
-      for (const box of deferred.splice(0)) remove(box);
+      removeDeferred();
       await pool.close();
       while (removals.size) await Promise.allSettled([...removals]);
     },
