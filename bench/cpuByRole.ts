@@ -17,39 +17,44 @@ function roleOf(comm: string): Role | undefined {
   return ROLE_OF.find(([pattern]) => pattern.test(comm))?.[1];
 }
 
-/** Nanoseconds on CPU so far per role, summed over every thread of every process; undefined off Linux. */
-export function cpuNsByRole(): Map<Role, number> | undefined {
+/** Nanoseconds on CPU so far of every thread of a process with a role, by thread id; undefined off Linux. */
+export function cpuNsByThread(): Map<string, { role: Role; ns: number }> | undefined {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid);
   } catch {
     return undefined;
   }
-  const totals = new Map<Role, number>();
+  const threads = new Map<string, { role: Role; ns: number }>();
   for (const pid of pids) {
     try {
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      const role = roleOf(comm);
+      const role = roleOf(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
       if (!role) continue;
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-        totals.set(role, (totals.get(role) ?? 0) + ns);
+        threads.set(tid, { role, ns });
       }
     } catch {
-      // The process ended while we looked: its time is lost to both snapshots alike.
+      // The process ended while we looked.
     }
   }
-  return totals;
+  return threads;
 }
 
-/** CPU milliseconds per role (and this process as 'host') spent while `body` ran. */
+/**
+ * CPU milliseconds per role (and this process as 'host') spent while `body` ran. Per thread, so
+ * a thread that ends meanwhile does not make a sum go down; its own last slice is not counted.
+ */
 export async function cpuDuring(body: () => Promise<unknown>): Promise<Map<Role | 'host', number>> {
-  const before = cpuNsByRole(); // scanned outside the measured span
+  const before = cpuNsByThread(); // scanned outside the measured span
   const self = process.cpuUsage();
   await body();
   const used = process.cpuUsage(self);
-  const after = cpuNsByRole();
+  const after = cpuNsByThread();
   const result = new Map<Role | 'host', number>([['host', (used.user + used.system) / 1000]]);
-  for (const [role, ns] of after ?? []) result.set(role, (ns - (before?.get(role) ?? 0)) / 1e6);
+  for (const [tid, { role, ns }] of after ?? []) {
+    const delta = (ns - (before?.get(tid)?.ns ?? 0)) / 1e6;
+    result.set(role, (result.get(role) ?? 0) + delta);
+  }
   return result;
 }
