@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import type { PullProgress } from '../../src/core/types';
 import { SandboxError } from '../../src/core/types';
-import { withSandbox } from './sandboxFixture';
+import { startLocalRegistry } from './localRegistry';
+import { OFFLINE_IMAGES } from './offlineImages';
+import { engine, withSandbox } from './sandboxFixture';
 
 describe('sandbox: ordinary programs', function () {
   it('runs python, javascript (CommonJS and ESM), typescript and bash', async () => {
@@ -91,6 +94,38 @@ describe('sandbox: ordinary programs', function () {
         },
       );
     });
+  });
+
+  it('pulls a missing image on first use, reporting progress, then runs in it', async function () {
+    this.timeout(180_000);
+    const registry = await startLocalRegistry(engine, OFFLINE_IMAGES.bash ?? '');
+    const image = `${registry.address}/quorum-pull-test/bash:5`;
+    const progress: PullProgress[] = [];
+    try {
+      await withSandbox(
+        async (sb) => {
+          const r = await sb.run({ language: 'bash', code: 'echo pulled', image });
+          assert.equal(r.stdout, 'pulled\n');
+          assert.equal(r.image, image);
+        },
+        { pull: true, onPullProgress: (p) => progress.push(p) },
+      );
+      assert.ok(
+        registry.requests.some((r) => /\/blobs\/sha256:/.test(r)),
+        registry.requests.join(', '),
+      );
+      assert.ok(progress.length > 1 && progress.every((p) => p.image === image));
+      // Byte counts from the engine become a fraction, and the last report says done.
+      const fractions = progress.flatMap((p) => (p.fraction === undefined ? [] : [p.fraction]));
+      assert.ok(fractions.length > 0, progress.map((p) => p.status).join(', '));
+      assert.deepEqual(progress.at(-1), { image, status: 'done', fraction: 1 });
+    } finally {
+      await engine
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
+      await registry.close();
+    }
   });
 
   it('reports a failed pull of a missing image as image-missing when no registry is reachable', async function () {
