@@ -39,9 +39,6 @@ function median(values: number[]): number {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-/** In use the pool fills while the models answer, seconds before a run: let the engine settle. */
-const idle = (): Promise<void> => new Promise((r) => setTimeout(r, GAP_MS));
-
 async function timed(body: () => unknown): Promise<number> {
   const t = performance.now();
   await body();
@@ -56,6 +53,14 @@ async function main(): Promise<void> {
   const sandbox = createDockerSandbox({ images: OFFLINE_IMAGES, poolSize: 5, pull: false });
   /** Mean CPU milliseconds per run, by role, when five run at once. */
   const cpu = new Map<string, number>();
+  /** A full pool and a settled engine: in use the pool fills while the models answer, seconds before a run. */
+  const ready = async (): Promise<void> => {
+    await sandbox.settle();
+    await sandbox.warm('python', 5);
+    await new Promise((r) => setTimeout(r, GAP_MS));
+  };
+  const one = () => sandbox.run({ language: 'python', code: PROGRAM });
+  const fiveAtOnce = () => Promise.all(Array.from({ length: 5 }, one));
   const times = { bare: [] as number[], cold: [] as number[], warm: [] as number[], par5: [] as number[] };
 
   /** Create + start + wait, timed; removal happens after the clock stops. */
@@ -82,28 +87,16 @@ async function main(): Promise<void> {
 
       times.cold.push(await cold());
 
-      await sandbox.settle();
-      await sandbox.warm('python', 5);
-      await idle();
-      times.warm.push(await timed(() => sandbox.run({ language: 'python', code: PROGRAM })));
+      await ready();
+      times.warm.push(await timed(one));
 
-      await sandbox.settle();
-      await sandbox.warm('python', 5);
-      await idle();
-      times.par5.push(
-        await timed(() =>
-          Promise.all(Array.from({ length: 5 }, () => sandbox.run({ language: 'python', code: PROGRAM }))),
-        ),
-      );
+      await ready();
+      times.par5.push(await timed(fiveAtOnce));
       process.stderr.write('.');
     }
     for (let i = 0; i < CPU_ROUNDS; i++) {
-      await sandbox.settle();
-      await sandbox.warm('python', 5);
-      await idle();
-      const used = await cpuDuring(() =>
-        Promise.all(Array.from({ length: 5 }, () => sandbox.run({ language: 'python', code: PROGRAM }))),
-      );
+      await ready();
+      const used = await cpuDuring(fiveAtOnce);
       for (const [role, ms] of used) cpu.set(role, (cpu.get(role) ?? 0) + ms / (5 * CPU_ROUNDS));
     }
   } finally {

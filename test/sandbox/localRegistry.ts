@@ -20,33 +20,35 @@ interface Blob {
 
 const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-/** The files of a `docker save` stream (a tar of the legacy layout: manifest.json, config, layer.tar). */
-async function savedFiles(docker: Docker, image: string): Promise<Map<string, Buffer>> {
+/** Each entry of a tar stream with its whole content. */
+async function* tarEntries(
+  stream: NodeJS.ReadableStream,
+): AsyncGenerator<{ header: tarStream.Header; bytes: Buffer }> {
   const extract = tarStream.extract();
-  (await docker.getImage(image).get()).pipe(extract);
-  const files = new Map<string, Buffer>();
+  stream.pipe(extract);
   for await (const entry of extract) {
     const chunks: Buffer[] = [];
     for await (const chunk of entry) chunks.push(chunk as Buffer);
-    files.set(entry.header.name, Buffer.concat(chunks));
+    yield { header: entry.header, bytes: Buffer.concat(chunks) };
   }
+}
+
+/** The files of a `docker save` stream (a tar of the legacy layout: manifest.json, config, layer.tar). */
+async function savedFiles(docker: Docker, image: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for await (const { header, bytes } of tarEntries(await docker.getImage(image).get()))
+    files.set(header.name, bytes);
   return files;
 }
 
 /** The tar `layer` with one more regular file. */
 async function withExtraFile(layer: Buffer, name: string, content: string): Promise<Buffer> {
-  const extract = tarStream.extract();
   const pack = tarStream.pack();
   const out: Buffer[] = [];
   const packed = (async () => {
     for await (const chunk of pack) out.push(chunk as Buffer);
   })();
-  Readable.from([layer]).pipe(extract);
-  for await (const entry of extract) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
-    pack.entry(entry.header, Buffer.concat(chunks));
-  }
+  for await (const { header, bytes } of tarEntries(Readable.from([layer]))) pack.entry(header, bytes);
   pack.entry({ name, mode: 0o644 }, content);
   pack.finalize();
   await packed;

@@ -3,9 +3,10 @@ import { WORKDIR } from './limits';
 
 /**
  * The command a waiting container runs. It prints `marker + "ready"` once it waits for code, then
- * blocks reading a tar stream (the program, `.stdin`, `.argv`, `.run`) on its stdin, unpacks it
- * into the tmpfs working directory, runs the program, then prints `marker + exit status + "\n"`
- * on stdout and on stderr, so the host knows the run is over without waiting for the engine.
+ * blocks reading a tar stream (the program, `.stdin`, `.argv`, and for the shell `.run`) on its
+ * stdin, unpacks it into the tmpfs working directory, runs the program, then prints
+ * `marker + exit status + "\n"` on stdout and on stderr, so the host knows the run is over
+ * without waiting for the engine.
  *
  * After the marker it kills whatever the program left running and then waits, still alive,
  * until the host removes the container. A container whose main process exits costs the engine
