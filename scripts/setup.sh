@@ -31,15 +31,30 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# A Docker engine: use the one DOCKER_HOST points at, else start dockerd when the socket is absent.
-if [ -z "${DOCKER_HOST:-}" ] && ! docker info >/dev/null 2>&1; then
-  log "starting dockerd"
-  as_root sh -c 'setsid dockerd >/tmp/quorum-dockerd.log 2>&1 < /dev/null &'
-  for _ in $(seq 1 60); do
-    docker info >/dev/null 2>&1 && break
-    sleep 1
+# A Docker engine: use the one DOCKER_HOST points at, else start dockerd when none answers.
+# An engine that was killed rather than stopped leaves dead containerd shims behind; its containerd
+# cleans them up at the next start, and with a few hundred that outlasts dockerd's own wait for
+# containerd, so dockerd gives up once with "timeout waiting for containerd to start". Each try
+# gets further through the clean-up, so try again.
+start_dockerd() {
+  : >/tmp/quorum-dockerd.log
+  for attempt in 1 2 3; do
+    log "starting dockerd (try $attempt of 3)"
+    as_root sh -c 'setsid dockerd >>/tmp/quorum-dockerd.log 2>&1 </dev/null & echo $! >/tmp/quorum-dockerd.pid'
+    for _ in $(seq 1 120); do
+      docker info >/dev/null 2>&1 && return 0
+      kill -0 "$(cat /tmp/quorum-dockerd.pid)" 2>/dev/null || break
+      sleep 1
+    done
+    kill -0 "$(cat /tmp/quorum-dockerd.pid)" 2>/dev/null && break
+    log "dockerd exited: $(grep -v '^time=' /tmp/quorum-dockerd.log | tail -n 1)"
   done
-  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /tmp/quorum-dockerd.log"; exit 1; }
+  log "dockerd did not start; the end of /tmp/quorum-dockerd.log:"
+  tail -n 15 /tmp/quorum-dockerd.log >&2
+  return 1
+}
+if [ -z "${DOCKER_HOST:-}" ] && ! docker info >/dev/null 2>&1; then
+  start_dockerd || exit 1
 fi
 
 log "building offline sandbox images"
