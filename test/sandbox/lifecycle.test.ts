@@ -67,6 +67,10 @@ describe('sandbox: lifecycle, cancellation, concurrency and the engine', functio
     for (const [language, code] of [
       ['bash', '(sleep 30; echo late) &\necho main'],
       ['python', 'import subprocess\nsubprocess.Popen(["sleep", "30"])\nprint("main")'],
+      [
+        'javascript',
+        'require("child_process").spawn("sleep", ["30"], { stdio: "ignore" }).unref();\nconsole.log("main")',
+      ],
     ] as const) {
       const limits = resolveLimits();
       const box = await Box.open(engine, {

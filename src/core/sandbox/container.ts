@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Language, Limits } from '../types';
 import { SandboxError } from '../types';
-import { bootstrapCommand } from './bootstrap';
+import { bootstrapCommand, runtimePrestarted } from './bootstrap';
 import { tarArchive } from './archive';
 import { isNoSuchContainer } from './engineErrors';
 import type { Program } from './languages';
@@ -114,9 +114,9 @@ export class Box {
   /**
    * Sends the bootstrap its archive: the program's files, its stdin, its argv, and for the shell
    * bootstrap a script that runs it. The shell's `tar` (busybox's in particular) reads to the end
-   * of its input, so there the stream is closed. Python stops at the archive's end marker, and its
-   * stdin stays open: closing it costs a round trip from the engine through containerd to the
-   * shim, about a third of the engine's CPU for a short run (see `npm run bench:sandbox`).
+   * of its input, so there the stream is closed. A prestarted runtime stops at the archive's end
+   * marker, and its stdin stays open: closing it costs a round trip from the engine through
+   * containerd to the shim, about a third of the engine's CPU for a short run.
    */
   deliver(program: Program, stdin: string): void {
     const files = [
@@ -124,7 +124,7 @@ export class Box {
       { name: '.stdin', content: stdin },
       { name: '.argv', content: JSON.stringify(program.argv) },
     ];
-    if (this.spec.language === 'python') {
+    if (runtimePrestarted(this.spec.language)) {
       this.stream.write(tarArchive(files));
       return;
     }
@@ -161,7 +161,7 @@ function waitReady(stream: Duplex, marker: string, image: string): Promise<void>
         new SandboxError(
           'engine-error',
           `The image ${image} cannot run the sandbox bootstrap${said ? `: ${said}` : ''}.`,
-          'Sandbox images need /bin/sh and tar (and python3 for Python); pick another image in quorum.sandbox.images.',
+          'Sandbox images need /bin/sh, and python3 for Python, node for JavaScript and TypeScript, tar for Bash; pick another image in quorum.sandbox.images.',
         ),
       );
     };
