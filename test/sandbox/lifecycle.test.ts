@@ -44,6 +44,30 @@ describe('sandbox: lifecycle, cancellation, concurrency and the engine', functio
     );
   });
 
+  it('rejects a run cancelled while it waits for a container at once, and removes what was made', async () => {
+    await withSandbox(
+      async (sb) => {
+        await sb.warm('python', 0); // engine checked and image found: runs go straight to a container
+        // No pool and three runs: two containers are created at a time, the third run waits.
+        const controllers = [0, 1, 2].map(() => new AbortController());
+        const runs = controllers.map((c) =>
+          sb.run({ language: 'python', code: 'print(1)', signal: c.signal }).catch((e: unknown) => e),
+        );
+        await new Promise((r) => setTimeout(r, 100)); // the creates are with the engine now
+        const abortedAt = Date.now();
+        for (const c of controllers) c.abort();
+        const outcomes = await Promise.all(runs);
+        const elapsed = Date.now() - abortedAt;
+        for (const e of outcomes) assert.ok(SandboxError.is(e) && e.reason === 'cancelled', String(e));
+        assert.ok(elapsed < 100, `rejected only ${elapsed} ms after the abort`);
+        // The containers the engine was already making are removed once it returns them.
+        await sb.settle();
+        assert.deepEqual(await sb.containers(), []);
+      },
+      { poolSize: 0 },
+    );
+  });
+
   it('completes 20 concurrent runs with the right output each, and leaks nothing', async function () {
     this.timeout(180_000);
     await withSandbox(

@@ -5,7 +5,7 @@ import type { Language, Limits } from '../types';
 import { SandboxError } from '../types';
 import { bootstrapCommand, runtimePrestarted } from './bootstrap';
 import { tarArchive } from './archive';
-import { isNoSuchContainer } from './engineErrors';
+import { cancelledError, isNoSuchContainer } from './engineErrors';
 import type { Program } from './languages';
 import { shellQuote } from './languages';
 import { SANDBOX_USER, WORKDIR, hostConfigFor } from './limits';
@@ -49,7 +49,7 @@ export class Box {
    * Attach before start, so not one byte of output is missed; resolves once the bootstrap says it
    * is waiting for code, so a pooled box is really warm (a Python interpreter already started).
    */
-  static async open(docker: Docker, spec: BoxSpec): Promise<Box> {
+  static async open(docker: Docker, spec: BoxSpec, signal?: AbortSignal): Promise<Box> {
     const marker = `\n__quorum_exit_${randomBytes(8).toString('hex')}__:`;
     const container = await docker.createContainer({
       Image: spec.image,
@@ -69,8 +69,9 @@ export class Box {
       Tty: false,
       HostConfig: hostConfigFor(spec.limits),
     });
+    let stream: Duplex | undefined;
     try {
-      const stream = (await container.attach({
+      stream = (await container.attach({
         stream: true,
         stdin: true,
         stdout: true,
@@ -78,11 +79,15 @@ export class Box {
         hijack: true,
       })) as Duplex;
       const ready = waitReady(stream, marker, spec.image);
+      ready.catch(() => undefined); // awaited below; an abort before that must not leave it unhandled
+      if (signal?.aborted) throw cancelledError();
       await container.start();
       await ready;
+      if (signal?.aborted) throw cancelledError();
       return new Box(container, stream, marker, spec);
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
+      stream?.destroy();
       throw error;
     }
   }
@@ -145,6 +150,7 @@ function waitReady(stream: Duplex, marker: string, image: string): Promise<void>
       clearTimeout(timer);
       stream.removeListener('data', onData);
       stream.removeListener('end', onEnd);
+      stream.removeListener('close', onEnd);
       stream.removeListener('error', onError);
       stream.pause();
       if (error) reject(error);
@@ -172,6 +178,7 @@ function waitReady(stream: Duplex, marker: string, image: string): Promise<void>
     );
     stream.on('data', onData);
     stream.once('end', onEnd);
+    stream.once('close', onEnd);
     stream.once('error', onError);
   });
 }

@@ -15,7 +15,7 @@ import { Box } from './container';
 import type { BoxSpec } from './container';
 import { dockerodeOptions, parseDockerHost } from './engine';
 import type { EngineTarget } from './engine';
-import { engineError } from './engineErrors';
+import { cancelledError, engineError } from './engineErrors';
 import { ImageCache } from './images';
 import { DEFAULT_IMAGES, programFor } from './languages';
 import { limitsKey, resolveLimits } from './limits';
@@ -60,6 +60,9 @@ export const CHECK_TIMEOUT_MS = 5_000;
 export const DEFER_MAX = 8;
 export const DEFER_MS = 1_000;
 
+/** Containers created at once by one sandbox (the pool queues the rest; see WarmPool). */
+export const OPENS_AT_ONCE = 2;
+
 const FORK_FAILURE = /Resource temporarily unavailable|can't fork|fork: retry|Cannot fork|EAGAIN/i;
 
 export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox {
@@ -77,7 +80,8 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
   const pool = new WarmPool({
     size: options.poolSize ?? 2,
     idleMs: options.poolIdleMs ?? 120_000,
-    open: (spec) => Box.open(docker, spec),
+    opensAtOnce: OPENS_AT_ONCE,
+    open: (spec, signal) => Box.open(docker, spec, signal),
     logger,
   });
   let started: Promise<void> | undefined;
@@ -152,14 +156,39 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     void p.finally(() => removals.delete(p));
   };
 
+  /**
+   * The container a run waits for, or a rejection as soon as the run is cancelled: a create call
+   * already sent to a busy engine can take seconds. A box that still arrives is removed.
+   */
+  const unlessAborted = (taking: Promise<Box>, signal?: AbortSignal): Promise<Box> =>
+    new Promise<Box>((resolve, reject) => {
+      const onAbort = (): void => {
+        reject(cancelledError());
+        // Counted with the removals, so settle() and dispose() wait for it too.
+        const late = taking.then(remove, () => undefined);
+        removals.add(late);
+        void late.finally(() => removals.delete(late));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      taking.then(
+        (box) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(box);
+        },
+        (error: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+
   const run = async (request: RunRequest): Promise<RunResult> => {
     if (disposed) throw new SandboxError('engine-error', 'The sandbox was disposed.', 'Start a new session.');
     const program = programFor(request.language, request.code, request.args);
     const image = request.image ?? imageFor(request.language);
     const limits = resolveLimits(baseLimits, request.limits);
-    const cancelled = (): SandboxError =>
-      new SandboxError('cancelled', 'The run was cancelled.', 'Nothing to do: no container was left.');
-    if (request.signal?.aborted) throw cancelled();
+    if (request.signal?.aborted) throw cancelledError();
     let box: Box | undefined;
     let exited = false;
     active++;
@@ -168,11 +197,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       await images.ensure(image);
       const [key, spec] = specFor(request.language, image, limits);
       touched.add(key);
-      box = await pool.take(key, spec);
-      if (request.signal?.aborted) {
-        await box.destroy();
-        throw cancelled();
-      }
+      box = await unlessAborted(pool.take(key, spec, request.signal), request.signal);
       const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal);
       exited = outcome.stoppedBy === 'exit';
       const limitsHit: LimitHit[] = [];

@@ -2,6 +2,11 @@ import { SandboxError } from '../types';
 import type { EngineTarget } from './engine';
 import { describeTarget } from './engine';
 
+/** A run given up because its signal aborted: nothing to fix. */
+export function cancelledError(advice = 'Nothing to do: no container was left.'): SandboxError {
+  return new SandboxError('cancelled', 'The run was cancelled.', advice);
+}
+
 const SETTING = 'quorum.sandbox.dockerHost (or DOCKER_HOST)';
 
 /** Node's system error code (ENOENT, ECONNREFUSED...) and the HTTP status of an engine reply, when present. */

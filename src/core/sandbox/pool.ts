@@ -1,13 +1,23 @@
 import type { Logger } from '../types';
 import type { Box, BoxSpec } from './container';
+import { cancelledError } from './engineErrors';
 
 export interface PoolOptions {
   /** Started containers kept waiting per image+limits in use. */
   readonly size: number;
   /** Waiting containers are removed after this long without a run. */
   readonly idleMs: number;
-  readonly open: (spec: BoxSpec) => Promise<Box>;
+  /** Containers being created and started at once; more wait their turn here, not in the engine. */
+  readonly opensAtOnce: number;
+  /** Creates and starts a box; gives up (and removes what it made) when the signal aborts. */
+  readonly open: (spec: BoxSpec, signal?: AbortSignal) => Promise<Box>;
   readonly logger: Logger;
+}
+
+interface Waiter {
+  /** A run waiting for its container goes before background refills. */
+  readonly urgent: boolean;
+  readonly start: () => void;
 }
 
 interface Failed {
@@ -28,22 +38,31 @@ interface Shelf {
  * Warm pool: created-and-started fresh containers waiting for code. A run takes one (or
  * opens one when the shelf is empty) and the shelf refills in the background. Boxes are
  * never handed out twice; used boxes are destroyed by the caller.
+ *
+ * At most `opensAtOnce` containers are being created at a time. When runs outpace the pool, an
+ * engine given every create at once slows them all down, and with them the removal of a
+ * cancelled run's container; queued here, a cancelled run leaves the queue at once.
  */
 export class WarmPool {
   private readonly shelves = new Map<string, Shelf>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly waiters: Waiter[] = [];
+  private opens = 0;
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {}
 
-  /** A fresh started box for the spec; from the shelf when one is waiting. */
-  async take(key: string, spec: BoxSpec): Promise<Box> {
+  /**
+   * A fresh started box for the spec; from the shelf when one is waiting. An abort while the box
+   * is still to be opened rejects with SandboxError('cancelled') and removes what was made.
+   */
+  async take(key: string, spec: BoxSpec, signal?: AbortSignal): Promise<Box> {
     const shelf = this.shelf(key, spec);
     this.touch(shelf);
     const box = shelf.ready.shift();
     // No refill here: creating a container costs the engine more CPU than a short run, so the
     // shelf is refilled when the caller's runs are done (`replenish`), not while they compete.
-    return box ?? this.track(this.options.open(spec));
+    return box ?? this.track(this.openInTurn(spec, true, signal));
   }
 
   /** Refills the shelf of a spec in the background, one container at a time. */
@@ -135,7 +154,7 @@ export class WarmPool {
     if (this.closed) return true;
     shelf.opening++;
     try {
-      const box = await this.options.open(shelf.spec);
+      const box = await this.openInTurn(shelf.spec, false);
       if (this.closed) await box.destroy();
       else {
         shelf.ready.push(box);
@@ -148,6 +167,45 @@ export class WarmPool {
     } finally {
       shelf.opening--;
     }
+  }
+
+  private async openInTurn(spec: BoxSpec, urgent: boolean, signal?: AbortSignal): Promise<Box> {
+    await this.turn(urgent, signal);
+    try {
+      if (signal?.aborted) throw cancelledError();
+      return await this.options.open(spec, signal);
+    } finally {
+      const next = this.waiters.shift();
+      if (next)
+        next.start(); // the turn passes on: `opens` stays
+      else this.opens--;
+    }
+  }
+
+  private turn(urgent: boolean, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(cancelledError());
+    if (this.opens < this.options.opensAtOnce) {
+      this.opens++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(cancelledError());
+      };
+      const waiter: Waiter = {
+        urgent,
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const firstRefill = this.waiters.findIndex((w) => !w.urgent);
+      if (urgent && firstRefill >= 0) this.waiters.splice(firstRefill, 0, waiter);
+      else this.waiters.push(waiter);
+    });
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {

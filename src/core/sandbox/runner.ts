@@ -1,7 +1,7 @@
 import type { Limits } from '../types';
-import { SandboxError } from '../types';
 import type { Box, BoxOutcome } from './container';
 import type { Program } from './languages';
+import { cancelledError } from './engineErrors';
 import { Demuxer, StreamCapture } from './output';
 
 /**
@@ -88,11 +88,7 @@ export async function runInBox(
 
   if (stoppedBy === 'aborted') {
     await box.destroy();
-    throw new SandboxError(
-      'cancelled',
-      'The run was cancelled.',
-      'Nothing to do: the container was removed.',
-    );
+    throw cancelledError('Nothing to do: the container was removed.');
   }
   if (stoppedBy !== 'exit') {
     out.end();
