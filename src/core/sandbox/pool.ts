@@ -162,7 +162,8 @@ export class WarmPool {
       }
       return true;
     } catch (error) {
-      this.options.logger.warn(`sandbox pool: could not prepare a container: ${String(error)}`);
+      if (!this.closed)
+        this.options.logger.warn(`sandbox pool: could not prepare a container: ${String(error)}`);
       return { error };
     } finally {
       shelf.opening--;
@@ -172,12 +173,13 @@ export class WarmPool {
   private async openInTurn(spec: BoxSpec, urgent: boolean, signal?: AbortSignal): Promise<Box> {
     await this.turn(urgent, signal);
     try {
-      if (signal?.aborted) throw cancelledError();
+      // A refill whose turn comes after close() has nothing to fill.
+      if (signal?.aborted || (this.closed && !urgent)) throw cancelledError();
       return await this.options.open(spec, signal);
     } finally {
+      // The turn passes to the next waiter (`opens` stays as it is), or is given back.
       const next = this.waiters.shift();
-      if (next)
-        next.start(); // the turn passes on: `opens` stays
+      if (next) next.start();
       else this.opens--;
     }
   }
