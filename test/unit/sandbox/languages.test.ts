@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { programFor, shellQuote, transpileTypeScript } from '../../../src/core/sandbox/languages';
+import {
+  compiledInContainer,
+  programFor,
+  shellQuote,
+  transpileTypeScript,
+} from '../../../src/core/sandbox/languages';
 import { SandboxError } from '../../../src/core/types';
 
 describe('sandbox languages', () => {
@@ -39,12 +44,23 @@ describe('sandbox languages', () => {
     assert.deepEqual(out.split('\n').slice(0, -1), words);
   });
 
-  it('refuses go and rust with an unsupported-language error', () => {
-    for (const language of ['go', 'rust'] as const) {
-      assert.throws(
-        () => programFor(language, ''),
-        (e: unknown) => SandboxError.is(e) && e.reason === 'unsupported-language',
-      );
-    }
+  it('compiles Rust in the container to the exec-able build dir, then runs it with the arguments', () => {
+    const rust = programFor('rust', 'fn main() {}', ['a b']);
+    assert.deepEqual(
+      rust.files.map((f) => f.name),
+      ['main.rs'],
+    );
+    const [shell, flag, script, name, ...args] = rust.argv;
+    assert.deepEqual([shell, flag, name, args], ['/bin/sh', '-c', 'main', ['a b']]);
+    assert.match(script ?? '', /^rustc .* -o \/build\/main \/work\/main\.rs && exec \/build\/main "\$@"$/);
+    assert.equal(compiledInContainer('rust'), true);
+    assert.equal(compiledInContainer('python'), false);
+  });
+
+  it('refuses go with an unsupported-language error', () => {
+    assert.throws(
+      () => programFor('go', ''),
+      (e: unknown) => SandboxError.is(e) && e.reason === 'unsupported-language',
+    );
   });
 });

@@ -17,7 +17,15 @@ describe('sandbox limits -> engine HostConfig', () => {
     assert.deepEqual(hc.LogConfig, { Type: 'none', Config: {} });
     assert.deepEqual(Object.keys(hc.Tmpfs ?? {}).sort(), ['/tmp', '/work']);
     for (const options of Object.values(hc.Tmpfs ?? {})) assert.match(options, /size=64m/);
+    for (const options of Object.values(hc.Tmpfs ?? {})) assert.match(options, /(^|,)noexec(,|$)/);
     assert.equal(hc.Binds, undefined, 'never a host mount');
+  });
+
+  it('adds an exec-able build tmpfs only when asked (languages compiled in the container)', () => {
+    const hc = hostConfigFor(DEFAULT_LIMITS, { buildDir: true });
+    assert.deepEqual(Object.keys(hc.Tmpfs ?? {}).sort(), ['/build', '/tmp', '/work']);
+    assert.match(hc.Tmpfs?.['/build'] ?? '', /^rw,nosuid,nodev,exec,size=64m,/);
+    assert.match(hc.Tmpfs?.['/tmp'] ?? '', /noexec/);
   });
 
   it('follows overridden limits', () => {
