@@ -18,9 +18,10 @@ import { WORKDIR } from './limits';
  * other candidates still running; the host removes used containers once no run is in flight.
  */
 export function bootstrapCommand(language: Language, marker: string): string[] {
-  if (language === 'python') return ['python3', '-c', PYTHON_BOOTSTRAP, marker];
+  const runtime = prestartedRuntime(language);
+  if (runtime === 'python') return ['python3', '-c', PYTHON_BOOTSTRAP, marker];
   // The shell bootstraps get the marker as $1 (it starts with a newline; no quoting games).
-  if (language === 'javascript' || language === 'typescript') {
+  if (runtime === 'node') {
     // Node runs as the shell's child, so the shell reports its exit status however it ends
     // (exit handlers, uncaught error, signal), after everything Node printed, like `sh -c`.
     return ['/bin/sh', '-c', `node -e "$2" "$1"; ${AFTER_RUN}`, 'quorum', marker, NODE_BOOTSTRAP];
@@ -41,7 +42,14 @@ export function bootstrapCommand(language: Language, marker: string): string[] {
  * `.run` script that starts the program.
  */
 export function runtimePrestarted(language: Language): boolean {
-  return language === 'python' || language === 'javascript' || language === 'typescript';
+  return prestartedRuntime(language) !== undefined;
+}
+
+/** The runtime a language's bootstrap starts before the code comes, if any (TypeScript runs as JavaScript). */
+function prestartedRuntime(language: Language): 'python' | 'node' | undefined {
+  if (language === 'python') return 'python';
+  if (language === 'javascript' || language === 'typescript') return 'node';
+  return undefined;
 }
 
 /**
