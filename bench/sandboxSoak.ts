@@ -4,7 +4,8 @@
  * process are left on the engine (must be 0), and how long a cancelled run took from abort() to its
  * rejection under this load: for a run whose program had started, the rejection comes after its
  * container is removed (the issue asks for <= 1 s); a run still waiting for a container is
- * rejected at once, and a container still being made for it is removed when the engine returns it. Needs the offline images (`npm run sandbox:images`).
+ * rejected at once, and a container still being made for it is removed when the engine returns
+ * it. Needs the offline images (`npm run sandbox:images`).
  *
  *   npx tsx bench/sandboxSoak.ts            1,000 runs, 8 at a time, ~30% cancelled within 3 s
  *   SOAK_RUNS=200 SOAK_CONCURRENCY=4 npx tsx bench/sandboxSoak.ts

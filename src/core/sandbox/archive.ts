@@ -1,10 +1,9 @@
 /**
  * A minimal ustar writer. The program reaches the container as a tar stream on its stdin,
  * unpacked into the tmpfs working directory by the image's own `tar` (shell bootstrap) or a
- * block reader in the Python bootstrap (bootstrap.ts), which relies on plain names and
- * 512-byte alignment as written here: `putArchive` cannot
- * write into a tmpfs mount and a read-only root refuses it, and a host bind mount is exactly
- * what the sandbox must not have.
+ * block reader in the Python and Node bootstraps (bootstrap.ts), which relies on plain names
+ * and 512-byte alignment as written here: `putArchive` cannot write into a tmpfs mount and a
+ * read-only root refuses it, and a host bind mount is exactly what the sandbox must not have.
  */
 export interface ArchiveFile {
   /** A plain file name inside the working directory (no slashes). */

@@ -13,7 +13,6 @@ class FakeEngine {
   readonly started: { id: number; signal?: AbortSignal; finish: () => void }[] = [];
   running = 0;
   maxRunning = 0;
-  destroyed = 0;
   private next = 0;
 
   open = (_spec: BoxSpec, signal?: AbortSignal): Promise<Box> => {
@@ -26,7 +25,7 @@ class FakeEngine {
         signal,
         finish: () => {
           this.running--;
-          resolve({ id, destroy: () => Promise.resolve(void this.destroyed++) } as unknown as Box);
+          resolve({ id, destroy: () => Promise.resolve() } as unknown as Box);
         },
       });
     });
