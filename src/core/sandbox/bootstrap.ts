@@ -9,7 +9,7 @@ import { WORKDIR } from './limits';
  * without waiting for the engine.
  *
  * Python and Node wait with their runtime already started (`runtimePrestarted`): starting an
- * interpreter is most of a short run's time (about 40 ms for Python, 90 ms for Node here), and in
+ * interpreter is most of a short run's time (see the bare rows of `npm run bench:sandbox`), and in
  * the warm pool it is paid before the code arrives. Bash starts with the run.
  *
  * After the marker it kills whatever the program left running and then waits, still alive,
@@ -190,8 +190,7 @@ function unpack(into) {
 const Module = require("module");
 /**
  * A first pass through the module loaders and the creation of the output streams (same fds as
- * the program's) cost each run several ms (the ESM loader over 10); pay them before the code
- * comes. The ESM pass is asynchronous, so the rest starts from a fresh macrotask: an error the
+ * the program's) would otherwise be paid by every run; pay them before the code comes. The ESM pass is asynchronous, so the rest starts from a fresh macrotask: an error the
  * program throws at once stays an uncaught exception, not a rejected promise.
  */
 async function warmUp() {
@@ -220,7 +219,7 @@ function run() {
   Module.runMain(argv[1]);
 }
 /**
- * A natural end of the event loop would tear the whole runtime down (about 10 ms) before the
+ * A natural end of the event loop would tear the whole runtime down before the
  * shell could report. So this first exit listener runs the program's own listeners, in order,
  * prints the markers, kills what the program left running (sparing this process and the shell)
  * and waits, as the Python bootstrap does. On an uncaught error Node prints the error after the
