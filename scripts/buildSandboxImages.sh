@@ -15,7 +15,7 @@ BASH_TAG="quorum-offline/bash:5"
 # Rust from this machine's rustup toolchain, linked by its gcc through the toolchain's lld.
 RUST_TAG="quorum-offline/rust:1"
 # Bump when the image contents change, so machines holding an older build rebuild it.
-IMAGE_VERSION=2
+IMAGE_VERSION=3
 
 if ! command -v docker >/dev/null 2>&1; then
   echo "buildSandboxImages: docker CLI not found (apt-get install -y docker.io)" >&2
@@ -76,10 +76,12 @@ base_rootfs() {
   chmod 1777 "$root/tmp" "$root/work"
 }
 
+# The optional third argument goes in front of PATH, as official images put their toolchains
+# (/usr/local/cargo/bin, /usr/local/go/bin) there and not in /usr/local/bin.
 import_rootfs() {
-  local root="$1" tag="$2"
+  local root="$1" tag="$2" path_front="${3:-}"
   tar -C "$root" -c . | docker import \
-    -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' -c 'WORKDIR /work' \
+    -c "ENV PATH=${path_front:+$path_front:}/usr/local/bin:/usr/bin:/bin" -c 'WORKDIR /work' \
     -c "LABEL dev.quorum.image-version=$IMAGE_VERSION" - "$tag" >/dev/null
 }
 
@@ -149,7 +151,9 @@ build_rust() {
   cp -a "$sysroot"/lib/*.so* "$root/usr/local/rust/lib/"
   cp -a "$target/lib" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/"
   cp -a "$target/bin/rust-lld" "$target/bin/gcc-ld" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/bin/"
-  ln -s /usr/local/rust/bin/rustc "$root/usr/local/bin/rustc"
+  # Where the official rust images have it (their rustup proxy), found through the image's PATH.
+  mkdir -p "$root/usr/local/cargo/bin"
+  ln -s /usr/local/rust/bin/rustc "$root/usr/local/cargo/bin/rustc"
   copy_libs "$root" "$sysroot/bin/rustc" "$sysroot"
   for f in "$sysroot"/lib/*.so* "$target/bin/rust-lld"; do copy_libs "$root" "$f" "$sysroot"; done
   # gcc drives the link (collect2, the LTO plugin it always loads, crtbegin/crtend, libgcc).
@@ -195,6 +199,8 @@ for spec in "python:$PY_TAG" "node:$NODE_TAG" "node22:$NODE22_TAG" "bash:$BASH_T
     continue
   fi
   "build_$kind" "$work/$kind"
-  import_rootfs "$work/$kind" "$tag"
+  path_front=""
+  [ "$kind" = rust ] && path_front=/usr/local/cargo/bin
+  import_rootfs "$work/$kind" "$tag" "$path_front"
   echo "$tag"
 done

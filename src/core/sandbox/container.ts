@@ -58,8 +58,10 @@ export class Box {
       Entrypoint: [],
       WorkingDir: WORKDIR,
       User: SANDBOX_USER,
-      // Only these variables exist inside: nothing from the host environment is passed.
-      Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8', 'PYTHONUNBUFFERED=1'],
+      // Nothing from the host environment is passed: the image's own variables (its PATH finds
+      // /usr/local/cargo/bin in rust images, /usr/local/go/bin in golang ones; Docker supplies a
+      // default PATH when the image sets none) and these.
+      Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PYTHONUNBUFFERED=1'],
       Labels: { ...spec.labels },
       NetworkDisabled: true,
       OpenStdin: true,
