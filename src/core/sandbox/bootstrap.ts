@@ -1,4 +1,5 @@
 import type { Language } from '../types';
+import { GO_CACHE, GO_CACHE_SEED } from './languages';
 import { WORKDIR } from './limits';
 
 /**
@@ -26,10 +27,12 @@ export function bootstrapCommand(language: Language, marker: string): string[] {
     // (exit handlers, uncaught error, signal), after everything Node printed, like `sh -c`.
     return ['/bin/sh', '-c', `node -e "$2" "$1"; ${AFTER_RUN}`, 'quorum', marker, NODE_BOOTSTRAP];
   }
+  // Go's prepared build cache goes into the tmpfs before the container counts as ready.
+  const before = language === 'go' ? `cp -r ${GO_CACHE_SEED} ${GO_CACHE} 2>/dev/null; ` : '';
   return [
     '/bin/sh',
     '-c',
-    `printf '%sready\\n' "$1"; cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; ${AFTER_RUN}`,
+    `${before}printf '%sready\\n' "$1"; cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; ${AFTER_RUN}`,
     'quorum',
     marker,
   ];

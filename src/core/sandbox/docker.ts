@@ -11,6 +11,7 @@ import type {
   Sandbox,
 } from '../types';
 import { DEFAULT_LIMITS, SandboxError, silentLogger } from '../types';
+import { CompilerCaches } from './compilerCache';
 import { Box } from './container';
 import type { BoxSpec } from './container';
 import { dockerodeOptions, parseDockerHost } from './engine';
@@ -65,6 +66,17 @@ export const OPENS_AT_ONCE = 2;
 
 const FORK_FAILURE = /Resource temporarily unavailable|can't fork|fork: retry|Cannot fork|EAGAIN/i;
 
+/** A shared preparation a run waits for, or a rejection as soon as that run is cancelled. */
+function whileNotAborted<T>(pending: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return pending;
+  if (signal.aborted) return Promise.reject(cancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
@@ -76,6 +88,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     onPullProgress: options.onPullProgress,
   });
   const instanceId = randomUUID();
+  const caches = new CompilerCaches(docker, sandboxLabels(instanceId, 'go'), logger);
   const removals = new Set<Promise<void>>();
   const pool = new WarmPool({
     size: options.poolSize ?? 2,
@@ -89,8 +102,14 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
 
   const imageFor = (language: Language): string => {
     const image = options.images?.[language] ?? DEFAULT_IMAGES[language];
-    if (!image) programFor(language, ''); // throws the unsupported-language error
-    return image ?? '';
+    if (!image) {
+      throw new SandboxError(
+        'unsupported-language',
+        `No sandbox image is known for ${language}.`,
+        `Name one in the setting quorum.sandbox.images.${language} (CLI: --image IMAGE).`,
+      );
+    }
+    return image;
   };
 
   const check = async (): Promise<void> => {
@@ -195,7 +214,8 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     try {
       await start();
       await images.ensure(image);
-      const [key, spec] = specFor(request.language, image, limits);
+      const runImage = await whileNotAborted(caches.imageFor(request.language, image), request.signal);
+      const [key, spec] = specFor(request.language, runImage, limits);
       touched.add(key);
       box = await unlessAborted(pool.take(key, spec, request.signal), request.signal);
       const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal);
@@ -234,14 +254,16 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     check,
     imageFor,
     async warm(language, count) {
-      const image = imageFor(language);
+      let runImage: string;
       try {
         await start();
+        const image = imageFor(language);
         await images.ensure(image);
+        runImage = await caches.imageFor(language, image);
       } catch (error) {
         throw engineError(error, target);
       }
-      const [key, spec] = specFor(language, image, baseLimits);
+      const [key, spec] = specFor(language, runImage, baseLimits);
       await pool.warm(key, spec, count).catch((error: unknown) => {
         throw engineError(error, target);
       });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
+  GO_BUILD_ENV,
+  GO_CACHE,
   compiledInContainer,
   programFor,
   shellQuote,
   transpileTypeScript,
 } from '../../../src/core/sandbox/languages';
-import { SandboxError } from '../../../src/core/types';
 
 describe('sandbox languages', () => {
   it('maps each language to files and an argv that carries the arguments', () => {
@@ -57,10 +58,14 @@ describe('sandbox languages', () => {
     assert.equal(compiledInContainer('python'), false);
   });
 
-  it('refuses go with an unsupported-language error', () => {
-    assert.throws(
-      () => programFor('go', ''),
-      (e: unknown) => SandboxError.is(e) && e.reason === 'unsupported-language',
-    );
+  it('builds go with go build into the exec-able tmpfs, then runs the binary with the arguments', () => {
+    const p = programFor('go', 'package main\nfunc main() {}\n', ['x y']);
+    assert.deepEqual(p.files, [{ name: 'main.go', content: 'package main\nfunc main() {}\n' }]);
+    const [sh, flag, script, name, ...args] = p.argv;
+    assert.deepEqual([sh, flag, name, args], ['/bin/sh', '-c', 'main', ['x y']]);
+    // The same environment as the seed build (compilerCache.ts), or the prepared cache misses.
+    assert.ok(script?.includes(`GOCACHE=${GO_CACHE} ${GO_BUILD_ENV} go build -o /build/main main.go`));
+    assert.match(script ?? '', /&& exec \/build\/main "\$@"$/);
+    assert.equal(compiledInContainer('go'), true);
   });
 });
