@@ -146,7 +146,8 @@ async function execute(
     env: io.env,
     poolSize: 0, // one run: a warm container would only be created to be thrown away
     onPullProgress: (p) => {
-      if (!values.json) io.stderr.write(`pulling ${p.image}: ${p.status}\n`);
+      if (!values.json)
+        io.stderr.write(`${p.phase === 'prepare' ? 'preparing' : 'pulling'} ${p.image}: ${p.status}\n`);
     },
   });
   // Ctrl-C must not leave a running container behind.

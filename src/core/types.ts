@@ -235,6 +235,8 @@ export class SandboxError extends Error {
 
 export interface PullProgress {
   readonly image: string;
+  /** Pulling the image (default), or preparing it once after the pull (Go's compiled standard library). */
+  readonly phase?: 'pull' | 'prepare';
   readonly status: string;
   /** 0..1 when the engine reports byte counts. */
   readonly fraction?: number;

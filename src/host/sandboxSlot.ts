@@ -26,7 +26,10 @@ class PullNotifier {
       return;
     }
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Quorum: pulling ${p.image}` },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Quorum: ${p.phase === 'prepare' ? 'preparing' : 'pulling'} ${p.image}`,
+      },
       (progress) =>
         new Promise<void>((resolve) => {
           let timer: NodeJS.Timeout | undefined;

@@ -188,36 +188,47 @@ describe('sandbox: ordinary programs', function () {
       'package main\n\nimport (\n\t"bufio"\n\t"fmt"\n\t"os"\n\t"strings"\n)\n\nfunc main() {\n' +
       '\tin := bufio.NewScanner(os.Stdin)\n\tin.Scan()\n' +
       '\tfmt.Println(strings.Join(os.Args[1:], "|"), len(strings.Fields(in.Text())))\n}\n';
-    await withSandbox(async (sb) => {
-      const ok = await sb.run({
-        language: 'go',
-        code: program,
-        args: ['a b', 'c'],
-        stdin: 'one two three\n',
-      });
-      assert.equal(ok.stderr, '');
-      assert.equal(ok.stdout, 'a b|c 3\n');
-      assert.equal(ok.exitCode, 0);
-      assert.equal(ok.image, image, 'the result names the image the user chose, not the derived one');
-      assert.ok(ok.durationMs < 5000, `the build used the prepared cache: ${ok.durationMs} ms`);
-      // go's own error on the candidate's stderr, its status (2 from Go 1.19's build) as the run's.
-      const bad = await sb.run({ language: 'go', code: 'package main\n\nfunc main() { undefinedName() }\n' });
-      assert.notEqual(bad.exitCode, 0);
-      assert.match(bad.stderr, /main\.go:3:15: undefined: undefinedName/);
-      const panic = await sb.run({
-        language: 'go',
-        code: 'package main\n\nfunc main() {\n\tv := []int{}\n\tprintln(v[3])\n}\n',
-      });
-      assert.equal(panic.exitCode, 2);
-      assert.match(panic.stderr, /index out of range \[3\] with length 0[\s\S]*\/work\/main\.go:5/);
-      // No network and GOPROXY=off: a third-party import fails at once, saying why.
-      const net = await sb.run({
-        language: 'go',
-        code: 'package main\n\nimport "github.com/x/y"\n\nfunc main() { y.Z() }\n',
-      });
-      assert.equal(net.exitCode, 1);
-      assert.match(net.stderr, /github\.com\/x\/y/);
-    });
+    const progress: PullProgress[] = [];
+    await withSandbox(
+      async (sb) => {
+        const ok = await sb.run({
+          language: 'go',
+          code: program,
+          args: ['a b', 'c'],
+          stdin: 'one two three\n',
+        });
+        assert.equal(ok.stderr, '');
+        assert.equal(ok.stdout, 'a b|c 3\n');
+        assert.equal(ok.exitCode, 0);
+        assert.equal(ok.image, image, 'the result names the image the user chose, not the derived one');
+        assert.ok(ok.durationMs < 5000, `the build used the prepared cache: ${ok.durationMs} ms`);
+        // go's own error on the candidate's stderr, its status (2 from Go 1.19's build) as the run's.
+        const bad = await sb.run({
+          language: 'go',
+          code: 'package main\n\nfunc main() { undefinedName() }\n',
+        });
+        assert.notEqual(bad.exitCode, 0);
+        assert.match(bad.stderr, /main\.go:3:15: undefined: undefinedName/);
+        const panic = await sb.run({
+          language: 'go',
+          code: 'package main\n\nfunc main() {\n\tv := []int{}\n\tprintln(v[3])\n}\n',
+        });
+        assert.equal(panic.exitCode, 2);
+        assert.match(panic.stderr, /index out of range \[3\] with length 0[\s\S]*\/work\/main\.go:5/);
+        // No network and GOPROXY=off: a third-party import fails at once, saying why.
+        const net = await sb.run({
+          language: 'go',
+          code: 'package main\n\nimport "github.com/x/y"\n\nfunc main() { y.Z() }\n',
+        });
+        assert.equal(net.exitCode, 1);
+        assert.match(net.stderr, /github\.com\/x\/y/);
+      },
+      { onPullProgress: (p) => progress.push(p) },
+    );
+    // The user is told what the first Go run waits for, and when it is over.
+    assert.match(progress[0]?.status ?? '', /^compiling the Go standard library, once for this image/);
+    assert.ok(progress.every((p) => p.phase === 'prepare' && p.image === image));
+    assert.equal(progress.at(-1)?.status, 'done');
     const built = (await engine.getImage(tag).inspect()).Created;
     // A second sandbox (another process, say) finds the derived image and does not rebuild it.
     await withSandbox(async (sb) => {

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Language, Logger } from '../types';
+import type { Language, Logger, PullProgress } from '../types';
 import { SandboxError } from '../types';
 import { isNoSuchImage } from './engineErrors';
 import { GO_BUILD_ENV, GO_CACHE_SEED } from './languages';
@@ -58,6 +58,7 @@ export class CompilerCaches {
     private readonly docker: Docker,
     private readonly labels: Readonly<Record<string, string>>,
     private readonly logger: Logger,
+    private readonly onProgress?: (progress: PullProgress) => void,
   ) {}
 
   /** The image a run of `language` uses: the base image, or for Go its derived image with a cache. */
@@ -109,6 +110,17 @@ export class CompilerCaches {
         LogConfig: { Type: 'json-file', Config: {} },
       },
     });
+    // A build of many seconds with no event in between: say it is still going, every 2 s.
+    const say = (status: string, fraction?: number): void =>
+      this.onProgress?.({ image, phase: 'prepare', status, fraction });
+    say('compiling the Go standard library, once for this image');
+    const ticker = setInterval(
+      () =>
+        say(
+          `compiling the Go standard library, once for this image (${Math.round((performance.now() - started) / 1000)} s)`,
+        ),
+      2000,
+    );
     try {
       await container.start();
       const status = await Promise.race([
@@ -137,8 +149,10 @@ export class CompilerCaches {
         'Sandbox Go images need /bin/sh and go on their PATH (the official golang images have both); pick another image in quorum.sandbox.images.go.',
       );
     } finally {
+      clearInterval(ticker);
       await container.remove({ force: true }).catch(() => undefined);
     }
+    say('done', 1);
     this.logger.info(`sandbox: ${tag} ready in ${Math.round(performance.now() - started)} ms`);
     return tag;
   }

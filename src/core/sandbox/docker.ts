@@ -88,7 +88,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     onPullProgress: options.onPullProgress,
   });
   const instanceId = randomUUID();
-  const caches = new CompilerCaches(docker, sandboxLabels(instanceId, 'go'), logger);
+  const caches = new CompilerCaches(docker, sandboxLabels(instanceId, 'go'), logger, options.onPullProgress);
   const removals = new Set<Promise<void>>();
   const pool = new WarmPool({
     size: options.poolSize ?? 2,
