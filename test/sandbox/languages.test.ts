@@ -3,7 +3,7 @@ import type { PullProgress } from '../../src/core/types';
 import { SandboxError } from '../../src/core/types';
 import { startLocalRegistry } from './localRegistry';
 import { OFFLINE_IMAGES, OFFLINE_NODE_22 } from './offlineImages';
-import { engine, withSandbox } from './sandboxFixture';
+import { engine, offlineSandbox, ownedContainers, withSandbox } from './sandboxFixture';
 import { seedTag } from '../../src/core/sandbox/compilerCache';
 
 describe('sandbox: ordinary programs', function () {
@@ -236,6 +236,34 @@ describe('sandbox: ordinary programs', function () {
       assert.equal(again.stdout, ' 1\n');
     });
     assert.equal((await engine.getImage(tag).inspect()).Created, built);
+  });
+
+  it('removes a Go seed build still running when the sandbox is disposed', async function () {
+    this.timeout(60_000);
+    const image = OFFLINE_IMAGES.go ?? '';
+    const id = await engine
+      .getImage(image)
+      .inspect()
+      .then(
+        (info) => info.Id,
+        () => undefined,
+      );
+    if (!id) this.skip();
+    const tag = seedTag(id ?? '');
+    await engine
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
+    const sb = offlineSandbox();
+    const warming = sb.warm('go');
+    warming.catch(() => undefined);
+    for (let i = 0; i < 100 && (await ownedContainers()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await ownedContainers()).length, 1, 'the seed build started');
+    await sb.dispose();
+    await assert.rejects(warming);
+    assert.deepEqual(await ownedContainers(), []);
+    await assert.rejects(engine.getImage(tag).inspect(), 'no half-built image is committed');
   });
 
   it('says which Go image cannot prepare its build cache, and which setting to change', async () => {

@@ -53,6 +53,8 @@ export function seedTag(imageId: string): string {
 
 export class CompilerCaches {
   private readonly prepared = new Map<string, Promise<string>>();
+  /** Seed builds under way, removed by dispose() so none outlives the sandbox. */
+  private readonly building = new Set<Docker.Container>();
 
   constructor(
     private readonly docker: Docker,
@@ -71,6 +73,11 @@ export class CompilerCaches {
       pending.catch(() => this.prepared.delete(image)); // a later run may try again
     }
     return pending;
+  }
+
+  /** Stops seed builds still running (their runs fail as the engine removes the container). */
+  async dispose(): Promise<void> {
+    await Promise.allSettled([...this.building].map((c) => c.remove({ force: true })));
   }
 
   private async prepare(image: string): Promise<string> {
@@ -121,6 +128,7 @@ export class CompilerCaches {
         ),
       2000,
     );
+    this.building.add(container);
     try {
       await container.start();
       const status = await Promise.race([
@@ -149,6 +157,7 @@ export class CompilerCaches {
         'Sandbox Go images need /bin/sh and go on their PATH (the official golang images have both); pick another image in quorum.sandbox.images.go.',
       );
     } finally {
+      this.building.delete(container);
       clearInterval(ticker);
       await container.remove({ force: true }).catch(() => undefined);
     }

@@ -276,6 +276,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     async dispose() {
       disposed = true;
       removeDeferred();
+      await caches.dispose();
       await pool.close();
       while (removals.size) await Promise.allSettled([...removals]);
     },
