@@ -6,6 +6,32 @@ import { OFFLINE_IMAGES, OFFLINE_NODE_22 } from './offlineImages';
 import { engine, offlineSandbox, ownedContainers, withSandbox } from './sandboxFixture';
 import { seedTag } from '../../src/core/sandbox/compilerCache';
 
+/** The id of an offline image, or skips the test (saying why) where that image was not built. */
+async function imageIdOrSkip(test: Mocha.Context, image: string, missing: string): Promise<string> {
+  const id = await engine
+    .getImage(image)
+    .inspect()
+    .then(
+      (info) => info.Id,
+      () => undefined,
+    );
+  if (!id) {
+    console.log(`      (skipped: ${image} was not built here: ${missing})`);
+    test.skip();
+  }
+  return id ?? '';
+}
+
+/** Removes the derived Go image of a base image, as on an engine that never ran Go; returns its tag. */
+async function withoutGoSeed(imageId: string): Promise<string> {
+  const tag = seedTag(imageId);
+  await engine
+    .getImage(tag)
+    .remove({ force: true })
+    .catch(() => undefined);
+  return tag;
+}
+
 describe('sandbox: ordinary programs', function () {
   it('runs python, javascript (CommonJS and ESM), typescript and bash', async () => {
     await withSandbox(async (sb) => {
@@ -125,18 +151,7 @@ describe('sandbox: ordinary programs', function () {
   it('compiles and runs Rust in the container: arguments, stdin, compile errors, panics', async function () {
     this.timeout(120_000);
     const image = OFFLINE_IMAGES.rust ?? '';
-    if (
-      !(await engine
-        .getImage(image)
-        .inspect()
-        .then(
-          () => true,
-          () => false,
-        ))
-    ) {
-      console.log(`      (skipped: ${image} was not built here: no rustup toolchain and gcc)`);
-      this.skip();
-    }
+    await imageIdOrSkip(this, image, 'no rustup toolchain and gcc');
     await withSandbox(async (sb) => {
       const ok = await sb.run({
         language: 'rust',
@@ -166,24 +181,9 @@ describe('sandbox: ordinary programs', function () {
   it('builds Go once per image into a derived image with its standard library, then runs in well under the timeout', async function () {
     this.timeout(300_000);
     const image = OFFLINE_IMAGES.go ?? '';
-    const present = await engine
-      .getImage(image)
-      .inspect()
-      .then(
-        (info) => info.Id,
-        () => undefined,
-      );
-    if (!present) {
-      console.log(`      (skipped: ${image} was not built here: no Debian Go toolchain)`);
-      this.skip();
-    }
     // Start from no prepared image, as a user's first Go run does: the image has no compiled
     // standard library (like golang:1.20+), so without the seed a run compiles it within its 10 s.
-    const tag = seedTag(present ?? '');
-    await engine
-      .getImage(tag)
-      .remove({ force: true })
-      .catch(() => undefined);
+    const tag = await withoutGoSeed(await imageIdOrSkip(this, image, 'no Debian Go toolchain'));
     const program =
       'package main\n\nimport (\n\t"bufio"\n\t"fmt"\n\t"os"\n\t"strings"\n)\n\nfunc main() {\n' +
       '\tin := bufio.NewScanner(os.Stdin)\n\tin.Scan()\n' +
@@ -240,20 +240,9 @@ describe('sandbox: ordinary programs', function () {
 
   it('removes a Go seed build still running when the sandbox is disposed', async function () {
     this.timeout(60_000);
-    const image = OFFLINE_IMAGES.go ?? '';
-    const id = await engine
-      .getImage(image)
-      .inspect()
-      .then(
-        (info) => info.Id,
-        () => undefined,
-      );
-    if (!id) this.skip();
-    const tag = seedTag(id ?? '');
-    await engine
-      .getImage(tag)
-      .remove({ force: true })
-      .catch(() => undefined);
+    const tag = await withoutGoSeed(
+      await imageIdOrSkip(this, OFFLINE_IMAGES.go ?? '', 'no Debian Go toolchain'),
+    );
     const sb = offlineSandbox();
     const warming = sb.warm('go');
     warming.catch(() => undefined);
