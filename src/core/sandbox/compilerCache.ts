@@ -128,14 +128,15 @@ export class CompilerCaches {
         ),
       2000,
     );
+    let timer: NodeJS.Timeout | undefined;
     this.building.add(container);
     try {
       await container.start();
       const status = await Promise.race([
         container.wait() as Promise<{ StatusCode: number }>,
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('it took too long')), SEED_TIMEOUT_MS).unref(),
-        ),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('it took too long')), SEED_TIMEOUT_MS);
+        }),
       ]);
       if (status.StatusCode !== 0) {
         const log = await container.logs({ stdout: true, stderr: true }).then(
@@ -158,6 +159,7 @@ export class CompilerCaches {
       );
     } finally {
       this.building.delete(container);
+      clearTimeout(timer);
       clearInterval(ticker);
       await container.remove({ force: true }).catch(() => undefined);
     }
