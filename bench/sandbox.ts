@@ -9,7 +9,9 @@
  *   par5   five Sandbox.run at once, each from the pool (one candidate per model)
  *
  * and, outside the targets, the same for a trivial JavaScript program: `node FILE` on the host
- * against a warm-pool run (Node waits pre-started in the container, as Python does).
+ * against a warm-pool run (Node waits pre-started in the container, as Python does); and a
+ * warm-pool run of a trivial Go program, which `go build`s in the container (the standard library
+ * comes compiled from the derived image, see src/core/sandbox/compilerCache.ts).
  *
  * Then CPU accounting over 10 more parallel rounds: milliseconds per run spent by this process
  * (host), the engine (dockerd, containerd, shims) and the programs, which bounds the parallel
@@ -36,6 +38,10 @@ const IMAGE = OFFLINE_IMAGES.python ?? '';
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 250);
 const PROGRAM = 'print(sum(range(100)))';
 const JS_PROGRAM = 'console.log([...Array(100).keys()].reduce((a, b) => a + b, 0))';
+const GO_PROGRAM =
+  'package main\n\nimport "fmt"\n\nfunc main() {\n\ts := 0\n\tfor i := 0; i < 100; i++ {\n\t\ts += i\n\t}\n\tfmt.Println(s)\n}\n';
+/** Go runs take about half a second each: fewer rounds. */
+const GO_ROUNDS = 5;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -60,9 +66,9 @@ async function main(): Promise<void> {
   /** Mean CPU milliseconds per run, by role, when five run at once. */
   const cpu = new Map<string, number>();
   /** A full pool and a settled engine: in use the pool fills while the models answer, seconds before a run. */
-  const ready = async (language: 'python' | 'javascript' = 'python'): Promise<void> => {
+  const ready = async (language: 'python' | 'javascript' | 'go' = 'python', count = 5): Promise<void> => {
     await sandbox.settle();
-    await sandbox.warm(language, 5);
+    await sandbox.warm(language, count);
     await new Promise((r) => setTimeout(r, GAP_MS));
   };
   const one = () => sandbox.run({ language: 'python', code: PROGRAM });
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
     par5: [] as number[],
     jsBare: [] as number[],
     jsWarm: [] as number[],
+    goWarm: [] as number[],
   };
 
   /** Create + start + wait, timed; removal happens after the clock stops. */
@@ -119,6 +126,18 @@ async function main(): Promise<void> {
       await ready('javascript');
       times.jsWarm.push(await timed(() => sandbox.run({ language: 'javascript', code: JS_PROGRAM })));
     }
+    const goImage = OFFLINE_IMAGES.go ?? '';
+    const hasGo = await docker
+      .getImage(goImage)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+    for (let i = 0; hasGo && i < GO_ROUNDS; i++) {
+      await ready('go', 1);
+      times.goWarm.push(await timed(() => sandbox.run({ language: 'go', code: GO_PROGRAM })));
+    }
   } finally {
     await sandbox.dispose();
   }
@@ -131,6 +150,7 @@ async function main(): Promise<void> {
     par5: median(times.par5),
     jsBare: median(times.jsBare),
     jsWarm: median(times.jsWarm),
+    goWarm: median(times.goWarm),
   };
   const line = (k: keyof typeof m, label: string): string =>
     `${label.padEnd(34)} ${m[k].toFixed(1).padStart(8)} ms`;
@@ -149,6 +169,12 @@ async function main(): Promise<void> {
   console.log(line('jsBare', 'javascript: bare `node FILE`'));
   console.log(line('jsWarm', 'javascript: warm-pool run'));
   console.log(`${'javascript: warm / bare'.padEnd(34)} ${(m.jsWarm / m.jsBare).toFixed(2).padStart(8)}x`);
+  if (times.goWarm.length)
+    console.log(`${line('goWarm', 'go: warm-pool run (build + run)')}   (${GO_ROUNDS} rounds)`);
+  else
+    console.log(
+      `go: skipped, no image ${OFFLINE_IMAGES.go ?? ''} (npm run sandbox:images builds it where Go is installed)`,
+    );
   // Why the last ratio cannot go much below cores-bound: five runs need five runs' worth of CPU.
   const perRun = [...cpu.values()].reduce((a, b) => a + b, 0);
   const cores = availableParallelism();
