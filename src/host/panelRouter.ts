@@ -42,11 +42,21 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
 
   async initialMessages(): Promise<HostMessage[]> {
     const s = this.s;
-    const demo = s.demo.active;
+    // The panel queues nothing but notices while it waits for these (panel.ts), so a models update
+    // made meanwhile (the demo starting, a key stored) would be lost to a stale init: take the models
+    // slot, and read again until no newer update began during the read.
+    let seq: number;
+    let demo: boolean;
+    let models: Awaited<ReturnType<typeof s.runner.modelViews>>;
+    do {
+      seq = ++this.modelsSeq;
+      demo = s.demo.active;
+      models = await s.runner.modelViews();
+    } while (seq !== this.modelsSeq);
     const messages: HostMessage[] = [
       {
         type: 'state/init',
-        models: await s.runner.modelViews(),
+        models,
         trusted: s.trust.trusted,
         demo,
         selection: s.tracker.selection,

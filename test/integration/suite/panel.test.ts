@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../../src/core/types';
 import { QuorumPanel } from '../../../src/host/panel';
 import type { PanelRouter } from '../../../src/host/panel';
+import { QuorumPanelRouter } from '../../../src/host/panelRouter';
+import type { HostServices } from '../../../src/host/services';
 import type { HostMessage, WebviewMessage } from '../../../src/protocol';
 
 type Listener = (raw: unknown) => Promise<void>;
@@ -128,5 +130,59 @@ describe('panel message handling', () => {
     const { router, view } = setUp();
     view.disposed?.();
     assert.equal(router.viewDisposed, 1);
+  });
+});
+
+describe('panel router: the state a loading panel is given', () => {
+  it('is read again when the models change while it is read (the demo starting as the panel loads)', async () => {
+    // What the first panel load of the e2e suite hit: the demo started while the initial state
+    // waited for the model list, its update was queued before `ready` and dropped, and the panel
+    // kept the configured models without the demo banner.
+    const demoChanged = new vscode.EventEmitter<boolean>();
+    let demoActive = false;
+    let calls = 0;
+    let release: () => void = () => undefined;
+    const none = (): vscode.Disposable => ({ dispose() {} });
+    const modelViews = (): Promise<{ id: string }[]> => {
+      const snapshot = [{ id: demoActive ? 'demo-model' : 'configured-model' }];
+      // The first read waits (a provider registry still loading); later ones answer at once.
+      if (calls++ > 0) return Promise.resolve(snapshot);
+      return new Promise((resolve) => (release = () => resolve(snapshot)));
+    };
+    const services = {
+      runner: { onEvent: none, onHistoryChange: none, modelViews, state: {}, running: false },
+      settings: { onDidChange: none },
+      keys: { onDidChange: none },
+      demo: {
+        onDidChange: demoChanged.event,
+        get active() {
+          return demoActive;
+        },
+      },
+      trust: { onDidChange: none, trusted: true },
+      tracker: { onDidChange: none, selection: undefined },
+      history: { list: () => Promise.resolve([]) },
+      statusBar: { docker: undefined },
+    } as unknown as HostServices;
+    const posted: HostMessage[] = [];
+    const panel = { post: (m: HostMessage) => posted.push(m) } as unknown as QuorumPanel;
+    const router = new QuorumPanelRouter(services, panel);
+    try {
+      const reading = router.initialMessages();
+      demoActive = true;
+      demoChanged.fire(true);
+      release();
+      const init = (await reading)[0];
+      assert.equal(init?.type, 'state/init');
+      assert.ok(init.type === 'state/init');
+      assert.equal(init.demo, true);
+      assert.deepEqual(
+        init.models.map((m) => m.id),
+        ['demo-model'],
+      );
+    } finally {
+      router.dispose();
+      demoChanged.dispose();
+    }
   });
 });
