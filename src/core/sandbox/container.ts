@@ -7,8 +7,7 @@ import { bootstrapCommand, runtimePrestarted } from './bootstrap';
 import { tarArchive } from './archive';
 import { cancelledError, isNoSuchContainer } from './engineErrors';
 import type { Program } from './languages';
-import { shellQuote } from './languages';
-import { compiledInContainer } from './languages';
+import { compiledInContainer, shellQuote } from './languages';
 import { SANDBOX_USER, WORKDIR, hostConfigFor } from './limits';
 
 /** What a finished (or stopped) program left behind, before it becomes a RunResult. */

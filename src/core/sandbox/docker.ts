@@ -66,12 +66,22 @@ export const OPENS_AT_ONCE = 2;
 
 const FORK_FAILURE = /Resource temporarily unavailable|can't fork|fork: retry|Cannot fork|EAGAIN/i;
 
-/** A shared preparation a run waits for, or a rejection as soon as that run is cancelled. */
-function whileNotAborted<T>(pending: Promise<T>, signal?: AbortSignal): Promise<T> {
+/**
+ * What a run waits for (a shared preparation, its container), or a rejection as soon as the run is
+ * cancelled. `abandoned` is then given the pending promise, to clean up what it still delivers.
+ */
+function whileNotAborted<T>(
+  pending: Promise<T>,
+  signal?: AbortSignal,
+  abandoned?: (pending: Promise<T>) => void,
+): Promise<T> {
   if (!signal) return pending;
-  if (signal.aborted) return Promise.reject(cancelledError());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelledError());
+    const onAbort = (): void => {
+      reject(cancelledError());
+      abandoned?.(pending);
+    };
+    if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
@@ -167,40 +177,21 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     else deferTimer ??= setTimeout(flush, DEFER_MS);
   };
 
-  const remove = (box: Box): void => {
-    const p = box
-      .destroy()
-      .catch((e: unknown) => logger.warn(`sandbox: could not remove a container: ${String(e)}`));
+  /** Counted until it settles, so settle() and dispose() wait for it. */
+  const trackRemoval = (p: Promise<void>): void => {
     removals.add(p);
     void p.finally(() => removals.delete(p));
   };
-
+  const remove = (box: Box): void =>
+    trackRemoval(
+      box.destroy().catch((e: unknown) => logger.warn(`sandbox: could not remove a container: ${String(e)}`)),
+    );
   /**
-   * The container a run waits for, or a rejection as soon as the run is cancelled: a create call
-   * already sent to a busy engine can take seconds. A box that still arrives is removed.
+   * A container given up while being created is removed when it arrives: a create call already
+   * sent to a busy engine can take seconds, and the cancelled run does not wait for it.
    */
-  const unlessAborted = (taking: Promise<Box>, signal?: AbortSignal): Promise<Box> =>
-    new Promise<Box>((resolve, reject) => {
-      const onAbort = (): void => {
-        reject(cancelledError());
-        // Counted with the removals, so settle() and dispose() wait for it too.
-        const late = taking.then(remove, () => undefined);
-        removals.add(late);
-        void late.finally(() => removals.delete(late));
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      taking.then(
-        (box) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(box);
-        },
-        (error: Error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-    });
+  const removeWhenArrived = (taking: Promise<Box>): void =>
+    trackRemoval(taking.then(remove, () => undefined));
 
   const run = async (request: RunRequest): Promise<RunResult> => {
     if (disposed) throw new SandboxError('engine-error', 'The sandbox was disposed.', 'Start a new session.');
@@ -217,7 +208,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       const runImage = await whileNotAborted(caches.imageFor(request.language, image), request.signal);
       const [key, spec] = specFor(request.language, runImage, limits);
       touched.add(key);
-      box = await unlessAborted(pool.take(key, spec, request.signal), request.signal);
+      box = await whileNotAborted(pool.take(key, spec, request.signal), request.signal, removeWhenArrived);
       const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal);
       exited = outcome.stoppedBy === 'exit';
       const limitsHit: LimitHit[] = [];

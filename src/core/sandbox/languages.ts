@@ -68,33 +68,36 @@ export function programFor(language: Language, code: string, args: readonly stri
     case 'bash':
       return { files: [{ name: 'main.sh', content: code }], argv: ['bash', `${WORKDIR}/main.sh`, ...args] };
     case 'rust':
-      // Compiled in the container, so the compiler's errors reach the candidate's stderr and the
-      // exit status is rustc's (1) when it does not build; a panic exits with 101, as usual.
-      return {
-        files: [{ name: 'main.rs', content: code }],
-        argv: [
-          '/bin/sh',
-          '-c',
-          `rustc --edition 2021 --crate-name main -o ${BUILD_DIR}/main ${WORKDIR}/main.rs && exec ${BUILD_DIR}/main "$@"`,
-          'main',
-          ...args,
-        ],
-      };
+      // The compiler's errors reach the candidate's stderr and the exit status is rustc's (1) when
+      // it does not build; a panic exits with 101, as usual.
+      return compiledThenRun(
+        'main.rs',
+        code,
+        `rustc --edition 2021 --crate-name main -o ${BUILD_DIR}/main ${WORKDIR}/main.rs`,
+        args,
+      );
     case 'go':
       // Built with `go build` rather than `go run`, whose own status (1) would hide the program's
       // (a panic exits with 2). Compile errors are go's: its status, `./main.go:LINE:COL: ...`.
       // No network and GOPROXY=off: only the standard library can be imported.
-      return {
-        files: [{ name: 'main.go', content: code }],
-        argv: [
-          '/bin/sh',
-          '-c',
-          `cd ${WORKDIR} && GOCACHE=${GO_CACHE} ${GO_BUILD_ENV} go build -o ${BUILD_DIR}/main main.go && exec ${BUILD_DIR}/main "$@"`,
-          'main',
-          ...args,
-        ],
-      };
+      return compiledThenRun(
+        'main.go',
+        code,
+        `cd ${WORKDIR} && GOCACHE=${GO_CACHE} ${GO_BUILD_ENV} go build -o ${BUILD_DIR}/main main.go`,
+        args,
+      );
   }
+}
+
+/**
+ * A language compiled in the container: `build` writes BUILD_DIR/main, which then runs with the
+ * arguments, so the compiler's errors and status are the run's when it does not build.
+ */
+function compiledThenRun(file: string, code: string, build: string, args: readonly string[]): Program {
+  return {
+    files: [{ name: file, content: code }],
+    argv: ['/bin/sh', '-c', `${build} && exec ${BUILD_DIR}/main "$@"`, 'main', ...args],
+  };
 }
 
 export function transpileTypeScript(code: string): string {
