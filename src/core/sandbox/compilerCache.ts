@@ -7,8 +7,8 @@ import { Demuxer, StreamCapture } from './output';
 
 /**
  * Go images since Go 1.20 ship no compiled standard library: a fresh container compiles `fmt`
- * and everything under it before the first program, about 17 s of CPU here, longer than a run
- * may take. So the standard library is compiled once per base image, by our own program in a
+ * and everything under it before the first program, longer than a run may take (the Go test in
+ * test/sandbox/languages.test.ts times out without the prepared cache). So the standard library is compiled once per base image, by our own program in a
  * container of that image, and committed as a derived image (`quorum-cache/go:<image id>`) whose
  * cache seed each run's container copies into its tmpfs before it reports ready. The runs keep
  * the usual isolation (read-only root, no mounts); the derived image is reused across processes
