@@ -3,10 +3,14 @@
  * arguments so tests and the walkthrough can run them without prompts; without arguments they ask.
  */
 import * as vscode from 'vscode';
-import type { Intent, RunRecord } from '../core/types';
+import type { Intent, ModelConfig, RunRecord } from '../core/types';
+import { addModel, vscodeAddModelUi } from './addModel';
+import type { AddModelUi } from './addModel';
+import { loadProviders } from './coreLoader';
 import type { QuorumPanel } from './panel';
 import type { QuorumPanelRouter } from './panelRouter';
 import type { HostServices } from './services';
+import { endpointOf } from './keyEndpoint';
 import type { SelectionVerifier } from './verify';
 
 export const COMMANDS = {
@@ -21,6 +25,9 @@ export const COMMANDS = {
   openPanel: 'quorum.openPanel',
   startDemo: 'quorum.startDemo',
   checkDocker: 'quorum.checkDocker',
+  addModel: 'quorum.addModel',
+  editModel: 'quorum.editModel',
+  removeModel: 'quorum.removeModel',
 } as const;
 
 export interface AskArgs {
@@ -57,12 +64,22 @@ async function pickModel(s: HostServices, title: string, onlyWithKey: boolean): 
       detail: m.hasKey ? 'key stored or not needed' : 'no key',
     }));
   if (!items.length) {
-    void vscode.window.showInformationMessage(
-      'Quorum: no model to choose. Add one to the "quorum.models" setting.',
-    );
+    void vscode.window.showInformationMessage('Quorum: no model to choose. Run "Quorum: Add Model" first.');
     return undefined;
   }
   return (await vscode.window.showQuickPick(items, { title }))?.label;
+}
+
+/** Add Model with the provider registry's key rule; `ui` lets tests drive the same flow. */
+export async function runAddModel(s: HostServices, ui: AddModelUi): Promise<ModelConfig | undefined> {
+  const { PROVIDER_REGISTRY } = await loadProviders();
+  const added = await addModel(ui, {
+    settings: s.settings,
+    keys: s.keys,
+    needsKey: (kind) => PROVIDER_REGISTRY[kind].needsKey,
+  });
+  if (added) vscode.window.setStatusBarMessage(`Quorum: added ${added.id} to your user settings`, 4000);
+  return added;
 }
 
 export function registerCommands(
@@ -88,9 +105,15 @@ export function registerCommands(
     },
     [COMMANDS.clearApiKey]: async (modelId?: string): Promise<void> => {
       const id = modelId ?? (await pickModel(s, 'Quorum: clear the API key of', true));
-      if (!id) return;
-      await s.keys.clear(id);
-      vscode.window.setStatusBarMessage(`Quorum: API key of ${id} cleared`, 3000);
+      const model = id ? s.runner.models().find((m) => m.id === id) : undefined;
+      if (!model) return;
+      // Keys are per endpoint: clearing one clears it for every model on that server.
+      await s.keys.clear(model);
+      const sharing = s.runner
+        .models()
+        .filter((m) => endpointOf(m) === endpointOf(model))
+        .map((m) => m.id);
+      vscode.window.setStatusBarMessage(`Quorum: API key cleared for ${sharing.join(', ')}`, 3000);
     },
     [COMMANDS.selectModels]: async (): Promise<void> => {
       const models = s.settings.config.models;
@@ -132,6 +155,28 @@ export function registerCommands(
         );
       else void vscode.window.showWarningMessage(`Quorum: Docker is not available. ${status?.message ?? ''}`);
       return status?.available ?? false;
+    },
+    [COMMANDS.addModel]: (ui?: AddModelUi) => runAddModel(s, ui ?? vscodeAddModelUi),
+    [COMMANDS.editModel]: async (modelId?: string): Promise<void> => {
+      const id = modelId ?? (await pickModel(s, 'Quorum: edit the model', false));
+      if (!id) return;
+      // A model entry has optional fields (price, temperature, timeouts) best edited with the JSON
+      // schema's completions: open the user settings at quorum.models.
+      await vscode.commands.executeCommand('workbench.action.openSettingsJson', {
+        revealSetting: { key: 'quorum.models' },
+      });
+    },
+    [COMMANDS.removeModel]: async (modelId?: string, confirmed?: boolean): Promise<boolean> => {
+      const id = modelId ?? (await pickModel(s, 'Quorum: remove the model', false));
+      if (!id) return false;
+      const ok =
+        confirmed === true ||
+        (await vscode.window.showWarningMessage(
+          `Remove ${id} from quorum.models? Its endpoint's key stays for the other models there.`,
+          { modal: true },
+          'Remove',
+        )) === 'Remove';
+      return ok ? s.settings.removeModel(id) : false;
     },
     [COMMANDS.startDemo]: async (): Promise<void> => {
       await s.demo.start();

@@ -60,19 +60,42 @@ export class SettingsSnapshot implements vscode.Disposable {
   /** Writes the enabled flags of `quorum.models` where the list is defined (workspace or user). */
   async setEnabledModels(enabledIds: ReadonlySet<string>): Promise<void> {
     const c = vscode.workspace.getConfiguration(SECTION);
-    const info = c.inspect<unknown[]>('models');
-    const target =
-      info?.workspaceFolderValue !== undefined
-        ? vscode.ConfigurationTarget.WorkspaceFolder
-        : info?.workspaceValue !== undefined
-          ? vscode.ConfigurationTarget.Workspace
-          : vscode.ConfigurationTarget.Global;
     // Rewrite the raw entries, not the parsed ones, so a bad entry keeps its text for the user to fix.
-    const raw = c.get<unknown[]>('models', []);
+    const { target, raw } = modelsWhereDefined(c);
     const next = raw.map((entry) =>
       isModelLike(entry) ? { ...entry, enabled: enabledIds.has(entry.id) } : entry,
     );
     await c.update('models', next, target);
+  }
+
+  /**
+   * Appends a model to `quorum.models` in the USER settings, never the workspace's (a workspace must
+   * not be able to collect models the user adds). The user's list starts from the defaults when it was
+   * never set, so they do not vanish. Returns true when a workspace value hides the user list.
+   */
+  async addUserModel(entry: ModelConfig): Promise<{ shadowed: boolean }> {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const info = c.inspect<unknown[]>('models');
+    const current = info?.globalValue ?? info?.defaultValue ?? [];
+    await c.update('models', [...current, entry], vscode.ConfigurationTarget.Global);
+    return { shadowed: info?.workspaceValue !== undefined || info?.workspaceFolderValue !== undefined };
+  }
+
+  /** Removes a model from `quorum.models` where the list is defined (workspace or user). */
+  async removeModel(modelId: string): Promise<boolean> {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const { target, raw } = modelsWhereDefined(c);
+    const next = raw.filter((entry) => !(isModelLike(entry) && entry.id === modelId));
+    if (next.length === raw.length) return false;
+    await c.update('models', next, target);
+    return true;
+  }
+
+  /** Every model id in any scope of `quorum.models`, valid or not, so a new id clashes with none. */
+  allModelIds(): Set<string> {
+    const info = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>('models');
+    const lists = [info?.defaultValue, info?.globalValue, info?.workspaceValue, info?.workspaceFolderValue];
+    return new Set(lists.flatMap((l) => (l ?? []).filter(isModelLike).map((m) => m.id)));
   }
 
   /** Replaces `quorum.models` in the user settings; used by tests and the walkthrough. */
@@ -104,4 +127,19 @@ export class SettingsSnapshot implements vscode.Disposable {
 
 function isModelLike(value: unknown): value is { id: string } & Record<string, unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+}
+
+/** The effective raw `quorum.models` and the scope it comes from (the defaults count as the user's). */
+function modelsWhereDefined(c: vscode.WorkspaceConfiguration): {
+  target: vscode.ConfigurationTarget;
+  raw: unknown[];
+} {
+  const info = c.inspect<unknown[]>('models');
+  const target =
+    info?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : info?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  return { target, raw: c.get<unknown[]>('models', []) };
 }

@@ -25,6 +25,8 @@ export interface DiffSide {
   readonly askId: string;
   readonly code: string;
   readonly language?: Language | null;
+  /** The file extension to use instead of the language's, e.g. the real file's for an apply preview. */
+  readonly extension?: string;
 }
 
 export class CandidateDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -43,7 +45,7 @@ export class CandidateDocuments implements vscode.TextDocumentContentProvider, v
 
   /** Registers the side's text and returns its URI; the file extension gives the language mode. */
   uriFor(side: DiffSide): vscode.Uri {
-    const ext = side.language ? EXTENSIONS[side.language] : 'txt';
+    const ext = side.extension ?? (side.language ? EXTENSIONS[side.language] : 'txt');
     const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_');
     const uri = vscode.Uri.from({
       scheme: CANDIDATE_SCHEME,

@@ -1,6 +1,7 @@
 /**
  * What a candidate can do to the user's editor: insert at the cursor or replace the selection as one
- * undoable edit with its indentation adapted, copy, or open as an untitled document.
+ * undoable edit with its indentation adapted, copy, or open as an untitled document. Apply… with a
+ * preview is in applyPreview.ts.
  */
 import * as vscode from 'vscode';
 import type { Language } from '../core/types';
@@ -9,12 +10,12 @@ import { vscodeLanguageId } from './selection';
 
 export type InsertMode = 'cursor' | 'replace';
 
-/** Applies the code in one edit (one undo step). Returns false when the editor refused the edit. */
-export async function insertCode(
+/** Where a candidate goes and the text that goes there, re-indented for that place. */
+export function placementOf(
   editor: vscode.TextEditor,
   code: string,
   mode: InsertMode,
-): Promise<boolean> {
+): { range: vscode.Range; text: string } {
   const doc = editor.document;
   const range: vscode.Range =
     mode === 'replace'
@@ -29,6 +30,16 @@ export async function insertCode(
     tabSize,
     eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
   });
+  return { range, text };
+}
+
+/** Applies the code in one edit (one undo step). Returns false when the editor refused the edit. */
+export async function insertCode(
+  editor: vscode.TextEditor,
+  code: string,
+  mode: InsertMode,
+): Promise<boolean> {
+  const { range, text } = placementOf(editor, code, mode);
   return editor.edit((builder) => builder.replace(range, text), {
     undoStopBefore: true,
     undoStopAfter: true,

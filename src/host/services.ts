@@ -40,6 +40,8 @@ export function createServices(
   const logger = log.logger;
   const settings = new SettingsSnapshot(logger);
   const keys = new ApiKeyStore(context.secrets);
+  // Keys used to be stored per model id; move them to their endpoint before anything reads one.
+  void keys.migrate(settings.config.models.map((m) => m.id));
   const trust = new TrustState();
   const tracker = new EditorTracker();
   const config = (): typeof settings.config => settings.config;

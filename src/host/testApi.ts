@@ -5,6 +5,8 @@
  */
 import type { AskRequest, ModelConfig, RunRecord, SessionEvent } from '../core/types';
 import type { HostMessage } from '../protocol';
+import type { AddModelUi } from './addModel';
+import { runAddModel } from './commands';
 import type { InsertMode } from './editorActions';
 import type { QuorumPanel } from './panel';
 import type { QuorumPanelRouter } from './panelRouter';
@@ -25,8 +27,16 @@ export interface QuorumTestApi {
     set(modelId: string, key: string): Promise<void>;
     /** The key, only while the model still points at the endpoint it was stored for. */
     get(modelId: string): Promise<string | undefined>;
+    /** Clears the key of the model's endpoint (shared by every model on it). */
     clear(modelId: string): Promise<void>;
+    /** Stores a key in the old per-model format, to test its migration. */
+    writeLegacy(modelId: string, key: string): Promise<void>;
+    hasLegacy(modelId: string): Promise<boolean>;
+    /** Runs the first-start migration again over the configured models. */
+    migrate(): Promise<void>;
   };
+  /** Runs the Add Model flow with scripted answers instead of quick picks. */
+  addModel(ui: AddModelUi): Promise<ModelConfig | undefined>;
   /** Every session event the host relays to the panel, as it relays them. */
   onSessionEvent(listener: (event: SessionEvent) => void): { dispose(): void };
   /** The models an ask would use right now. */
@@ -60,8 +70,12 @@ export function createTestApi(
     secrets: {
       set: (id, key) => s.keys.set(modelById(id), key),
       get: (id) => s.keys.get(modelById(id)),
-      clear: (id) => s.keys.clear(id),
+      clear: (id) => s.keys.clear(modelById(id)),
+      writeLegacy: (id, key) => s.keys.writeLegacy(id, modelById(id), key),
+      hasLegacy: (id) => s.keys.hasLegacy(id),
+      migrate: () => s.keys.migrate(s.settings.config.models.map((m) => m.id)),
     },
+    addModel: (ui) => runAddModel(s, ui),
     onSessionEvent: (listener) => s.runner.onEvent(listener),
     models: () => s.runner.models(),
     panelState: () => router.initialMessages(),
