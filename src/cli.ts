@@ -2,6 +2,7 @@
 import { askCommand } from './cli/ask';
 import { demoCommand } from './cli/demo';
 import { judgeCommand } from './cli/judge';
+import { mcpCommand } from './cli/mcp';
 import { runCommand } from './cli/run';
 import { EXIT, UsageError } from './cli/io';
 import type { CliIo, Subcommand } from './cli/io';
@@ -13,6 +14,7 @@ Commands:
   run FILE|-     run one program in the sandbox
   judge FILE     judge given candidates (and tests) by running them in the sandbox
   demo           the whole pipeline on recorded answers: no key, no network needed
+  mcp            serve run_code, ask_models and judge to agents (Model Context Protocol, stdio)
 
 Run 'quorum <command> --help' for a command's options.`;
 
@@ -21,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Subcommand>> = {
   run: runCommand,
   judge: judgeCommand,
   demo: demoCommand,
+  mcp: mcpCommand,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -25,6 +25,21 @@ export function vscodeServerDir(): string {
   return process.env.QUORUM_VSCODE_SERVER_DIR ?? join(homedir(), '.cache/quorum/vscode-server-1.100.3');
 }
 
+/**
+ * The install directory of one VS Code version: `oldest` (the engines.vscode floor, 1.100.3),
+ * `latest` (the newest code-server 4.x installed), or an explicit `1.x.y`.
+ */
+export function vscodeServerDirFor(version: string): string {
+  if (version === 'oldest' || version === '1.100.3') return vscodeServerDir();
+  return join(homedir(), `.cache/quorum/vscode-server-${version}`);
+}
+
+/** The Node that runs a server: its own (installed when code-server needs a newer one), else ours. */
+function serverNode(dir: string): string {
+  const own = join(dir, 'node/bin/node');
+  return existsSync(own) ? own : process.execPath;
+}
+
 function serverMain(dir: string): string {
   const main = join(dir, 'node_modules/code-server/lib/vscode/out/server-main.js');
   if (!existsSync(main)) {
@@ -46,6 +61,8 @@ export interface VscodeServerOptions {
   readonly port?: number;
   /** File that receives the server's stdout and stderr. */
   readonly logFile?: string;
+  /** Install directory of the server to run (see vscodeServerDirFor); vscodeServerDir() by default. */
+  readonly serverDir?: string;
 }
 
 export interface RunningVscodeServer {
@@ -102,7 +119,9 @@ async function waitUntilServing(origin: string, child: ChildProcess, timeoutMs: 
 
 /** Starts the server and resolves once its workbench page is served. */
 export async function startVscodeServer(options: VscodeServerOptions = {}): Promise<RunningVscodeServer> {
-  const main = serverMain(vscodeServerDir());
+  const serverDir = options.serverDir ?? vscodeServerDir();
+  const main = serverMain(serverDir);
+  const node = serverNode(serverDir);
   const root = mkdtempSync(join(tmpdir(), 'quorum-vscode-'));
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
@@ -121,7 +140,7 @@ export async function startVscodeServer(options: VscodeServerOptions = {}): Prom
   ];
   const env = { ...process.env, ...options.env };
   for (const vsix of options.installExtensions ?? []) {
-    const installer = spawn(process.execPath, [...baseArgs, '--install-extension', vsix], {
+    const installer = spawn(node, [...baseArgs, '--install-extension', vsix], {
       env,
       stdio: 'inherit',
     });
@@ -132,7 +151,7 @@ export async function startVscodeServer(options: VscodeServerOptions = {}): Prom
   const origin = `http://127.0.0.1:${port}`;
   const args = [...baseArgs, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token'];
   // A process group of its own, so close() also ends the extension host and file watchers.
-  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const logFile = options.logFile ?? join(root, 'server.log');
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);

@@ -6,23 +6,39 @@
  *
  * Usage: npx tsx test/integration/runInServer.ts
  * Env:   QUORUM_SKIP_BUILD=1 (use the bundles already in dist/), QUORUM_INTEGRATION_TIMEOUT_MS (default 600000), QUORUM_INTEGRATION_GREP (mocha grep),
- *        QUORUM_VSCODE_SERVER_DIR (see scripts/installVscodeServer.sh)
+ *        QUORUM_VSCODE_SERVER_DIR (see scripts/installVscodeServer.sh),
+ *        QUORUM_VSCODE_VERSIONS (space-separated: oldest, latest, 1.x.y; default: oldest, plus latest
+ *        when scripts/installVscodeServer.sh installed it). Each version runs the whole suite in turn.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT, TEST_OUTPUT_DIR, startVscodeServer, type RunningVscodeServer } from '../vscodeServer';
+import {
+  REPO_ROOT,
+  TEST_OUTPUT_DIR,
+  startVscodeServer,
+  vscodeServerDirFor,
+  type RunningVscodeServer,
+} from '../vscodeServer';
 import { openWorkbench, type WorkbenchBrowser } from '../workbenchBrowser';
 import { FOLDER_ENV, RESULT_FILE_ENV, formatResult, type IntegrationResult } from './result';
 import { prepareWorkspace, testUserSettings } from '../workspaceFixture';
 
-const OUT = join(TEST_OUTPUT_DIR, 'integration');
-// Private to this run, so two runs on one machine (or one checkout) never read each other's result.
-const RESULT_FILE = join(mkdtempSync(join(tmpdir(), 'quorum-integration-')), 'result.json');
 const TIMEOUT_MS = Number(process.env.QUORUM_INTEGRATION_TIMEOUT_MS ?? 600_000);
 
-async function waitForResult(server: RunningVscodeServer): Promise<IntegrationResult> {
+/** The versions to run: QUORUM_VSCODE_VERSIONS, else the oldest plus the latest when it is installed. */
+function versions(): string[] {
+  const listed = process.env.QUORUM_VSCODE_VERSIONS?.split(/[\s,]+/).filter(Boolean);
+  if (listed?.length) return listed;
+  return existsSync(vscodeServerDirFor('latest')) ? ['oldest', 'latest'] : ['oldest'];
+}
+
+async function waitForResult(
+  server: RunningVscodeServer,
+  RESULT_FILE: string,
+  OUT: string,
+): Promise<IntegrationResult> {
   const deadline = Date.now() + TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (existsSync(RESULT_FILE)) {
@@ -42,8 +58,6 @@ async function waitForResult(server: RunningVscodeServer): Promise<IntegrationRe
 }
 
 async function main(): Promise<number> {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
   if (process.env.QUORUM_SKIP_BUILD !== '1') {
     console.log('building bundles (node esbuild.config.mjs)');
     execFileSync(process.execPath, ['esbuild.config.mjs'], {
@@ -53,7 +67,18 @@ async function main(): Promise<number> {
   }
   const testsBundle = join(REPO_ROOT, 'dist/test/integration.js');
   if (!existsSync(testsBundle)) throw new Error(`${testsBundle} was not built; check esbuild.config.mjs.`);
+  let code = 0;
+  for (const version of versions()) code = Math.max(code, await runVersion(version, testsBundle));
+  return code;
+}
 
+/** One whole in-host run on one VS Code version; its output goes to .test-output/integration[-VERSION]. */
+async function runVersion(version: string, testsBundle: string): Promise<number> {
+  const OUT = join(TEST_OUTPUT_DIR, version === 'oldest' ? 'integration' : `integration-${version}`);
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  // Private to this run, so two runs on one machine (or one checkout) never read each other's result.
+  const RESULT_FILE = join(mkdtempSync(join(tmpdir(), 'quorum-integration-')), 'result.json');
   const workspace = prepareWorkspace();
   let server: RunningVscodeServer | undefined;
   let browser: WorkbenchBrowser | undefined;
@@ -78,17 +103,21 @@ async function main(): Promise<number> {
       userSettings: testUserSettings(),
       env: { [RESULT_FILE_ENV]: RESULT_FILE, [FOLDER_ENV]: workspace.folder },
       logFile: join(OUT, 'server.log'),
+      serverDir: vscodeServerDirFor(version),
     });
     const url = server.workbenchUrl(workspace.folder, {
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: testsBundle,
     });
-    console.log(`VS Code server on ${server.origin}; running the suite in the extension host`);
+    console.log(`VS Code server (${version}) on ${server.origin}; running the suite in the extension host`);
     browser = await openWorkbench(url, { consoleLog: join(OUT, 'browser-console.log') });
-    const result = await waitForResult(server);
+    const result = await waitForResult(server, RESULT_FILE, OUT);
+    console.log(`VS Code ${version}:`);
     console.log(formatResult(result));
     return result.failed === 0 && !result.loadError ? 0 : 1;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await cleanUp();
   }
 }

@@ -1,0 +1,211 @@
+/**
+ * `quorum mcp`: Quorum as a Model Context Protocol server over stdio, so agents (VS Code's agent
+ * mode, Claude Code, Cursor, Cline) can run code in Quorum's sandbox, ask its models and use its
+ * judge. Tools are in ./mcpTools; this file wires them to the official SDK, relays progress and
+ * cancellation, and serves the records of the last asks as resources.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ProviderError, SandboxError } from '../core/types';
+import type { RunRecord } from '../core/types';
+import { EXIT, UsageError } from './io';
+import type { CliIo, Subcommand } from './io';
+import {
+  ASK_MODELS_INPUT,
+  JUDGE_INPUT,
+  RUN_CODE_INPUT,
+  ToolFailure,
+  askModels,
+  askSummary,
+  judgeCandidates,
+  runCode,
+} from './mcpTools';
+import type { McpToolContext, Progress } from './mcpTools';
+
+export const MCP_HELP = `Usage: quorum mcp [--config FILE]
+
+Serves the Model Context Protocol on standard input/output, for agents and editors:
+  tools      run_code (run a snippet in the Docker sandbox), ask_models (ask every configured
+             model, run and judge the answers), judge (judge given candidates and tests)
+  resources  quorum://runs/last (the last ask's run record), quorum://runs (the last ${10} records)
+
+Options:
+  --config FILE   config file (default: ./quorum.config.json), read again on every call
+  -h, --help      this help
+
+Keys come from the environment, as for 'quorum ask'. Logs go to standard error.`;
+
+const KEPT_RECORDS = 10;
+const VERSION = '0.1.0';
+
+type Extra = {
+  signal: AbortSignal;
+  _meta?: { progressToken?: string | number };
+  sendNotification: (n: {
+    method: 'notifications/progress';
+    params: { progressToken: string | number; progress: number; total?: number; message?: string };
+  }) => Promise<void>;
+};
+
+/** Progress notifications for this call, only when the client asked for them with a token. */
+function progressOf(extra: Extra): Progress {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return () => {};
+  let last = -1;
+  return (progress, message, total) => {
+    // The protocol wants progress to increase; heartbeats and steps share one counter.
+    last = Math.max(last + 1, progress);
+    void extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: last, total, message },
+      })
+      .catch(() => undefined);
+  };
+}
+
+function result(json: object, text?: string): CallToolResult {
+  return {
+    content: [{ type: 'text', text: text ?? JSON.stringify(json, null, 2) }],
+    structuredContent: json as Record<string, unknown>,
+  };
+}
+
+/** Failures the agent can act on come back as a tool error with advice; anything else is a bug. */
+function failure(error: unknown): CallToolResult {
+  let text: string;
+  if (SandboxError.is(error) || ProviderError.is(error)) text = `${error.message} ${error.advice}`;
+  else if (error instanceof ToolFailure || error instanceof UsageError) text = error.message;
+  else throw error;
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** Builds the server; `quorum mcp` connects it to stdio, tests may connect it to any transport. */
+export function createQuorumMcpServer(ctx: McpToolContext): McpServer {
+  const server = new McpServer({ name: 'quorum', version: VERSION });
+  const records: RunRecord[] = [];
+
+  server.registerTool(
+    'run_code',
+    {
+      title: 'Run code in the Quorum sandbox',
+      description:
+        'Runs one program in a fresh Docker container (no network, read-only root, memory/CPU/time ' +
+        'limits) and returns its exit code, stdout and stderr.',
+      inputSchema: RUN_CODE_INPUT,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (input, extra) => {
+      try {
+        return result(await runCode(input, ctx, extra.signal, progressOf(extra)));
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  );
+
+  server.registerTool(
+    'ask_models',
+    {
+      title: 'Ask several models and judge their answers',
+      description:
+        "Asks every configured model for code, runs each answer in the sandbox and lets Quorum's " +
+        'judge pick one. Returns the pick, its code, the reasons and each candidate’s run.',
+      inputSchema: ASK_MODELS_INPUT,
+      annotations: { openWorldHint: true },
+    },
+    async (input, extra) => {
+      try {
+        const record = await askModels(input, ctx, extra.signal, progressOf(extra));
+        records.unshift(record);
+        records.splice(KEPT_RECORDS);
+        server.sendResourceListChanged();
+        return result(askSummary(record));
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  );
+
+  server.registerTool(
+    'judge',
+    {
+      title: 'Judge candidate programs',
+      description:
+        'Runs every candidate (and every test against every candidate) in the sandbox and returns ' +
+        'the verdict: pick, strategy, confidence, ranking and reasons. Same input as `quorum judge FILE`.',
+      inputSchema: JUDGE_INPUT,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (input, extra) => {
+      try {
+        const { json } = await judgeCandidates(input, ctx, extra.signal, progressOf(extra));
+        return result(json);
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  );
+
+  const json = (
+    uri: URL,
+    value: unknown,
+  ): { contents: { uri: string; mimeType: string; text: string }[] } => ({
+    contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }],
+  });
+  server.registerResource(
+    'last-run',
+    'quorum://runs/last',
+    {
+      title: 'Last Quorum run',
+      description: 'The whole run record of the last ask_models call (null before the first).',
+      mimeType: 'application/json',
+    },
+    (uri) => json(uri, records[0] ?? null),
+  );
+  server.registerResource(
+    'runs',
+    'quorum://runs',
+    {
+      title: 'Recent Quorum runs',
+      description: `The run records of the last ${KEPT_RECORDS} ask_models calls of this server, newest first.`,
+      mimeType: 'application/json',
+    },
+    (uri) => json(uri, records),
+  );
+  return server;
+}
+
+export const mcpCommand: Subcommand = async (args, io: CliIo) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout.write(`${MCP_HELP}\n`);
+    return EXIT.ok;
+  }
+  const ctx: McpToolContext = {
+    configPath: values.config,
+    cwd: io.cwd,
+    env: io.env,
+    warn: (message) => void io.stderr.write(`quorum mcp: ${message}\n`),
+  };
+  const server = createQuorumMcpServer(ctx);
+  const transport = new StdioServerTransport(
+    io.stdin as NodeJS.ReadableStream & Readable,
+    io.stdout as NodeJS.WritableStream & Writable,
+  );
+  const closed = new Promise<void>((resolve) => {
+    server.server.onclose = resolve;
+  });
+  // The client ends the session by closing our stdin; calls in flight are cancelled by close().
+  io.stdin.once('end', () => void server.close());
+  await server.connect(transport);
+  io.stderr.write(`quorum mcp: serving on stdio (config: ${values.config ?? './quorum.config.json'})\n`);
+  await closed;
+  return EXIT.ok;
+};

@@ -1,0 +1,246 @@
+/**
+ * The three tools `quorum mcp` offers an agent: run a snippet in the sandbox, ask the configured
+ * models (run and judge their answers), and judge given candidates. Each takes the config file fresh
+ * (an edit applies to the next call), reports progress through `progress`, and stops everything it
+ * started (requests, containers) when `signal` aborts.
+ */
+import { z } from 'zod';
+import { buildPipeline } from '../core/pipeline';
+import type { Pipeline } from '../core/pipeline';
+import type { QuorumConfig } from '../core/config';
+import { startAsk } from '../core/session';
+import { INTENTS, LANGUAGES } from '../core/types';
+import type { JudgeInput, RunRecord, RunResult, SessionEvent, Verdict } from '../core/types';
+import { keyFromEnv, loadConfigFile } from './configFile';
+import { verdictJson } from './judge';
+import { runJson } from './run';
+
+/** Where a tool call reads its config and keys; one per server. */
+export interface McpToolContext {
+  readonly configPath?: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** A line for the server's stderr (stdout carries the protocol). */
+  readonly warn: (message: string) => void;
+}
+
+/** Reports one step of a call; `total` when the number of steps is known. */
+export type Progress = (progress: number, message: string, total?: number) => void;
+
+const language = z.enum(LANGUAGES).describe('Language of the code: ' + LANGUAGES.join(', '));
+
+export const RUN_CODE_INPUT = {
+  code: z.string().min(1).describe('The whole program to run.'),
+  language,
+  stdin: z.string().optional().describe('Standard input given to the program.'),
+  args: z.array(z.string()).max(64).optional().describe('Command-line arguments of the program.'),
+  timeoutSeconds: z.number().positive().max(600).optional().describe('Wall-clock limit (default 10).'),
+};
+
+export const ASK_MODELS_INPUT = {
+  prompt: z
+    .string()
+    .min(1)
+    .describe('What the models should write, e.g. "a function that parses ISO dates".'),
+  language: language.optional().describe('Language to ask for (default: the config, else python).'),
+  models: z.array(z.string().min(1)).min(1).optional().describe('Model ids from quorum.config.json.'),
+  context: z.string().optional().describe('Existing code sent with the prompt.'),
+  intent: z.enum(INTENTS).optional().describe('generate (default), fix, review or tests.'),
+};
+
+const entry = z.object({ id: z.string().min(1), model: z.string(), code: z.string() });
+/** The same fields `quorum judge FILE` reads (see src/cli/judge.ts). */
+export const JUDGE_INPUT = {
+  prompt: z.string().describe('The task the candidates answer.'),
+  language: z.enum(LANGUAGES),
+  candidates: z.array(entry).min(1).describe('Programs to compare: { id, model, code }.'),
+  tests: z.array(entry).optional().describe('Test blocks run against every candidate: { id, model, code }.'),
+};
+
+/** A tool failure the agent should read (bad model id, no Docker...), with what to do about it. */
+export class ToolFailure extends Error {
+  override readonly name = 'ToolFailure';
+}
+
+/** Long outputs are cut for the agent's context; the run record keeps them whole. */
+const clip = (text: string, max = 4000): string =>
+  text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
+
+/** While a run has no step to report, a tick every second keeps the client's timeout from firing. */
+function heartbeat(progress: Progress, what: string): () => void {
+  const started = Date.now();
+  let n = 0;
+  const timer = setInterval(() => {
+    n += 1;
+    progress(n, `${what} (${Math.round((Date.now() - started) / 1000)} s)`);
+  }, 1000);
+  return () => clearInterval(timer);
+}
+
+/** A pipeline that must have a sandbox (run_code, judge): no model is asked, one run needs no warm pool. */
+function sandboxPipeline(config: QuorumConfig, ctx: McpToolContext): Promise<Pipeline> {
+  return buildPipeline({
+    config: { ...config, sandbox: { ...config.sandbox, enabled: true, poolSize: 0 } },
+    models: [],
+    keyFor: (model) => keyFromEnv(model, ctx.env),
+    env: ctx.env,
+    requireSandbox: true,
+    onWarning: ctx.warn,
+  });
+}
+
+export async function runCode(
+  input: z.infer<z.ZodObject<typeof RUN_CODE_INPUT>>,
+  ctx: McpToolContext,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<Record<string, unknown>> {
+  const { config } = loadConfigFile(ctx.configPath, ctx.cwd);
+  const pipeline = await sandboxPipeline(config, ctx);
+  const sandbox = pipeline.sandbox;
+  if (!sandbox) throw new ToolFailure('no sandbox'); // requireSandbox: the builder threw instead
+  progress(0, `running ${input.language} in ${sandbox.imageFor(input.language)}`);
+  const stop = heartbeat(progress, 'running');
+  try {
+    const result = await sandbox.run({
+      language: input.language,
+      code: input.code,
+      stdin: input.stdin,
+      args: input.args,
+      limits: input.timeoutSeconds ? { timeoutMs: Math.round(input.timeoutSeconds * 1000) } : undefined,
+      signal,
+    });
+    return { ...runJson(result), stdout: clip(result.stdout), stderr: clip(result.stderr) };
+  } finally {
+    stop();
+    await pipeline.dispose();
+  }
+}
+
+function runSummary(run: RunResult | undefined): Record<string, unknown> | undefined {
+  if (!run) return undefined;
+  const { exitCode, timedOut, durationMs } = run;
+  return { exitCode, timedOut, durationMs, stdout: clip(run.stdout, 1500), stderr: clip(run.stderr, 1500) };
+}
+
+/** What the agent reads back from an ask: the pick and its code first, then each candidate briefly. */
+export function askSummary(record: RunRecord): Record<string, unknown> {
+  const verdict = record.verdict;
+  const pick = verdict?.pick ? record.candidates.find((c) => c.id === verdict.pick) : undefined;
+  return {
+    askId: record.askId,
+    cancelled: record.cancelled ?? false,
+    pick: verdict?.pick ?? null,
+    unverified: verdict?.unverified ?? true,
+    code: pick?.extraction?.main?.code ?? null,
+    reasons: verdict?.reasons ?? [],
+    judgeError: record.judgeError?.message,
+    candidates: record.candidates.map((c) => ({
+      id: c.id,
+      model: `${c.model.kind} ${c.model.model}`,
+      status: c.status,
+      error: c.error ? `${c.error.message} ${c.error.advice}` : undefined,
+      run: runSummary(c.run),
+      runError: c.runError ? `${c.runError.message} ${c.runError.advice}` : undefined,
+    })),
+  };
+}
+
+function describeEvent(event: SessionEvent): string | undefined {
+  switch (event.type) {
+    case 'candidate-done':
+      return `${event.candidateId} answered`;
+    case 'candidate-failed':
+      return `${event.candidateId} failed: ${event.error.message}`;
+    case 'run-done':
+      return `${event.candidateId} ran: exit ${event.run.exitCode ?? 'killed'}`;
+    case 'run-failed':
+      return `${event.candidateId} could not run: ${event.error.message}`;
+    case 'judge-started':
+      return 'judging';
+    default:
+      return undefined;
+  }
+}
+
+export async function askModels(
+  input: z.infer<z.ZodObject<typeof ASK_MODELS_INPUT>>,
+  ctx: McpToolContext,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<RunRecord> {
+  const { config, path } = loadConfigFile(ctx.configPath, ctx.cwd);
+  const unknown = input.models?.filter((id) => !config.models.some((m) => m.id === id)) ?? [];
+  if (unknown.length)
+    throw new ToolFailure(`no model with id ${unknown.join(', ')} in ${path ?? 'quorum.config.json'}`);
+  const models = config.models.filter((m) => (input.models ? input.models.includes(m.id) : m.enabled));
+  if (!models.length)
+    throw new ToolFailure(
+      `no enabled model in ${path ?? 'the config'}: add models to quorum.config.json (see the README)`,
+    );
+  const pipeline = await buildPipeline({
+    config,
+    models,
+    keyFor: (m) => keyFromEnv(m, ctx.env),
+    env: ctx.env,
+    onWarning: ctx.warn,
+  });
+  if (pipeline.providers.length === 0) {
+    await pipeline.dispose();
+    throw new ToolFailure(
+      `no model can be asked: ${pipeline.missingKeys.join(', ')} need an API key ` +
+        "(OPENAI_API_KEY, GROQ_API_KEY or QUORUM_<ID>_API_KEY in the server's environment).",
+    );
+  }
+  // One step per answer, one per run (when there is a sandbox), one for the verdict.
+  const total = models.length * (pipeline.sandbox ? 2 : 1) + 1;
+  let done = 0;
+  progress(0, `asking ${models.map((m) => m.id).join(', ')}`, total);
+  const handle = startAsk(
+    {
+      instruction: input.prompt,
+      context: input.context,
+      language: input.language ?? config.language,
+      intent: input.intent ?? (input.context ? 'review' : 'generate'),
+    },
+    pipeline,
+    (event) => {
+      const message = describeEvent(event);
+      if (message) progress(++done, message, total);
+    },
+  );
+  const cancel = (): void => handle.cancel();
+  if (signal.aborted) cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await handle.done;
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    await pipeline.dispose();
+  }
+}
+
+export async function judgeCandidates(
+  input: z.infer<z.ZodObject<typeof JUDGE_INPUT>>,
+  ctx: McpToolContext,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<{ verdict: Verdict; json: object }> {
+  const ids = input.candidates.map((c) => c.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new ToolFailure(`candidates: duplicate id "${dup}"`);
+  const { config } = loadConfigFile(ctx.configPath, ctx.cwd);
+  // The same builder as `quorum judge`: judge.model in the config adds the LLM judge.
+  const pipeline = await sandboxPipeline(config, ctx);
+  if (!pipeline.judge) throw new ToolFailure('no judge'); // requireSandbox: the builder threw instead
+  progress(0, `judging ${input.candidates.length} candidate(s)`);
+  const stop = heartbeat(progress, 'judging');
+  try {
+    const judgeInput: JudgeInput = { ...input, tests: input.tests ?? [], signal };
+    const verdict = await pipeline.judge.judge(judgeInput);
+    return { verdict, json: verdictJson(verdict) };
+  } finally {
+    stop();
+    await pipeline.dispose();
+  }
+}
