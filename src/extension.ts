@@ -15,6 +15,9 @@ import { createTestApi } from './host/testApi';
 import type { QuorumTestApi } from './host/testApi';
 import { SelectionVerifier } from './host/verify';
 
+/** Set by `activate`: what `deactivate` awaits (the running ask stored, every container removed). */
+let shutdown: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): QuorumTestApi {
   const started = performance.now();
   const log = createHostLog();
@@ -23,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): QuorumTestApi {
   const router = new QuorumPanelRouter(services, panel);
   panel.setRouter(router);
   const verifier = new SelectionVerifier(services);
+  shutdown = services.shutdown;
 
   context.subscriptions.push(
     log,
@@ -44,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): QuorumTestApi {
   return createTestApi(services, router, panel, activationMs);
 }
 
-export function deactivate(): void {
-  // Everything is released through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // VS Code awaits this (within its own deadline) before it disposes context.subscriptions.
+  await shutdown?.();
+  shutdown = undefined;
 }

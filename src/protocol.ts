@@ -3,7 +3,9 @@
  * Both sides import this file; nothing else crosses the boundary. Names are `noun/verb`.
  * Type-only imports from the core keep the webview bundle free of core code.
  */
+import { INTENTS } from './core/types';
 import type { Intent, Language, ProviderKind, RunRecord, SessionEvent } from './core/types';
+import type { SpendEstimate } from './core/spend';
 
 /** A model as the panel sees it: never a key, only whether one is stored. */
 export interface ModelView {
@@ -63,7 +65,11 @@ export type HostMessage =
     }
   | { readonly type: 'history/update'; readonly history: readonly HistoryEntry[] }
   | { readonly type: 'record/show'; readonly record: RunRecord }
-  | { readonly type: 'notice/show'; readonly level: 'info' | 'warning' | 'error'; readonly message: string };
+  /** The estimated input cost of the ask as it stands (see src/core/spend.ts). */
+  | { readonly type: 'spend/update'; readonly estimate: SpendEstimate }
+  | { readonly type: 'notice/show'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
+  /** The ask the panel requested did not start (no model, superseded, refused): Run is enabled again. */
+  | { readonly type: 'ask/refused'; readonly reason: string };
 
 /** Messages from the webview to the host. Every one is validated with `isWebviewMessage`. */
 export type WebviewMessage =
@@ -85,11 +91,17 @@ export type WebviewMessage =
   | { readonly type: 'run/export' }
   | { readonly type: 'model/toggle'; readonly modelId: string; readonly enabled: boolean }
   | { readonly type: 'apiKey/set'; readonly modelId: string }
-  | { readonly type: 'log/show' };
+  | { readonly type: 'log/show' }
+  /** Opens the diff preview of the candidate applied to the editor, with Accept and Reject. */
+  | { readonly type: 'candidate/apply'; readonly candidateId: string }
+  | { readonly type: 'model/add' }
+  | { readonly type: 'model/edit'; readonly modelId: string }
+  | { readonly type: 'model/remove'; readonly modelId: string }
+  /** Asks for the input cost of this ask before it is sent; answered with `spend/update`. */
+  | { readonly type: 'spend/estimate'; readonly instruction: string; readonly modelIds: readonly string[] };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
-const INTENTS: readonly string[] = ['generate', 'fix', 'review', 'tests'] satisfies readonly Intent[];
 const DIFF_BASES: readonly string[] = ['pick', 'selection'] satisfies readonly DiffBase[];
 
 type Fields = Record<string, unknown>;
@@ -101,7 +113,7 @@ const GUARDS: { readonly [K in WebviewMessageType]: (m: Fields) => boolean } = {
   'webview/ready': () => true,
   'ask/start': (m) =>
     str(m.instruction) &&
-    INTENTS.includes(m.intent as string) &&
+    (INTENTS as readonly unknown[]).includes(m.intent) &&
     Array.isArray(m.modelIds) &&
     m.modelIds.length <= 50 &&
     m.modelIds.every(id),
@@ -117,6 +129,12 @@ const GUARDS: { readonly [K in WebviewMessageType]: (m: Fields) => boolean } = {
   'model/toggle': (m) => id(m.modelId) && typeof m.enabled === 'boolean',
   'apiKey/set': (m) => id(m.modelId),
   'log/show': () => true,
+  'candidate/apply': (m) => id(m.candidateId),
+  'model/add': () => true,
+  'model/edit': (m) => id(m.modelId),
+  'model/remove': (m) => id(m.modelId),
+  'spend/estimate': (m) =>
+    str(m.instruction) && Array.isArray(m.modelIds) && m.modelIds.length <= 50 && m.modelIds.every(id),
 };
 
 /** Validates an untrusted message from the webview against the protocol. */

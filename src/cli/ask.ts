@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startAsk } from '../core/session';
-import { buildPipeline } from '../core/pipeline';
-import { isLanguage } from '../core/types';
+import { buildPipeline, withImage } from '../core/pipeline';
+import { INTENTS, LANGUAGES, isIntent, isLanguage } from '../core/types';
 import type { AskRequest, Intent, ModelConfig, RunRecord } from '../core/types';
 import type { QuorumConfig } from '../core/config';
 import { keyFromEnv, loadConfigFile } from './configFile';
 import { EXIT, UsageError, readAll } from './io';
 import type { CliIo, Subcommand } from './io';
 import { renderMarkdown, renderText } from './report';
-import { attachProgress } from './progress';
+import { attachProgress, pullProgressPrinter } from './progress';
 
 export const ASK_HELP = `Usage: quorum ask "PROMPT" [options]
 
@@ -19,8 +19,8 @@ Docker sandbox, and prints the candidates and the judge's verdict.
 
 Options:
   --models ID,ID        only these model ids from the config
-  --lang LANG           python | javascript | typescript | bash | go | rust (default: python)
-  --intent INTENT       generate | fix | review | tests (default: generate, or review with --file)
+  --lang LANG           ${LANGUAGES.join(' | ')} (default: python)
+  --intent INTENT       ${INTENTS.join(' | ')} (default: generate, or review with --file)
   --file FILE | -       code context from a file, or - for stdin
   --config FILE         config file (default: ./quorum.config.json)
   --image IMAGE         sandbox image for the ask's language
@@ -31,8 +31,6 @@ Options:
 
 Keys come from the environment: OPENAI_API_KEY, GROQ_API_KEY, QUORUM_<ID>_API_KEY.
 Exit codes: 0 ok, 1 nothing usable, 2 bad usage.`;
-
-const INTENTS: readonly Intent[] = ['generate', 'fix', 'review', 'tests'];
 
 export interface AskOptions {
   readonly request: AskRequest;
@@ -48,22 +46,22 @@ export interface AskOptions {
 /** Runs one ask and prints it; shared by `ask` and `demo`. Returns the exit code. */
 export async function executeAsk(options: AskOptions, io: CliIo): Promise<number> {
   const language = options.request.language ?? options.config.language ?? 'python';
-  const images = options.image
-    ? { ...options.config.sandbox.images, [language]: options.image }
-    : options.config.sandbox.images;
-  const pipeline = await buildPipeline(
-    {
-      ...options.config,
-      sandbox: {
-        ...options.config.sandbox,
-        images,
-        enabled: options.execute && options.config.sandbox.enabled,
-      },
-    },
-    options.models,
-    options.keyFor,
-    { onWarning: (message) => io.stderr.write(`quorum: ${message}\n`) },
-  );
+  const pipeline = await buildPipeline({
+    config: withImage(options.config, language, options.image),
+    models: options.models,
+    keyFor: options.keyFor,
+    execute: options.execute,
+    onWarning: (message) => io.stderr.write(`quorum: ${message}\n`),
+    onPullProgress: pullProgressPrinter(io),
+  });
+  if (pipeline.providers.length === 0) {
+    await pipeline.dispose();
+    io.stderr.write(
+      `quorum ask: no model can be asked: ${pipeline.missingKeys.join(', ')} need an API key.\n` +
+        'Export OPENAI_API_KEY / GROQ_API_KEY / QUORUM_<ID>_API_KEY, or try `quorum demo`.\n',
+    );
+    return EXIT.failed;
+  }
   const handle = startAsk(
     { ...options.request, language },
     { ...pipeline, demo: options.demo },
@@ -109,7 +107,7 @@ export const askCommand: Subcommand = async (args, io) => {
   if (!instruction && !values.file) throw new UsageError('a PROMPT or --file is required');
   if (values.lang !== undefined && !isLanguage(values.lang))
     throw new UsageError(`--lang: unknown language "${values.lang}"`);
-  if (values.intent !== undefined && !INTENTS.includes(values.intent as Intent))
+  if (values.intent !== undefined && !isIntent(values.intent))
     throw new UsageError(`--intent: expected one of ${INTENTS.join(', ')}`);
   if (values.format !== undefined && values.format !== 'text' && values.format !== 'markdown')
     throw new UsageError('--format: expected text or markdown');

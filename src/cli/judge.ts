@@ -3,15 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createLlmJudge } from '../core/judge/llmJudge';
-import type { LlmJudge } from '../core/judge/llmJudge';
-import { createJudge } from '../core/judge/verdict';
-import { createProvider } from '../core/providers/registry';
-import { createDockerSandbox } from '../core/sandbox/docker';
+import { buildPipeline, withImage } from '../core/pipeline';
+import type { Pipeline } from '../core/pipeline';
 import { LANGUAGES, SandboxError } from '../core/types';
 import type { CellResult, JudgeInput, Verdict } from '../core/types';
 import { keyFromEnv, loadConfigFile } from './configFile';
 import { EXIT, UsageError } from './io';
+import { pullProgressPrinter } from './progress';
 import type { CliIo, Subcommand } from './io';
 
 export const JUDGE_HELP = `Usage: quorum judge FILE [--json] [--image IMAGE] [--config FILE]
@@ -148,22 +146,23 @@ async function runJudge(
   io: CliIo,
 ): Promise<number> {
   const { config } = loadConfigFile(values.config, io.cwd);
-  const images = values.image
-    ? { ...config.sandbox.images, [input.language]: values.image }
-    : config.sandbox.images;
-  const sandbox = createDockerSandbox({
-    images,
-    limits: config.sandbox.limits,
-    dockerHost: config.sandbox.dockerHost,
-  });
+  let pipeline: Pipeline | undefined;
   try {
-    let llmJudge: LlmJudge | undefined;
-    const judgeModel = config.judge.model
-      ? config.models.find((m) => m.id === config.judge.model)
-      : undefined;
-    if (judgeModel) llmJudge = createLlmJudge(createProvider(judgeModel, keyFromEnv(judgeModel, io.env)));
-    await sandbox.check();
-    const verdict = await createJudge({ sandbox, llmJudge, image: values.image }).judge(input);
+    pipeline = await buildPipeline({
+      config: withImage(
+        { ...config, sandbox: { ...config.sandbox, enabled: true } },
+        input.language,
+        values.image,
+      ),
+      models: [],
+      keyFor: (model) => keyFromEnv(model, io.env),
+      env: io.env,
+      requireSandbox: true,
+      onWarning: (message) => io.stderr.write(`quorum judge: ${message}\n`),
+      onPullProgress: pullProgressPrinter(io),
+    });
+    if (!pipeline.judge) throw new Error('no judge'); // requireSandbox: the builder threw instead
+    const verdict = await pipeline.judge.judge(input);
     io.stdout.write(values.json ? `${JSON.stringify(verdictJson(verdict))}\n` : renderVerdict(verdict));
     return verdict.pick !== null && !verdict.unverified ? EXIT.ok : EXIT.failed;
   } catch (error) {
@@ -171,6 +170,6 @@ async function runJudge(
     io.stderr.write(`quorum judge: ${error.message}\n${error.advice}\n`);
     return EXIT.failed;
   } finally {
-    await sandbox.dispose();
+    await pipeline?.dispose();
   }
 }

@@ -1,4 +1,5 @@
-import type { SessionEvent } from '../core/types';
+import { runSummary } from '../core/runSummary';
+import type { PullProgress, SessionEvent } from '../core/types';
 import type { CliIo } from './io';
 
 /** A progress line per model on stderr, only when stderr is a terminal. */
@@ -25,7 +26,7 @@ export function attachProgress(io: CliIo): (event: SessionEvent) => void {
         line(`▶ ${event.candidateId}: running in ${event.image}`);
         break;
       case 'run-done':
-        line(`■ ${event.candidateId}: exit ${event.run.exitCode ?? 'killed'}`);
+        line(`■ ${event.candidateId}: ${runSummary(event.run)}`);
         break;
       case 'run-failed':
         line(`✗ ${event.candidateId}: ${event.error.message}`);
@@ -33,8 +34,21 @@ export function attachProgress(io: CliIo): (event: SessionEvent) => void {
       case 'judge-started':
         line('⚖ judging');
         break;
+      case 'judge-failed':
+        line(`✗ judge: ${event.error.message}`);
+        break;
       default:
         break;
     }
+  };
+}
+
+/** Image pulls and one-time preparations as lines on stderr (always: a pull can take minutes). */
+export function pullProgressPrinter(io: CliIo): (p: PullProgress) => void {
+  return (p) => {
+    const fraction = p.fraction === undefined ? '' : ` ${Math.round(p.fraction * 100)}%`;
+    io.stderr.write(
+      `${p.phase === 'prepare' ? 'preparing' : 'pulling'} ${p.image}: ${p.status}${fraction}\n`,
+    );
   };
 }

@@ -1,5 +1,6 @@
 /** Renders a finished ask for a terminal or as a pull-request comment. Pure functions of the record. */
 import { unifiedDiff } from '../core/diff';
+import { runSummary } from '../core/runSummary';
 import type { CandidateRecord, RunRecord, RunResult } from '../core/types';
 
 export const DEMO_NOTICE = 'DEMO: recorded answers replayed from a local server, not live models.';
@@ -9,11 +10,8 @@ function ms(value: number | undefined): string {
   return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
 }
 
-export function runSummary(run: RunResult | undefined): string {
-  if (!run) return 'not run';
-  const limits = run.limitsHit.length ? ` · limit: ${run.limitsHit.join(', ')}` : '';
-  const exit = run.exitCode === null ? 'killed' : `exit ${run.exitCode}`;
-  return `${exit} · ${ms(run.durationMs)}${limits}`;
+function runLine(run: RunResult | undefined): string {
+  return run ? runSummary(run) : 'not run';
 }
 
 export function candidateSummary(c: CandidateRecord): string {
@@ -47,7 +45,7 @@ export function renderText(record: RunRecord): string {
     if (c.error) out.push(`    ${c.error.advice}`);
     const main = c.extraction?.main;
     if (main) {
-      out.push(`  run: ${c.runError ? `${c.runError.message} — ${c.runError.advice}` : runSummary(c.run)}`);
+      out.push(`  run: ${c.runError ? `${c.runError.message} — ${c.runError.advice}` : runLine(c.run)}`);
       out.push(`  code (${main.language ?? 'unknown'}):`, indent(main.code));
       if (c.run?.stdout) out.push('  stdout:', indent(c.run.stdout.slice(0, 2000)));
       if (c.run?.stderr) out.push('  stderr:', indent(c.run.stderr.slice(0, 2000)));
@@ -63,6 +61,8 @@ export function renderText(record: RunRecord): string {
       `Verdict: ${v.pick ?? 'no pick'} (${v.strategy}, confidence ${v.confidence.toFixed(2)})${label}`,
     );
     for (const r of v.reasons) out.push(`  - ${r}`);
+  } else if (record.judgeError) {
+    out.push(`Verdict: none. ${record.judgeError.message} ${record.judgeError.advice}`);
   } else {
     out.push('Verdict: none (nothing was executed)');
   }
@@ -88,7 +88,7 @@ export function renderMarkdown(record: RunRecord): string {
     const name = record.verdict?.pick === c.id ? `**${c.id}** ★` : c.id;
     const tests = r && r.testsTotal > 0 ? `${r.testsPassed}/${r.testsTotal}` : '-';
     out.push(
-      `| ${name} | ${cell(candidateSummary(c))} | ${cell(runSummary(c.run))} | ${tests} | ${r ? r.score.toFixed(2) : '-'} |`,
+      `| ${name} | ${cell(candidateSummary(c))} | ${cell(runLine(c.run))} | ${tests} | ${r ? r.score.toFixed(2) : '-'} |`,
     );
   }
   const v = record.verdict;
@@ -99,6 +99,8 @@ export function renderMarkdown(record: RunRecord): string {
       `**Verdict:** ${v.pick ?? 'no pick'} — ${v.strategy}, confidence ${v.confidence.toFixed(2)}${v.unverified ? ' (**unverified**)' : ''}`,
     );
     for (const reason of v.reasons) out.push(`- ${reason}`);
+  } else if (record.judgeError) {
+    out.push('', `**Verdict:** none — ${cell(record.judgeError.message)} ${cell(record.judgeError.advice)}`);
   }
   const pickCode = pick?.extraction?.main?.code;
   if (pick && pickCode) {

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDockerSandbox } from '../core/sandbox/docker';
+import { buildPipeline } from '../core/pipeline';
+import { runSummary } from '../core/runSummary';
+import { pullProgressPrinter } from './progress';
 import { isLanguage, SandboxError } from '../core/types';
 import type { Language, RunResult } from '../core/types';
 import { loadConfigFile } from './configFile';
@@ -138,18 +140,17 @@ async function execute(
     config: ReturnType<typeof loadConfigFile>['config'];
   },
 ): Promise<number> {
-  const sandbox = createDockerSandbox({
-    images: job.config.sandbox.images,
-    limits: job.config.sandbox.limits,
-    dockerHost: job.config.sandbox.dockerHost,
-    pull: job.config.sandbox.pull,
+  const pipeline = await buildPipeline({
+    // One run: a warm container would only be created to be thrown away.
+    config: { ...job.config, sandbox: { ...job.config.sandbox, enabled: true, poolSize: 0 } },
+    models: [],
+    keyFor: () => undefined,
     env: io.env,
-    poolSize: 0, // one run: a warm container would only be created to be thrown away
-    onPullProgress: (p) => {
-      if (!values.json)
-        io.stderr.write(`${p.phase === 'prepare' ? 'preparing' : 'pulling'} ${p.image}: ${p.status}\n`);
-    },
+    requireSandbox: true,
+    onPullProgress: values.json ? undefined : pullProgressPrinter(io),
   });
+  const sandbox = pipeline.sandbox;
+  if (!sandbox) throw new Error('no sandbox'); // requireSandbox: the builder threw instead
   // Ctrl-C must not leave a running container behind.
   const controller = new AbortController();
   const onInterrupt = (): void => controller.abort();
@@ -173,12 +174,10 @@ async function execute(
     return result.exitCode === 0 && !result.timedOut ? EXIT.ok : EXIT.failed;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
-    await sandbox.dispose();
+    await pipeline.dispose();
   }
 }
 
 function summary(r: RunResult): string {
-  const how = r.timedOut ? 'killed at the timeout' : r.exitCode === null ? 'killed' : `exit ${r.exitCode}`;
-  const notes = [r.oomKilled && 'out of memory', r.outputTruncated && 'output truncated'].filter(Boolean);
-  return `[quorum run: ${how} in ${r.durationMs} ms (${r.image})${notes.length ? `; ${notes.join(', ')}` : ''}]`;
+  return `[quorum run: ${runSummary(r)} (${r.image})]`;
 }

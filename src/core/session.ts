@@ -1,7 +1,9 @@
 /**
- * One ask: fan out to every enabled model in parallel, extract each answer's code as it completes,
- * run it in the sandbox, then let the judge pick. Emits one typed event stream; the VS Code panel
- * and the CLI are two listeners. A failed or slow model never blocks the others; cancel stops all.
+ * One ask, in four named stages: generate (fan out to every model, stream, extract), run (each
+ * answer's program in the sandbox as soon as it is extracted), judge (cross-test and pick), record
+ * (the RunRecord, built from what actually happened). Emits one typed event stream, every event
+ * stamped with the ask's id; the VS Code panel, the CLI and the gateway are listeners. A failed or
+ * slow model never blocks the others; cancel stops every request and run.
  */
 import { randomUUID } from 'node:crypto';
 import { extract } from './extract';
@@ -10,17 +12,24 @@ import { costOf } from './cost';
 import { DEFAULT_LIMITS, ProviderError, SandboxError, silentLogger } from './types';
 import type {
   AskRequest,
+  AskTimeline,
   CandidateRecord,
+  ChatMessage,
   Judge,
   JudgeCandidate,
+  JudgeFailure,
   Language,
   Limits,
   Logger,
   Provider,
   ProviderFailure,
+  RerunRecord,
   RunRecord,
+  RunResult,
   Sandbox,
+  SandboxFailure,
   SessionEvent,
+  SessionEventBody,
   TestCase,
   Verdict,
 } from './types';
@@ -43,97 +52,160 @@ export interface AskHandle {
   readonly askId: string;
   /** Resolves when every candidate, run and the verdict are settled (or the ask was cancelled). */
   readonly done: Promise<RunRecord>;
+  /** Stops every request, run and re-run of this ask. */
   cancel(): void;
+  /**
+   * Runs one candidate's code again, as part of this ask: its events carry the ask's id, the result
+   * is kept in the record's `reruns`, `cancel` stops it. Resolves with the updated record.
+   */
+  rerun(candidateId: string): Promise<RunRecord>;
+  /** The record as it stands now (complete once `done` resolved, plus any re-runs since). */
+  record(): RunRecord;
+}
+
+export interface StartOptions {
+  /** The id to use; the host allocates it synchronously when the user presses Run. */
+  readonly askId?: string;
 }
 
 type MutableCandidate = { -readonly [K in keyof CandidateRecord]: CandidateRecord[K] };
+type Timeline = { -readonly [K in keyof AskTimeline]: AskTimeline[K] };
 
-export function startAsk(
-  request: AskRequest,
-  deps: SessionDeps,
-  onEvent: (e: SessionEvent) => void,
-): AskHandle {
-  const askId = randomUUID();
-  const controller = new AbortController();
-  const log = deps.logger ?? silentLogger;
-  const language: Language = request.language ?? deps.defaultLanguage ?? 'python';
-  const limits = deps.limits ?? DEFAULT_LIMITS;
-  const messages = buildMessages(request, language, deps.systemPrompt);
-  const startedAt = new Date().toISOString();
-  const candidates = new Map<string, MutableCandidate>();
-  let verdict: Verdict | undefined;
+const CANCELLED = (): ProviderError =>
+  new ProviderError('cancelled', 'Cancelled', 'Run the ask again when ready.');
 
-  const emit = (event: SessionEvent): void => {
-    try {
-      onEvent(event);
-    } catch (error) {
-      log.error(`session listener failed on ${event.type}: ${String(error)}`);
-    }
+/** The judge's failure as the panel and the CLI show it. */
+export function judgeFailureOf(error: unknown): JudgeFailure {
+  if (SandboxError.is(error))
+    return { message: `The judge could not run: ${error.message}`, advice: error.advice };
+  return {
+    message: `The judge failed: ${error instanceof Error ? error.message : String(error)}`,
+    advice: 'The candidates and their own runs are still shown; see the Quorum log for details.',
   };
+}
 
-  const runCandidate = async (candidate: MutableCandidate): Promise<void> => {
-    const main = candidate.extraction?.main;
-    if (!deps.sandbox || !main || main.unterminated || controller.signal.aborted) return;
-    const runLanguage = main.language ?? language;
-    emit({ type: 'run-started', candidateId: candidate.id, image: deps.sandbox.imageFor(runLanguage) });
+class Ask implements AskHandle {
+  readonly askId: string;
+  /** Set by `start` or `restore`, one of which every constructor call is followed by. */
+  done!: Promise<RunRecord>;
+  private readonly controller = new AbortController();
+  private readonly rerunControllers = new Set<AbortController>();
+  private readonly log: Logger;
+  private readonly language: Language;
+  private readonly limits: Limits;
+  private readonly messages: readonly ChatMessage[];
+  private startedAt = new Date().toISOString();
+  private readonly t0 = performance.now();
+  private readonly candidates = new Map<string, MutableCandidate>();
+  /** The image each language really ran in. */
+  private readonly images: Partial<Record<Language, string>> = {};
+  private readonly timeline: Timeline = {};
+  private readonly reruns: RerunRecord[] = [];
+  private verdict: Verdict | undefined;
+  private judgeError: JudgeFailure | undefined;
+  private finishedAt: string | undefined;
+
+  constructor(
+    private readonly request: AskRequest,
+    private readonly deps: SessionDeps,
+    private readonly onEvent: (e: SessionEvent) => void,
+    options: StartOptions,
+  ) {
+    this.askId = options.askId ?? randomUUID();
+    this.log = deps.logger ?? silentLogger;
+    this.language = request.language ?? deps.defaultLanguage ?? 'python';
+    this.limits = deps.limits ?? DEFAULT_LIMITS;
+    this.messages = buildMessages(request, this.language, deps.systemPrompt);
+  }
+
+  /** Runs the stages once; `done` settles with the record. */
+  start(): this {
+    this.done = this.stages();
+    return this;
+  }
+
+  cancel(): void {
+    this.controller.abort(CANCELLED());
+    for (const c of this.rerunControllers) c.abort(CANCELLED());
+  }
+
+  private async stages(): Promise<RunRecord> {
+    // No event before startAsk returns: a listener may reach for the handle it is about to get.
+    await Promise.resolve();
+    this.emit({ type: 'session-started', models: this.deps.providers.map((p) => p.config) });
+    await Promise.all(this.deps.providers.map((p) => this.generate(p)));
+    await this.judge();
+    this.finishedAt = new Date().toISOString();
+    const record = this.record();
+    this.emit({ type: 'session-done', record, cancelled: this.controller.signal.aborted });
+    return record;
+  }
+
+  private emit(body: SessionEventBody): void {
     try {
-      candidate.run = await deps.sandbox.run({
-        code: main.code,
-        language: runLanguage,
-        limits,
-        signal: controller.signal,
-      });
-      emit({ type: 'run-done', candidateId: candidate.id, run: candidate.run });
+      this.onEvent({ ...body, askId: this.askId });
     } catch (error) {
-      const failure = SandboxError.failureOf(error);
-      candidate.runError = failure;
-      emit({ type: 'run-failed', candidateId: candidate.id, error: failure });
+      this.log.error(`session listener failed on ${body.type}: ${String(error)}`);
     }
-  };
+  }
 
-  const askOne = async (provider: Provider): Promise<void> => {
+  private now(): number {
+    return Math.round(performance.now() - this.t0);
+  }
+
+  // ------------------------------------------------------------ stage 1: generate
+
+  private async generate(provider: Provider): Promise<void> {
     const model = provider.config;
     const candidate: MutableCandidate = { id: model.id, model, status: 'streaming', answer: '' };
-    candidates.set(candidate.id, candidate);
-    emit({ type: 'candidate-started', candidateId: candidate.id, model });
+    this.candidates.set(candidate.id, candidate);
+    this.emit({ type: 'candidate-started', candidateId: candidate.id, model });
     const onDelta = (text: string): void => {
       candidate.answer += text;
-      emit({ type: 'delta', candidateId: candidate.id, text });
+      this.emit({ type: 'delta', candidateId: candidate.id, text });
     };
     try {
-      const result = await provider.complete({ messages, signal: controller.signal, onDelta });
-      finish(candidate, result.text, false, result.usage, {
+      const result = await provider.complete({
+        messages: this.messages,
+        signal: this.controller.signal,
+        onDelta,
+      });
+      this.answered(candidate, result.text, false, result.usage, {
         ttftMs: result.ttftMs,
         latencyMs: result.latencyMs,
       });
     } catch (error) {
       if (ProviderError.is(error) && error.code === 'incomplete' && error.partialText) {
         // A stream cut mid-way: keep what arrived, marked incomplete; it may still hold usable code.
-        finish(candidate, error.partialText, true, error.usage, undefined);
+        this.answered(candidate, error.partialText, true, error.usage, undefined);
       } else {
-        fail(candidate, error);
+        this.failed(candidate, error);
         return;
       }
     }
-    await runCandidate(candidate);
-  };
+    await this.run(candidate);
+  }
 
-  const finish = (
+  private answered(
     candidate: MutableCandidate,
     answer: string,
     incomplete: boolean,
     usage: CandidateRecord['usage'],
     timing: CandidateRecord['timing'],
-  ): void => {
-    candidate.answer = answer;
-    candidate.status = 'done';
-    candidate.incomplete = incomplete;
-    candidate.usage = usage;
-    candidate.timing = timing;
-    candidate.costUsd = costOf(candidate.model.price, usage);
-    const extraction = extract(answer, { requestLanguage: language });
-    candidate.extraction = extraction;
-    emit({
+  ): void {
+    const extraction = extract(answer, { requestLanguage: this.language });
+    Object.assign(candidate, {
+      answer,
+      status: 'done',
+      incomplete,
+      usage,
+      timing,
+      costUsd: costOf(candidate.model.price, usage),
+      extraction,
+      answeredMs: this.now(),
+    } satisfies Partial<MutableCandidate>);
+    this.timeline.lastAnswerMs = Math.max(this.timeline.lastAnswerMs ?? 0, candidate.answeredMs ?? 0);
+    this.emit({
       type: 'candidate-done',
       candidateId: candidate.id,
       answer,
@@ -143,28 +215,68 @@ export function startAsk(
       incomplete,
       costUsd: candidate.costUsd,
     });
-  };
+  }
 
-  const fail = (candidate: MutableCandidate, error: unknown): void => {
+  private failed(candidate: MutableCandidate, error: unknown): void {
     const failure: ProviderFailure = ProviderError.is(error)
       ? error.toFailure()
       : { code: 'bad-response', message: String(error), advice: 'See the Quorum log for details.' };
-    candidate.status = controller.signal.aborted ? 'cancelled' : 'failed';
+    candidate.status = this.controller.signal.aborted ? 'cancelled' : 'failed';
     candidate.error = failure;
-    log.warn(`${candidate.id}: ${failure.message}`);
-    emit({
+    this.log.warn(`${candidate.id}: ${failure.message}`);
+    this.emit({
       type: 'candidate-failed',
       candidateId: candidate.id,
       error: failure,
       partial: candidate.answer || undefined,
     });
-  };
+  }
 
-  const judgeAll = async (): Promise<void> => {
-    if (!deps.judge || !deps.sandbox || controller.signal.aborted) return;
+  // ------------------------------------------------------------ stage 2: run
+
+  private async run(candidate: MutableCandidate): Promise<void> {
+    const main = candidate.extraction?.main;
+    if (!this.deps.sandbox || !main || main.unterminated || this.controller.signal.aborted) return;
+    candidate.runStartedMs = this.now();
+    const outcome = await this.execute(candidate.id, main.language ?? this.language, main.code, {
+      signal: this.controller.signal,
+    });
+    candidate.runEndedMs = this.now();
+    this.timeline.lastRunMs = Math.max(this.timeline.lastRunMs ?? 0, candidate.runEndedMs);
+    candidate.run = outcome.run;
+    candidate.runError = outcome.error;
+  }
+
+  /** One program run with its events; shared by the ask's own runs and re-runs. */
+  private async execute(
+    candidateId: string,
+    language: Language,
+    code: string,
+    options: { signal: AbortSignal; rerun?: boolean },
+  ): Promise<{ run?: RunResult; error?: SandboxFailure }> {
+    const sandbox = this.deps.sandbox;
+    if (!sandbox) throw new SandboxError('untrusted', 'Nothing can run here.', 'Enable the sandbox.');
+    this.emit({ type: 'run-started', candidateId, image: sandbox.imageFor(language), rerun: options.rerun });
+    try {
+      const run = await sandbox.run({ code, language, limits: this.limits, signal: options.signal });
+      this.images[run.language] = run.image;
+      this.emit({ type: 'run-done', candidateId, run });
+      return { run };
+    } catch (error) {
+      const failure = SandboxError.failureOf(error);
+      this.emit({ type: 'run-failed', candidateId, error: failure });
+      return { error: failure };
+    }
+  }
+
+  // ------------------------------------------------------------ stage 3: judge
+
+  private async judge(): Promise<void> {
+    const { judge, sandbox } = this.deps;
+    if (!judge || !sandbox || this.controller.signal.aborted) return;
     const judged: JudgeCandidate[] = [];
     const tests: TestCase[] = [];
-    for (const c of candidates.values()) {
+    for (const c of this.candidates.values()) {
       const main = c.extraction?.main;
       if (!main) continue;
       judged.push({
@@ -178,50 +290,106 @@ export function startAsk(
       if (t) tests.push({ id: `${c.id}-tests`, model: c.model.model, code: t.code });
     }
     if (judged.length === 0) return;
-    emit({ type: 'judge-started' });
+    this.emit({ type: 'judge-started' });
     try {
-      verdict = await deps.judge.judge({
-        prompt: request.instruction,
-        language,
+      this.verdict = await judge.judge({
+        prompt: this.request.instruction,
+        context: this.request.context,
+        language: this.language,
         candidates: judged,
         tests,
-        signal: controller.signal,
+        signal: this.controller.signal,
       });
-      emit({ type: 'verdict', verdict });
+      this.timeline.verdictMs = this.now();
+      this.emit({ type: 'verdict', verdict: this.verdict });
     } catch (error) {
-      if (!controller.signal.aborted) log.error(`judge failed: ${String(error)}`);
+      if (this.controller.signal.aborted) return;
+      this.judgeError = judgeFailureOf(error);
+      this.log.error(`judge failed: ${String(error)}`);
+      this.emit({ type: 'judge-failed', error: this.judgeError });
     }
-  };
+  }
 
-  const record = (): RunRecord => ({
-    version: 1,
-    askId,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    request: { ...request, language },
-    systemPrompt: systemPromptFor(language, deps.systemPrompt),
-    candidates: [...candidates.values()].map((c) => ({ ...c })),
-    limits,
-    images: deps.sandbox ? { [language]: deps.sandbox.imageFor(language) } : {},
-    verdict,
-    demo: deps.demo || undefined,
+  // ------------------------------------------------------------ stage 4: record
+
+  record(): RunRecord {
+    return {
+      version: 1,
+      askId: this.askId,
+      startedAt: this.startedAt,
+      finishedAt: this.finishedAt,
+      request: { ...this.request, language: this.language },
+      systemPrompt: systemPromptFor(this.language, this.deps.systemPrompt),
+      candidates: [...this.candidates.values()].map((c) => ({ ...c })),
+      limits: this.limits,
+      images: { ...this.images },
+      verdict: this.verdict,
+      judgeError: this.judgeError,
+      cancelled: this.controller.signal.aborted || undefined,
+      timeline: { ...this.timeline },
+      reruns: this.reruns.length ? [...this.reruns] : undefined,
+      demo: this.deps.demo || undefined,
+    };
+  }
+
+  // ------------------------------------------------------------ re-runs
+
+  async rerun(candidateId: string): Promise<RunRecord> {
+    const candidate = this.candidates.get(candidateId);
+    const main = candidate?.extraction?.main;
+    if (!candidate || !main) throw new Error(`Candidate ${candidateId} has no code to run.`);
+    const controller = new AbortController();
+    this.rerunControllers.add(controller);
+    try {
+      const outcome = await this.execute(candidateId, main.language ?? this.language, main.code, {
+        signal: controller.signal,
+        rerun: true,
+      });
+      this.reruns.push({ candidateId, at: new Date().toISOString(), ...outcome });
+    } finally {
+      this.rerunControllers.delete(controller);
+    }
+    const record = this.record();
+    this.emit({ type: 'record-updated', record });
+    return record;
+  }
+
+  /** Takes the state of a stored ask instead of running the stages, for re-runs of a run from history. */
+  restore(record: RunRecord): this {
+    this.done = Promise.resolve(record);
+    this.startedAt = record.startedAt;
+    for (const c of record.candidates) this.candidates.set(c.id, { ...c });
+    Object.assign(this.images, record.images);
+    Object.assign(this.timeline, record.timeline);
+    this.reruns.push(...(record.reruns ?? []));
+    this.verdict = record.verdict;
+    this.judgeError = record.judgeError;
+    this.finishedAt = record.finishedAt;
+    return this;
+  }
+}
+
+/** Starts one ask; events go to `onEvent`, every one stamped with the returned handle's `askId`. */
+export function startAsk(
+  request: AskRequest,
+  deps: SessionDeps,
+  onEvent: (e: SessionEvent) => void,
+  options: StartOptions = {},
+): AskHandle {
+  return new Ask(request, deps, onEvent, options).start();
+}
+
+/**
+ * A handle on a finished ask (opened from the history), so its candidates can be re-run as part of
+ * it. Nothing is asked again: `done` is the stored record.
+ */
+export function reopenAsk(
+  record: RunRecord,
+  deps: Omit<SessionDeps, 'providers' | 'judge'>,
+  onEvent: (e: SessionEvent) => void,
+): AskHandle {
+  const ask = new Ask(record.request, { ...deps, providers: [], demo: record.demo }, onEvent, {
+    askId: record.askId,
   });
-
-  const done = (async (): Promise<RunRecord> => {
-    // No event before startAsk returns: a listener may reach for the handle it is about to get.
-    await Promise.resolve();
-    emit({ type: 'session-started', askId, models: deps.providers.map((p) => p.config) });
-    await Promise.all(deps.providers.map((p) => askOne(p)));
-    await judgeAll();
-    const result = record();
-    emit({ type: 'session-done', record: result, cancelled: controller.signal.aborted });
-    return result;
-  })();
-
-  return {
-    askId,
-    done,
-    cancel: () =>
-      controller.abort(new ProviderError('cancelled', 'Cancelled', 'Run the ask again when ready.')),
-  };
+  return ask.restore(record);
 }

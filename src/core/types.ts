@@ -191,6 +191,8 @@ export interface RunResult {
   readonly oomKilled: boolean;
   readonly outputTruncated: boolean;
   readonly limitsHit: readonly LimitHit[];
+  /** The engine that ran it (its address, e.g. `unix:///var/run/docker.sock`), when the sandbox has several. */
+  readonly engine?: string;
 }
 
 export type SandboxErrorReason =
@@ -250,6 +252,13 @@ export interface Sandbox {
   check(): Promise<void>;
   /** Image used for a language under the current settings. */
   imageFor(language: Language): string;
+  /**
+   * At an ask's start: prepares fresh environments for `runs` runs of `language` (each candidate's
+   * program run and each cross-test harness run) while the models answer, bounded by a setting and
+   * the engine's create concurrency. The extra ones are given back when `signal` aborts (pass the
+   * ask's signal, aborted when it ends). Resolves when they are ready; never needed for correctness.
+   */
+  prepareFor?(language: Language, runs: number, signal?: AbortSignal): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -272,11 +281,21 @@ export interface TestCase {
   readonly code: string;
 }
 
+/** Where a trusted case came from: the user's prompt, the code around the selection, or a test file. */
+export type TrustedSource = 'prompt' | 'context' | 'file';
+
 export interface JudgeInput {
   readonly prompt: string;
   readonly language: Language;
   readonly candidates: readonly JudgeCandidate[];
   readonly tests: readonly TestCase[];
+  /**
+   * Text around the selection (the rest of the file, the user's pasted context): its usage
+   * examples become trusted cases like the prompt's.
+   */
+  readonly context?: string;
+  /** Tests the user pointed at (a workspace test file): trusted, source `file`. */
+  readonly trustedTests?: readonly TestCase[];
   readonly signal?: AbortSignal;
 }
 
@@ -284,9 +303,18 @@ export type VerdictStrategy = 'consensus' | 'high-confidence' | 'best-available'
 
 export type CellResult = 'pass' | 'fail' | 'error' | 'timeout';
 
+export interface MatrixCase {
+  readonly id: string;
+  readonly testId: string;
+  readonly code: string;
+  /** A case from the user (a usage example or a test file), weighed above every generated case. */
+  readonly trusted?: true;
+  readonly source?: TrustedSource;
+}
+
 /** candidate x test case results; `cases` are single assertions split out of the models' test blocks. */
 export interface TestMatrix {
-  readonly cases: readonly { readonly id: string; readonly testId: string; readonly code: string }[];
+  readonly cases: readonly MatrixCase[];
   /** cells[candidateId][caseId] */
   readonly cells: Readonly<Record<string, Readonly<Record<string, CellResult>>>>;
 }
@@ -309,17 +337,74 @@ export interface Verdict {
   /** True when nothing ran successfully: the pick is the least bad, not a verified one. */
   readonly unverified: boolean;
   readonly matrix?: TestMatrix;
+  /**
+   * The cross-test's posterior view of the pick, when tests decided: how many cases the chosen
+   * group passes, how many candidates share its behaviour, trusted examples passed.
+   */
+  readonly evidence?: VerdictEvidence;
   /** The optional LLM judge's opinion, shown beside the deterministic verdict. */
   readonly llm?: { readonly pick: string | null; readonly rationale: string; readonly model: string };
+}
+
+export interface VerdictEvidence {
+  /** Cases the chosen group passes, of all cases. */
+  readonly casesPassed: number;
+  readonly casesTotal: number;
+  /** Trusted cases (user examples, test files) the pick passes, of all trusted cases. */
+  readonly trustedPassed: number;
+  readonly trustedTotal: number;
+  /** Candidates in the chosen group (same pass set), the pick included. */
+  readonly groupSize: number;
+  /** Posterior probability of the chosen group among all groups (0..1), before calibration. */
+  readonly posterior: number;
 }
 
 export interface Judge {
   judge(input: JudgeInput): Promise<Verdict>;
 }
 
+export type JudgeErrorReason = 'sandbox' | 'harness-failed' | 'cancelled';
+
+/**
+ * The judge could not decide: the sandbox failed under it (engine gone, image missing) or the
+ * cross-test harness itself broke. Carries advice like `SandboxError`; the session shows it.
+ */
+export class JudgeError extends Error {
+  override readonly name = 'JudgeError';
+  constructor(
+    readonly reason: JudgeErrorReason,
+    message: string,
+    readonly advice: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+  static is(error: unknown): error is JudgeError {
+    return error instanceof JudgeError;
+  }
+  toFailure(): { readonly reason: JudgeErrorReason; readonly message: string; readonly advice: string } {
+    return { reason: this.reason, message: this.message, advice: this.advice };
+  }
+}
+
 // ---------------------------------------------------------------- session
 
-export type Intent = 'generate' | 'fix' | 'review' | 'tests';
+/** What the user wants from an ask; one list, shared by the CLI, the panel and the protocol guard. */
+export const INTENTS = ['generate', 'fix', 'review', 'tests'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** How each intent is named and explained, in the panel, the palette and the CLI's help. */
+export const INTENT_INFO: Readonly<Record<Intent, { readonly label: string; readonly description: string }>> =
+  {
+    generate: { label: 'Generate', description: 'write new code for the instruction' },
+    fix: { label: 'Fix', description: 'fix the selected code' },
+    review: { label: 'Review', description: 'review the selected code and improve it' },
+    tests: { label: 'Write tests', description: 'write tests for the selected code' },
+  };
+
+export function isIntent(value: unknown): value is Intent {
+  return typeof value === 'string' && (INTENTS as readonly string[]).includes(value);
+}
 
 export interface AskRequest {
   readonly instruction: string;
@@ -337,9 +422,15 @@ export interface CandidateTiming {
 
 export type CandidateStatus = 'streaming' | 'done' | 'failed' | 'cancelled';
 
-/** One typed event stream per ask; the VS Code panel and the CLI are two listeners. */
-export type SessionEvent =
-  | { readonly type: 'session-started'; readonly askId: string; readonly models: readonly ModelConfig[] }
+/** Why the judge gave no verdict (harness crash, engine gone); shown, never only logged. */
+export interface JudgeFailure {
+  readonly message: string;
+  readonly advice: string;
+}
+
+/** The events of one ask, before the session stamps its `askId` on them. */
+export type SessionEventBody =
+  | { readonly type: 'session-started'; readonly models: readonly ModelConfig[] }
   | {
       readonly type: 'candidate-started';
       readonly candidateId: string;
@@ -364,12 +455,27 @@ export type SessionEvent =
       readonly error: ProviderFailure;
       readonly partial?: string;
     }
-  | { readonly type: 'run-started'; readonly candidateId: string; readonly image: string }
+  | {
+      readonly type: 'run-started';
+      readonly candidateId: string;
+      readonly image: string;
+      /** A re-run the user asked for after the ask, not the ask's own run. */
+      readonly rerun?: boolean;
+    }
   | { readonly type: 'run-done'; readonly candidateId: string; readonly run: RunResult }
   | { readonly type: 'run-failed'; readonly candidateId: string; readonly error: SandboxFailure }
   | { readonly type: 'judge-started' }
   | { readonly type: 'verdict'; readonly verdict: Verdict }
-  | { readonly type: 'session-done'; readonly record: RunRecord; readonly cancelled: boolean };
+  | { readonly type: 'judge-failed'; readonly error: JudgeFailure }
+  | { readonly type: 'session-done'; readonly record: RunRecord; readonly cancelled: boolean }
+  /** The record changed after the ask ended (a re-run); listeners store it again. */
+  | { readonly type: 'record-updated'; readonly record: RunRecord };
+
+/**
+ * One typed event stream per ask; the VS Code panel, the CLI and the gateway are listeners. Every
+ * event names its ask, so a listener drops the events of any ask that is not the one it shows.
+ */
+export type SessionEvent = SessionEventBody & { readonly askId: string };
 
 export interface CandidateRecord {
   readonly id: string;
@@ -385,6 +491,28 @@ export interface CandidateRecord {
   readonly runError?: SandboxFailure;
   /** Estimated cost in USD when the model has a price. */
   readonly costUsd?: number;
+  /** Milliseconds since the ask started: the candidate's answer ended, its program run began and ended. */
+  readonly answeredMs?: number;
+  readonly runStartedMs?: number;
+  readonly runEndedMs?: number;
+}
+
+/** A run the user asked for again after the ask, kept beside the ask's own run. */
+export interface RerunRecord {
+  readonly candidateId: string;
+  readonly at: string;
+  readonly run?: RunResult;
+  readonly error?: SandboxFailure;
+}
+
+/** When things happened, in milliseconds since `startedAt`. */
+export interface AskTimeline {
+  /** The last candidate finished streaming. */
+  readonly lastAnswerMs?: number;
+  /** The last program run of the ask ended. */
+  readonly lastRunMs?: number;
+  /** The verdict was decided. */
+  readonly verdictMs?: number;
 }
 
 /** Everything needed to reproduce and review one ask; exported as JSON. */
@@ -397,8 +525,15 @@ export interface RunRecord {
   readonly systemPrompt: string;
   readonly candidates: readonly CandidateRecord[];
   readonly limits: Limits;
+  /** The images the candidates really ran in, per language. */
   readonly images: Readonly<Partial<Record<Language, string>>>;
   readonly verdict?: Verdict;
+  /** Why there is no verdict although candidates ran. */
+  readonly judgeError?: JudgeFailure;
+  readonly cancelled?: boolean;
+  readonly timeline?: AskTimeline;
+  /** Re-runs the user asked for after the ask, in order. */
+  readonly reruns?: readonly RerunRecord[];
   /** True when the answers came from the recorded demo, not live models. */
   readonly demo?: boolean;
 }

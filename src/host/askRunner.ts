@@ -1,18 +1,19 @@
 /**
- * Runs asks for the host: builds providers (keys from SecretStorage, or the demo's recorded models),
- * takes the sandbox from the slot and a judge over it, starts the core session, relays its events,
- * keeps the shown run in `state` and stores every finished run in the history. One ask at a time;
- * a new ask cancels the previous one, and so does disposing.
+ * Runs asks for the host. One ask at a time, and asks never mix:
+ * - `ask` takes the ask slot synchronously (its id is allocated at the click), so a second Run while
+ *   the first is still starting (reading keys, checking Docker) supersedes it before anything is
+ *   sent, and a Run while one streams cancels that one first;
+ * - only the current ask's events update `state` and reach listeners (the panel, the status bar);
+ * - re-runs belong to the ask they re-run: same id, kept in its record, cancellable, stored again.
+ * The pipeline comes from the core's one builder, with the editor's long-lived sandbox injected.
  */
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { sessionSettingsOf } from '../core/config';
 import type { QuorumConfig } from '../core/config';
-import type { LlmJudge } from '../core/judge/llmJudge';
 import type { AskHandle } from '../core/session';
-import { SandboxError } from '../core/types';
-import type { AskRequest, Logger, ModelConfig, Provider, RunRecord, SessionEvent } from '../core/types';
+import type { AskRequest, Logger, ModelConfig, RunRecord, SessionEvent } from '../core/types';
 import type { ModelView } from '../protocol';
-import { keyRule, loadJudge, loadLlmJudge, loadProviders, loadSession } from './coreLoader';
+import { keyRule, loadPipeline, loadSession } from './coreLoader';
 import type { DemoMode } from './demo';
 import type { RunHistory } from './history';
 import { RunState } from './runState';
@@ -21,6 +22,8 @@ import type { ApiKeyStore } from './secrets';
 
 /** The replay server accepts any key; a placeholder keeps SDKs from reading real ones from the env. */
 const DEMO_KEY = 'quorum-demo-not-a-secret';
+/** How long deactivation waits for a cancelled ask to settle and be stored. */
+const SHUTDOWN_WAIT_MS = 3_000;
 
 export interface AskRunnerDeps {
   readonly config: () => QuorumConfig;
@@ -48,20 +51,44 @@ export class NoModelsError extends Error {
   }
 }
 
+/** An ask that ended before any model was asked: a newer ask took its place, or it was cancelled. */
+export class AskNotStartedError extends Error {
+  override readonly name = 'AskNotStartedError';
+  constructor(readonly why: 'superseded' | 'cancelled') {
+    super(why === 'superseded' ? 'A newer ask replaced this one.' : 'Cancelled before any model was asked.');
+  }
+}
+
 export class AskRunner implements vscode.Disposable {
   readonly state = new RunState();
+  /** The shown ask's handle: running, or finished and kept for re-runs. */
   private handle: AskHandle | undefined;
-  /** Identifies the newest ask; events of an older, cancelled one no longer update `state`. */
-  private current: symbol | undefined;
+  /** The ask whose events are shown; set synchronously when an ask is requested. */
+  private current: string | undefined;
+  /** Aborts the ask that is still starting (no model asked yet). */
+  private starting: AbortController | undefined;
+  /** Asks and re-runs in flight. */
+  private busy = 0;
+  /** Settles when the newest ask has ended and been stored (for deactivation). */
+  private settled: Promise<unknown> = Promise.resolve();
   private readonly events = new vscode.EventEmitter<SessionEvent>();
   private readonly historyChanged = new vscode.EventEmitter<void>();
+  private readonly runningChanged = new vscode.EventEmitter<boolean>();
   readonly onEvent = this.events.event;
   readonly onHistoryChange = this.historyChanged.event;
+  /** Fires when `running` changes (for the `quorum.running` context key and the panel). */
+  readonly onDidChangeRunning = this.runningChanged.event;
 
   constructor(private readonly deps: AskRunnerDeps) {}
 
+  /** An ask is starting or running, or a re-run is in flight. */
   get running(): boolean {
-    return this.handle !== undefined;
+    return this.busy > 0;
+  }
+
+  /** The id of the ask the panel shows (live or from the history). */
+  get currentAskId(): string | undefined {
+    return this.current;
   }
 
   /** The models an ask would use: the demo's while it runs, else the configured ones. */
@@ -84,138 +111,166 @@ export class AskRunner implements vscode.Disposable {
     );
   }
 
-  async ask(request: AskRequest, options: AskOptions = {}): Promise<RunRecord> {
+  /**
+   * Runs one ask and stores its record. Throws `AskNotStartedError` when a newer ask or a cancel
+   * came before any model was asked, `NoModelsError` when no model can be asked.
+   */
+  ask(request: AskRequest, options: AskOptions = {}): Promise<RunRecord> {
+    // Synchronous up to here: the slot is taken before the first await.
     this.cancel();
-    const providers = await this.providers(options.modelIds);
-    const config = this.deps.config();
-    const { sandbox, engineProblem } = await this.deps.sandbox.forAsk();
-    if (engineProblem) {
-      this.deps.logger.warn(`asking without execution: ${engineProblem}`);
-      void vscode.window.showWarningMessage(`Quorum: answers will not be run. ${engineProblem}`);
-    }
-    // Start containers while the models are still answering; the first run then skips the cold start.
-    sandbox
-      ?.warm(request.language ?? config.language ?? 'python')
-      .catch((e: unknown) => this.deps.logger.debug(`warm-up skipped: ${String(e)}`));
-    const [{ startAsk }, { createJudge }] = await Promise.all([loadSession(), loadJudge()]);
-    const llmJudge = sandbox ? await this.llmJudge(config) : undefined;
-    const judge = sandbox
-      ? createJudge({ sandbox, logger: this.deps.logger, crossTests: config.judge.crossTests, llmJudge })
-      : undefined;
-    this.state.begin(request.context);
-    // Identify this ask by a token, so events of an older, cancelled ask no longer update `state`.
-    const token = Symbol('ask');
-    this.current = token;
-    const handle = startAsk(
-      request,
-      {
-        providers,
-        sandbox,
-        judge,
-        ...sessionSettingsOf(config),
-        logger: this.deps.logger,
-        demo: this.deps.demo.active,
-      },
-      (event) => {
-        if (this.current === token) this.state.apply(event);
-        this.events.fire(event);
-      },
-    );
-    this.handle = handle;
-    const cancellation = options.token?.onCancellationRequested(() => handle.cancel());
+    const askId = randomUUID();
+    const starting = new AbortController();
+    this.starting = starting;
+    this.current = askId;
+    this.handle = undefined;
+    this.state.begin(askId, request.context);
+    const cancellation = options.token?.onCancellationRequested(() => this.cancel());
+    this.enter();
+    const run = this.startAndRun(askId, request, options, starting.signal).finally(() => {
+      cancellation?.dispose();
+      if (this.starting === starting) this.starting = undefined;
+      this.leave();
+    });
+    this.settled = run.catch(() => undefined);
+    return run;
+  }
+
+  private async startAndRun(
+    askId: string,
+    request: AskRequest,
+    options: AskOptions,
+    starting: AbortSignal,
+  ): Promise<RunRecord> {
+    const notStarted = (): AskNotStartedError =>
+      new AskNotStartedError(this.current === askId ? 'cancelled' : 'superseded');
+    const lease = await this.deps.sandbox.forAsk();
     try {
-      const record = await handle.done;
-      await this.deps.history.save(record).then(
-        () => this.historyChanged.fire(),
-        (e: unknown) => this.deps.logger.warn(`could not store run ${record.askId}: ${String(e)}`),
+      if (starting.aborted) throw notStarted();
+      if (lease.engineProblem) {
+        this.deps.logger.warn(`asking without execution: ${lease.engineProblem}`);
+        void vscode.window.showWarningMessage(`Quorum: answers will not be run. ${lease.engineProblem}`);
+      }
+      const config = this.deps.config();
+      const language = request.language ?? config.language ?? 'python';
+      // Start containers while the models are still answering; the first run then skips the cold start.
+      lease.sandbox
+        ?.warm(language)
+        .catch((e: unknown) => this.deps.logger.debug(`warm-up skipped: ${String(e)}`));
+      const [{ buildPipeline }, { startAsk }] = await Promise.all([loadPipeline(), loadSession()]);
+      const demo = this.deps.demo.active;
+      const chosen = this.models().filter((m) =>
+        options.modelIds ? options.modelIds.includes(m.id) : m.enabled,
       );
+      const pipeline = await buildPipeline({
+        config,
+        models: chosen,
+        keyFor: (m) => (demo ? DEMO_KEY : this.deps.keys.get(m)),
+        sandbox: lease.sandbox ?? null,
+        execute: lease.sandbox !== undefined,
+        judgeModels: this.models(),
+        logger: this.deps.logger,
+      });
+      if (starting.aborted) throw notStarted();
+      if (pipeline.providers.length === 0) throw noModels(pipeline.missingKeys);
+      const handle = startAsk(request, { ...pipeline, demo }, (e) => this.relay(e), { askId });
+      this.handle = handle;
+      this.starting = undefined;
+      const record = await handle.done;
+      await this.store(record);
       return record;
     } finally {
-      cancellation?.dispose();
-      if (this.handle === handle) this.handle = undefined;
+      lease.release();
     }
   }
 
+  /** Cancels the current ask (starting or running) and its re-runs. */
   cancel(): void {
+    this.starting?.abort();
+    this.starting = undefined;
     this.handle?.cancel();
   }
 
-  /** Runs one candidate's code again in the sandbox; the result goes out as run events. */
+  /** Runs one candidate of the shown ask again, as part of that ask (live or from the history). */
   async rerun(candidateId: string): Promise<void> {
-    const candidate = this.state.candidate(candidateId);
-    const sandbox = await this.deps.sandbox.get();
-    if (!candidate) throw new Error(`No code for candidate ${candidateId}.`);
-    if (!sandbox) throw new Error(this.deps.sandbox.blockedReason ?? 'No sandbox.');
-    const language = candidate.language ?? this.deps.config().language ?? 'python';
-    this.events.fire({ type: 'run-started', candidateId, image: sandbox.imageFor(language) });
+    const askId = this.current;
+    const record = this.state.record;
+    let handle = this.handle;
+    if (!handle || handle.askId !== askId) {
+      if (!record || record.askId !== askId) throw new Error('Wait for the ask to finish before re-running.');
+      const lease = await this.deps.sandbox.forAsk();
+      lease.release(); // a re-run uses the current sandbox; the slot keeps it for its own lifetime
+      if (!lease.sandbox)
+        throw new Error(this.deps.sandbox.blockedReason ?? lease.engineProblem ?? 'No sandbox.');
+      const { reopenAsk } = await loadSession();
+      const config = this.deps.config();
+      handle = reopenAsk(
+        record,
+        { sandbox: lease.sandbox, limits: config.sandbox.limits, logger: this.deps.logger },
+        (e) => this.relay(e),
+      );
+      if (this.current !== askId) return;
+      this.handle = handle;
+    }
+    this.enter();
     try {
-      const run = await sandbox.run({
-        code: candidate.code,
-        language,
-        limits: this.deps.config().sandbox.limits,
-      });
-      this.events.fire({ type: 'run-done', candidateId, run });
-    } catch (error) {
-      const failure = SandboxError.failureOf(error);
-      this.events.fire({ type: 'run-failed', candidateId, error: failure });
+      await handle.rerun(candidateId);
+    } finally {
+      this.leave();
     }
   }
 
-  /** The optional LLM judge named by `quorum.judge.model`, when that model can be asked. */
-  private async llmJudge(config: QuorumConfig): Promise<LlmJudge | undefined> {
-    const id = config.judge.model;
-    const model = id ? this.models().find((m) => m.id === id) : undefined;
-    if (!id) return undefined;
-    if (!model) {
-      this.deps.logger.warn(
-        `quorum.judge.model: no model with id "${id}" in quorum.models; judging without it`,
-      );
-      return undefined;
-    }
-    const [{ createProvider, PROVIDER_REGISTRY }, { createLlmJudge }] = await Promise.all([
-      loadProviders(),
-      loadLlmJudge(),
-    ]);
-    const key = this.deps.demo.active ? DEMO_KEY : await this.deps.keys.get(model);
-    if (key === undefined && PROVIDER_REGISTRY[model.kind].needsKey) {
-      this.deps.logger.warn(`quorum.judge.model: "${id}" has no API key; judging without it`);
-      return undefined;
-    }
-    return createLlmJudge(createProvider(model, key, { logger: this.deps.logger }), this.deps.logger);
+  /** Cancels what runs and waits (bounded) until the cancelled ask is stored; for deactivation. */
+  async shutdown(): Promise<void> {
+    this.cancel();
+    await Promise.race([this.settled, new Promise((r) => setTimeout(r, SHUTDOWN_WAIT_MS))]);
   }
 
-  private async providers(modelIds: readonly string[] | undefined): Promise<Provider[]> {
-    const demo = this.deps.demo.active;
-    const chosen = this.models().filter((m) => (modelIds ? modelIds.includes(m.id) : m.enabled));
-    const { createProvider, PROVIDER_REGISTRY } = await loadProviders();
-    const needsKey = (m: ModelConfig): boolean => PROVIDER_REGISTRY[m.kind].needsKey;
-    const providers: Provider[] = [];
-    const missing: string[] = [];
-    for (const model of chosen) {
-      const key = demo ? DEMO_KEY : await this.deps.keys.get(model);
-      if (!demo && key === undefined && needsKey(model)) {
-        missing.push(model.id);
-        continue;
-      }
-      providers.push(createProvider(model, key, { logger: this.deps.logger }));
-    }
-    if (missing.length) this.deps.logger.warn(`skipped models without an API key: ${missing.join(', ')}`);
-    if (providers.length === 0) {
-      throw new NoModelsError(
-        missing.length
-          ? `No API key stored for ${missing.join(', ')}.`
-          : 'No model is enabled in the "quorum.models" setting.',
-        missing.length
-          ? 'Run "Quorum: Set API Key", or try the demo with recorded answers.'
-          : 'Add a model to "quorum.models" or run "Quorum: Select Models".',
-      );
-    }
-    return providers;
+  /** Only the current ask's events update the state and reach listeners. */
+  private relay(event: SessionEvent): void {
+    if (event.askId !== this.current) return;
+    this.state.apply(event);
+    this.events.fire(event);
+    if (event.type === 'record-updated') void this.store(event.record);
+  }
+
+  private async store(record: RunRecord): Promise<void> {
+    await this.deps.history.save(record).then(
+      () => this.historyChanged.fire(),
+      (e: unknown) => this.deps.logger.warn(`could not store run ${record.askId}: ${String(e)}`),
+    );
+  }
+
+  /** Shows a stored run (from the history) as the current one. */
+  show(record: RunRecord): void {
+    if (this.running) throw new Error('Wait for the running ask to finish, or cancel it, first.');
+    this.current = record.askId;
+    this.handle = undefined;
+    this.state.load(record);
+  }
+
+  private enter(): void {
+    if (this.busy++ === 0) this.runningChanged.fire(true);
+  }
+
+  private leave(): void {
+    if (--this.busy === 0) this.runningChanged.fire(false);
   }
 
   dispose(): void {
     this.cancel();
     this.events.dispose();
     this.historyChanged.dispose();
+    this.runningChanged.dispose();
   }
+}
+
+function noModels(missing: readonly string[]): NoModelsError {
+  return new NoModelsError(
+    missing.length
+      ? `No API key stored for ${missing.join(', ')}.`
+      : 'No model is enabled in the "quorum.models" setting.',
+    missing.length
+      ? 'Run "Quorum: Set API Key", or try the demo with recorded answers.'
+      : 'Add a model to "quorum.models" or run "Quorum: Select Models".',
+  );
 }

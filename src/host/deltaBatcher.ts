@@ -7,7 +7,9 @@
 import type { SessionEvent } from '../core/types';
 
 export class DeltaBatcher {
+  /** Pending text per candidate of one ask; a batch never mixes asks (see `push`). */
   private pending = new Map<string, string>();
+  private pendingAsk: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -16,11 +18,12 @@ export class DeltaBatcher {
   ) {}
 
   push(event: SessionEvent): void {
+    if (event.type !== 'delta' || event.askId !== this.pendingAsk) this.flush();
     if (event.type !== 'delta') {
-      this.flush();
       this.emit(event);
       return;
     }
+    this.pendingAsk = event.askId;
     this.pending.set(event.candidateId, (this.pending.get(event.candidateId) ?? '') + event.text);
     this.timer ??= setTimeout(() => this.flush(), this.windowMs);
   }
@@ -30,8 +33,11 @@ export class DeltaBatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     const pending = this.pending;
+    const askId = this.pendingAsk;
     this.pending = new Map();
-    for (const [candidateId, text] of pending) this.emit({ type: 'delta', candidateId, text });
+    this.pendingAsk = undefined;
+    if (askId === undefined) return;
+    for (const [candidateId, text] of pending) this.emit({ type: 'delta', askId, candidateId, text });
   }
 
   dispose(): void {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Intent, Language, RunRecord, SessionEvent } from '../core/types';
 import type { DiffBase, HostMessage, WebviewMessage } from '../protocol';
-import { NoModelsError } from './askRunner';
+import { AskNotStartedError, NoModelsError } from './askRunner';
 import { candidateDiffs } from './candidateDiffs';
 import { DeltaBatcher } from './deltaBatcher';
 import { copyCode, insertCode, openUntitled } from './editorActions';
@@ -150,8 +150,14 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
         { modelIds },
       );
     } catch (error) {
+      if (error instanceof AskNotStartedError) {
+        // Superseded: the newer ask's own events take over the panel. Cancelled: Run is free again.
+        if (error.why === 'cancelled') this.panel.post({ type: 'ask/refused', reason: error.message });
+        return undefined;
+      }
+      const reason = error instanceof NoModelsError ? `${error.message} ${error.advice}` : String(error);
+      this.panel.post({ type: 'ask/refused', reason });
       if (!(error instanceof NoModelsError)) throw error;
-      this.panel.post({ type: 'notice/show', level: 'warning', message: `${error.message} ${error.advice}` });
       if (!s.demo.active) await s.demo.offer();
       return undefined;
     }
@@ -197,8 +203,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   private async openHistory(askId: string): Promise<void> {
     const record = await this.s.history.load(askId);
     if (!record) throw new Error(`Run ${askId} is no longer in the history.`);
-    if (this.s.runner.running) throw new Error('Wait for the running ask to finish, or cancel it, first.');
-    this.s.runner.state.load(record);
+    this.s.runner.show(record);
     this.panel.post({ type: 'record/show', record });
     this.panel.post(this.diffMessage());
   }
@@ -215,8 +220,12 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     this.batcher.push(event);
   }
 
-  /** After batching: keep the event for a reloaded webview's replay, and send it. */
+  /**
+   * After batching: keep the event for a reloaded webview's replay, and send it. A batch flushed
+   * after a newer ask began belongs to an ask that is no longer shown: dropped.
+   */
   private relay(event: SessionEvent): void {
+    if (event.askId !== this.s.runner.currentAskId) return;
     if (event.type === 'session-started') this.live = [];
     if (this.live.length < MAX_REPLAY_EVENTS) this.live.push(event);
     this.panel.post({ type: 'session/event', event });

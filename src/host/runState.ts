@@ -32,12 +32,12 @@ export class RunState {
   /** The selection or file the ask was made about, for diffs against the selection. */
   context: string | undefined;
 
-  /** Starts a new live ask. */
-  begin(context: string | undefined): void {
+  /** Starts a new live ask; its id is known from the moment Run is pressed. */
+  begin(askId: string, context: string | undefined): void {
     this.entries = new Map();
     this.verdictValue = undefined;
     this.recordValue = undefined;
-    this.askId = undefined;
+    this.askId = askId;
     this.context = context;
   }
 
@@ -58,6 +58,7 @@ export class RunState {
         this.verdictValue = event.verdict;
         break;
       case 'session-done':
+      case 'record-updated':
         this.load(event.record);
         break;
       default:

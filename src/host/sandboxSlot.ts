@@ -1,6 +1,8 @@
 /**
  * Holds the Docker sandbox, built lazily from the settings snapshot on first use (activation stays
- * cheap), rebuilt when sandbox settings change, and disposed (its warm pool with it) on deactivate.
+ * cheap) by the core's pipeline module, rebuilt when sandbox settings change, and disposed (its warm
+ * pool with it) on deactivate. An ask leases the sandbox it started with: a settings change mid-ask
+ * builds the next one, and the leased one is disposed only when its last ask ends.
  * Untrusted workspaces and `quorum.sandbox.enabled: false` get no sandbox at all.
  */
 import * as vscode from 'vscode';
@@ -8,7 +10,7 @@ import type { QuorumConfig } from '../core/config';
 import { SandboxError } from '../core/types';
 import type { DockerSandbox } from '../core/sandbox/docker';
 import type { Logger, PullProgress } from '../core/types';
-import { loadDockerSandbox } from './coreLoader';
+import { loadPipeline } from './coreLoader';
 import type { DockerStatus } from './statusBar';
 import type { TrustState } from './trust';
 import { UNTRUSTED_EXPLANATION } from './trust';
@@ -49,8 +51,18 @@ class PullNotifier {
   }
 }
 
+/** The sandbox an ask runs with, held until `release`. */
+export interface SandboxLease {
+  readonly sandbox?: DockerSandbox;
+  /** Why the ask runs without execution, with the engine's advice, when the engine did not answer. */
+  readonly engineProblem?: string;
+  release(): void;
+}
+
 export class SandboxSlot implements vscode.Disposable {
   private sandbox: DockerSandbox | undefined;
+  /** Asks holding each sandbox; a replaced sandbox is disposed when its count reaches zero. */
+  private readonly leases = new Map<DockerSandbox, number>();
   /** The settings the current sandbox was built from, as JSON: snapshots are new objects on any change. */
   private built: string | undefined;
   private readonly notifier = new PullNotifier();
@@ -79,16 +91,11 @@ export class SandboxSlot implements vscode.Disposable {
     const settings = this.config().sandbox;
     const key = JSON.stringify(settings);
     if (this.sandbox && this.built === key) return this.sandbox;
-    const { createDockerSandbox } = await loadDockerSandbox();
+    const { createSandbox } = await loadPipeline();
     if (this.sandbox && this.built === key) return this.sandbox; // built by a concurrent caller meanwhile
     this.release();
     this.built = key;
-    this.sandbox = createDockerSandbox({
-      images: settings.images,
-      limits: settings.limits,
-      dockerHost: settings.dockerHost,
-      poolSize: settings.poolSize,
-      pull: settings.pull,
+    this.sandbox = createSandbox(settings, {
       logger: this.logger,
       onPullProgress: (p) => this.notifier.onProgress(p),
     });
@@ -110,12 +117,22 @@ export class SandboxSlot implements vscode.Disposable {
    * The sandbox for an ask, after a ping: when the engine does not answer the ask goes on without
    * execution and `engineProblem` says why, with the engine's advice.
    */
-  async forAsk(): Promise<{ sandbox?: DockerSandbox; engineProblem?: string }> {
+  async forAsk(): Promise<SandboxLease> {
     const sandbox = await this.get();
-    if (!sandbox) return {};
+    if (!sandbox) return { release: () => {} };
+    this.leases.set(sandbox, (this.leases.get(sandbox) ?? 0) + 1);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      const left = (this.leases.get(sandbox) ?? 1) - 1;
+      if (left > 0) return void this.leases.set(sandbox, left);
+      this.leases.delete(sandbox);
+      if (sandbox !== this.sandbox) this.disposeQuietly(sandbox);
+    };
     const status = await this.checkEngine();
     this.checked.fire(status);
-    return status.available ? { sandbox } : { engineProblem: status.message };
+    return status.available ? { sandbox, release } : { engineProblem: status.message, release };
   }
 
   private async checkEngine(): Promise<DockerStatus> {
@@ -128,20 +145,25 @@ export class SandboxSlot implements vscode.Disposable {
     }
   }
 
+  /** Retires the current sandbox; an ask still holding it keeps it until the ask ends. */
   private release(): void {
     const old = this.sandbox;
     this.sandbox = undefined;
     this.built = undefined;
-    if (old)
-      void old.dispose().catch((e: unknown) => this.logger.warn(`sandbox dispose failed: ${String(e)}`));
+    if (old && !this.leases.has(old)) this.disposeQuietly(old);
   }
 
-  /** Awaited by deactivate so warm containers do not outlive the window. */
+  private disposeQuietly(sandbox: DockerSandbox): void {
+    void sandbox.dispose().catch((e: unknown) => this.logger.warn(`sandbox dispose failed: ${String(e)}`));
+  }
+
+  /** Awaited by deactivate, so no container (warm or leased) outlives the window. */
   async disposeAsync(): Promise<void> {
-    const old = this.sandbox;
+    const all = new Set([...this.leases.keys(), ...(this.sandbox ? [this.sandbox] : [])]);
     this.sandbox = undefined;
     this.built = undefined;
-    await old?.dispose();
+    this.leases.clear();
+    await Promise.all([...all].map((s) => s.dispose()));
   }
 
   dispose(): void {

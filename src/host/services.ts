@@ -30,6 +30,8 @@ export interface HostServices {
   readonly statusBar: QuorumStatusBar;
   /** Re-checks Docker and shows the result in the status bar (and returns it). */
   refreshDocker(): Promise<void>;
+  /** Cancels what runs, stores it, and removes every container; awaited by `deactivate`. */
+  shutdown(): Promise<void>;
 }
 
 export function createServices(
@@ -89,6 +91,10 @@ export function createServices(
     documents,
     statusBar,
     refreshDocker,
+    shutdown: async () => {
+      await runner.shutdown();
+      await sandbox.disposeAsync();
+    },
     dispose: () => {
       for (const d of [...subscriptions, ...owned]) d.dispose();
     },

@@ -3,15 +3,14 @@
  * involved, and shows what it printed. Refuses in an untrusted workspace, saying why.
  */
 import * as vscode from 'vscode';
+import { runSummary } from '../core/runSummary';
 import { SandboxError } from '../core/types';
 import type { Language, RunResult } from '../core/types';
 import type { HostServices } from './services';
 import { quorumLanguage } from './selection';
 
 function describe(run: RunResult): string {
-  const limits = run.limitsHit.length ? `, limit hit: ${run.limitsHit.join(', ')}` : '';
-  const exit = run.exitCode === null ? 'no exit code' : `exit ${run.exitCode}`;
-  return `${exit} in ${run.durationMs} ms on ${run.image}${limits}`;
+  return `${runSummary(run)} on ${run.image}`;
 }
 
 export class SelectionVerifier implements vscode.Disposable {

@@ -2,7 +2,7 @@
  * Which status badges a candidate card shows. Pure, so the mapping from run results to what
  * the user reads is tested without a browser.
  */
-import type { CandidateView } from './state';
+import type { CandidateView } from './viewModel';
 
 export type BadgeTone = 'neutral' | 'progress' | 'success' | 'error' | 'warning' | 'pick';
 

@@ -3,7 +3,7 @@
  * availability and host notices.
  */
 import { el, icon, iconButton, replaceChildren } from './dom';
-import type { ViewModel } from './state';
+import type { ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
 export interface BannersView {

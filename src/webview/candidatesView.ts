@@ -5,7 +5,8 @@
 import { createCardView, type CardView } from './cardView';
 import { diffBaseToggle } from './diffView';
 import { el, icon, replaceChildren } from './dom';
-import { progressText, type ViewModel } from './state';
+import { progressText } from './state';
+import type { ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
 export interface CandidatesView {

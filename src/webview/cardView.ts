@@ -10,7 +10,7 @@ import { diffBlock } from './diffView';
 import { append, el, icon, iconButton, replaceChildren } from './dom';
 import { makeRovingToolbar } from './rovingToolbar';
 import { runDetails, metricsList, matrixRow } from './runView';
-import type { CandidateView, ViewModel } from './state';
+import type { CandidateView, ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
 export interface CardView {

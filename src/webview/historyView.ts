@@ -1,7 +1,7 @@
 /** Past asks, newest first; clicking one asks the host to show its full run record. */
 import type { HistoryEntry } from '../protocol';
 import { el, icon, iconButton, replaceChildren } from './dom';
-import type { ViewModel } from './state';
+import type { ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
 export interface HistoryView {

@@ -9,7 +9,8 @@ import { el } from './dom';
 import { createHistoryView } from './historyView';
 import { boundForStorage, restoreViewModel } from './persist';
 import { createPromptView } from './promptView';
-import { initialViewModel, reduce, reduceLocal, type LocalAction, type ViewModel } from './state';
+import { reduce, reduceLocal, type LocalAction } from './state';
+import { initialViewModel, type ViewModel } from './viewModel';
 import { createVerdictView } from './verdictView';
 import type { ViewContext } from './viewContext';
 import { acquirePanelApi } from './vscodeApi';
@@ -25,6 +26,7 @@ const HOST_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
   'history/update',
   'record/show',
   'notice/show',
+  'ask/refused',
 ]);
 /** Saving serialises the whole model; during streaming once every half second is plenty. */
 const SAVE_DELAY_MS = 500;

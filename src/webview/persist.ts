@@ -5,7 +5,7 @@
  */
 import type { DiffLine } from '../protocol';
 import type { RunResult } from './domainTypes';
-import { initialViewModel, VIEW_MODEL_VERSION, type CandidateView, type ViewModel } from './state';
+import { initialViewModel, VIEW_MODEL_VERSION, type CandidateView, type ViewModel } from './viewModel';
 
 export const STORED_TEXT_CAP = 20_000;
 export const STORED_OUTPUT_CAP = 8_000;

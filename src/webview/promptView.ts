@@ -4,16 +4,11 @@
  */
 import type { ModelView, SelectionContext } from '../protocol';
 import { el, icon, replaceChildren } from './dom';
+import { INTENT_INFO, INTENTS } from '../core/types';
 import type { Intent } from './domainTypes';
-import type { ViewModel } from './state';
+import type { ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
-const INTENTS: readonly { value: Intent; label: string }[] = [
-  { value: 'generate', label: 'Generate' },
-  { value: 'fix', label: 'Fix' },
-  { value: 'review', label: 'Review' },
-  { value: 'tests', label: 'Write tests' },
-];
 const CONTEXT_PREVIEW_LINES = 4;
 
 export interface PromptView {
@@ -30,7 +25,7 @@ export function createPromptView(ctx: ViewContext, getVm: () => ViewModel): Prom
     'aria-label': 'Instruction',
   });
   const intent = el('select', { id: 'intent', 'aria-label': 'Intent' }, [
-    ...INTENTS.map((i) => el('option', { value: i.value }, [i.label])),
+    ...INTENTS.map((i) => el('option', { value: i }, [INTENT_INFO[i].label])),
   ]);
   const contextBox = el('div', { class: 'context', 'data-testid': 'selection-context' });
   const modelList = el('fieldset', { class: 'models' });
@@ -45,8 +40,10 @@ export function createPromptView(ctx: ViewContext, getVm: () => ViewModel): Prom
 
   const run = (): void => {
     const vm = getVm();
-    if (vm.ask?.running) return;
+    // A second Run (double click, Ctrl+Enter twice) before the host answered is not sent at all.
+    if (vm.ask?.running || vm.pending) return;
     const modelIds = vm.models.filter((m) => m.enabled && m.hasKey).map((m) => m.id);
+    ctx.dispatch({ type: 'askRequested' });
     ctx.post({ type: 'ask/start', instruction: textarea.value, intent: intent.value as Intent, modelIds });
   };
   textarea.addEventListener('input', () => ctx.dispatch({ type: 'draft', instruction: textarea.value }));
@@ -88,7 +85,7 @@ export function createPromptView(ctx: ViewContext, getVm: () => ViewModel): Prom
         lastModels = vm.models;
         renderModels(modelList, vm.models, ctx);
       }
-      const running = vm.ask?.running === true;
+      const running = vm.ask?.running === true || vm.pending === true;
       const runnable = vm.models.some((m) => m.enabled && m.hasKey);
       runButton.disabled = running || !runnable;
       runButton.title = runnable ? 'Run (Ctrl+Enter)' : 'Enable a model with a key first';

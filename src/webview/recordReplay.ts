@@ -2,11 +2,11 @@
  * Turns a stored RunRecord back into the session events that produced it, so a past run is
  * rendered by the same reducer as a live one and the two views can never drift apart.
  */
-import type { RunRecord, SessionEvent } from './domainTypes';
+import type { RunRecord, SessionEvent, SessionEventBody } from './domainTypes';
 
 export function recordToEvents(record: RunRecord): SessionEvent[] {
-  const events: SessionEvent[] = [
-    { type: 'session-started', askId: record.askId, models: record.candidates.map((c) => c.model) },
+  const events: SessionEventBody[] = [
+    { type: 'session-started', models: record.candidates.map((c) => c.model) },
   ];
   for (const c of record.candidates) {
     events.push({ type: 'candidate-started', candidateId: c.id, model: c.model });
@@ -37,7 +37,8 @@ export function recordToEvents(record: RunRecord): SessionEvent[] {
     } else if (c.runError) events.push({ type: 'run-failed', candidateId: c.id, error: c.runError });
   }
   if (record.verdict) events.push({ type: 'verdict', verdict: record.verdict });
-  const cancelled = record.candidates.some((c) => c.status === 'cancelled');
+  else if (record.judgeError) events.push({ type: 'judge-failed', error: record.judgeError });
+  const cancelled = record.cancelled ?? record.candidates.some((c) => c.status === 'cancelled');
   events.push({ type: 'session-done', record, cancelled });
-  return events;
+  return events.map((e): SessionEvent => ({ ...e, askId: record.askId }));
 }

@@ -5,7 +5,7 @@
 import { textBlock } from './codeView';
 import type { CellResult, RunResult, Verdict } from './domainTypes';
 import { el, icon } from './dom';
-import type { CandidateView } from './state';
+import type { CandidateView } from './viewModel';
 
 /** Codicons, not Unicode symbols: the editor font may lack ⏱-style glyphs. */
 const CELL_ICON: Readonly<Record<CellResult, string>> = {

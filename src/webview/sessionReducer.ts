@@ -4,7 +4,7 @@
  * `reduceEvent`, so a past run looks exactly like it did live.
  */
 import type { SessionEvent } from './domainTypes';
-import type { CandidatePhase, CandidateView, ViewModel } from './state';
+import type { CandidatePhase, CandidateView, ViewModel } from './viewModel';
 
 /** Longest answer kept in memory; a runaway model must not grow the panel without bound. */
 export const ANSWER_CAP = 200_000;
@@ -22,12 +22,18 @@ function capText(text: string): { text: string; textCapped: boolean } {
     : { text, textCapped: false };
 }
 
-/** Folds one session event into the view model. */
+/**
+ * Folds one session event into the view model. A `session-started` makes its ask the current one;
+ * any other event of an ask that is not current (a cancelled or superseded one) is dropped, so two
+ * asks can never write into the same cards.
+ */
 export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
+  if (event.type !== 'session-started' && event.askId !== vm.ask?.askId) return vm;
   switch (event.type) {
     case 'session-started':
       return {
         ...vm,
+        pending: false,
         ask: {
           askId: event.askId,
           running: true,
@@ -102,6 +108,8 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
       return vm.ask ? { ...vm, ask: { ...vm.ask, judging: true } } : vm;
     case 'verdict':
       return { ...vm, verdict: event.verdict, ask: vm.ask ? { ...vm.ask, judging: false } : vm.ask };
+    case 'judge-failed':
+      return vm.ask ? { ...vm, ask: { ...vm.ask, judging: false, judgeError: event.error } } : vm;
     case 'session-done': {
       let next = vm;
       for (const c of event.record.candidates) {
@@ -118,6 +126,7 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
             judging: false,
             cancelled: event.cancelled,
             instruction: event.record.request.instruction,
+            judgeError: event.record.judgeError ?? next.ask.judgeError,
           }
         : undefined;
       return { ...next, ask, demo: next.demo || event.record.demo === true };

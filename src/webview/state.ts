@@ -3,101 +3,11 @@
  * the same functions run in the panel and in plain mocha, and a stored RunRecord is shown by
  * replaying it through the very reducer that handled the live stream.
  */
-import type { DiffBase, DiffLine, HistoryEntry, HostMessage, ModelView, SelectionContext } from '../protocol';
-import type {
-  CandidateTiming,
-  Intent,
-  Language,
-  ProviderFailure,
-  RunResult,
-  SandboxFailure,
-  Usage,
-  Verdict,
-} from './domainTypes';
+import type { DiffBase, HostMessage } from '../protocol';
+import type { Intent } from './domainTypes';
 import { recordToEvents } from './recordReplay';
 import { reduceEvent } from './sessionReducer';
-
-export const VIEW_MODEL_VERSION = 1;
-
-export type CandidatePhase = 'streaming' | 'done' | 'failed' | 'cancelled';
-
-export interface CandidateView {
-  readonly id: string;
-  readonly modelId: string;
-  readonly kind: string;
-  readonly model: string;
-  readonly phase: CandidatePhase;
-  /** The answer as streamed so far (the full answer once done). */
-  readonly text: string;
-  readonly textCapped: boolean;
-  readonly code?: string;
-  readonly language?: Language | null;
-  readonly prose?: string;
-  /** `<think>` reasoning the extraction split off the answer. */
-  readonly reasoning?: string;
-  readonly incomplete: boolean;
-  readonly error?: ProviderFailure;
-  readonly running: boolean;
-  readonly image?: string;
-  readonly run?: RunResult;
-  readonly runError?: SandboxFailure;
-  readonly usage?: Usage;
-  readonly timing?: CandidateTiming;
-  readonly costUsd?: number;
-  /** Bumped on every change except plain deltas, so views rebuild only what changed. */
-  readonly rev: number;
-}
-
-export interface AskView {
-  readonly askId: string;
-  readonly running: boolean;
-  readonly judging: boolean;
-  readonly cancelled: boolean;
-  /** Shown from history (`record/show`), not live. */
-  readonly fromHistory: boolean;
-  readonly instruction?: string;
-  readonly modelCount: number;
-}
-
-export interface Notice {
-  readonly id: number;
-  readonly level: 'info' | 'warning' | 'error';
-  readonly message: string;
-}
-
-export interface ViewModel {
-  readonly version: typeof VIEW_MODEL_VERSION;
-  readonly models: readonly ModelView[];
-  readonly trusted: boolean;
-  readonly demo: boolean;
-  readonly selection?: SelectionContext;
-  readonly history: readonly HistoryEntry[];
-  readonly docker?: { readonly available: boolean; readonly message?: string };
-  readonly ask?: AskView;
-  readonly order: readonly string[];
-  readonly candidates: Readonly<Record<string, CandidateView>>;
-  readonly verdict?: Verdict;
-  readonly diffBase: DiffBase;
-  readonly diffs: Readonly<Record<string, readonly DiffLine[]>>;
-  readonly notices: readonly Notice[];
-  readonly draft: { readonly instruction: string; readonly intent: Intent };
-}
-
-export function initialViewModel(): ViewModel {
-  return {
-    version: VIEW_MODEL_VERSION,
-    models: [],
-    trusted: true,
-    demo: false,
-    history: [],
-    order: [],
-    candidates: {},
-    diffBase: 'pick',
-    diffs: {},
-    notices: [],
-    draft: { instruction: '', intent: 'generate' },
-  };
-}
+import type { ViewModel } from './viewModel';
 
 /** Folds one host message into the view model. Unknown message types leave it unchanged. */
 export function reduce(vm: ViewModel, msg: HostMessage): ViewModel {
@@ -130,6 +40,14 @@ export function reduce(vm: ViewModel, msg: HostMessage): ViewModel {
       for (const event of recordToEvents(msg.record)) next = reduceEvent(next, event);
       return next.ask ? { ...next, ask: { ...next.ask, fromHistory: true } } : next;
     }
+    case 'ask/refused': {
+      const id = (vm.notices.at(-1)?.id ?? 0) + 1;
+      return {
+        ...vm,
+        pending: false,
+        notices: [...vm.notices, { id, level: 'warning' as const, message: msg.reason }].slice(-5),
+      };
+    }
     case 'notice/show': {
       const id = (vm.notices.at(-1)?.id ?? 0) + 1;
       // Only the latest few notices matter; older ones scroll out.
@@ -145,7 +63,9 @@ export type LocalAction =
   | { readonly type: 'draft'; readonly instruction?: string; readonly intent?: Intent }
   | { readonly type: 'diffBase'; readonly base: DiffBase }
   | { readonly type: 'modelEnabled'; readonly modelId: string; readonly enabled: boolean }
-  | { readonly type: 'dismissNotice'; readonly id: number };
+  | { readonly type: 'dismissNotice'; readonly id: number }
+  /** Run was pressed: disable Run (and enable Cancel) before the host answers. */
+  | { readonly type: 'askRequested' };
 
 export function reduceLocal(vm: ViewModel, action: LocalAction): ViewModel {
   switch (action.type) {
@@ -167,12 +87,15 @@ export function reduceLocal(vm: ViewModel, action: LocalAction): ViewModel {
       };
     case 'dismissNotice':
       return { ...vm, notices: vm.notices.filter((n) => n.id !== action.id) };
+    case 'askRequested':
+      return { ...vm, pending: true };
   }
 }
 
 /** "2 of 4 models answered" style progress for the live region and the header. */
 export function progressText(vm: ViewModel): string {
   const ask = vm.ask;
+  if (vm.pending && !ask?.running) return 'Starting…';
   if (!ask) return 'Ready';
   const cards = vm.order.map((id) => vm.candidates[id]).filter((c) => c !== undefined);
   const finished = cards.filter((c) => c.phase !== 'streaming').length;

@@ -4,7 +4,7 @@
  */
 import { el, icon, replaceChildren } from './dom';
 import type { CellResult, Verdict } from './domainTypes';
-import type { ViewModel } from './state';
+import type { ViewModel } from './viewModel';
 
 const STRATEGY_TEXT: Readonly<Record<Verdict['strategy'], string>> = {
   consensus: 'Consensus of agreeing outputs',

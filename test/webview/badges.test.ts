@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { badgesFor } from '../../src/webview/badges';
 import type { RunResult } from '../../src/webview/domainTypes';
-import type { CandidateView } from '../../src/webview/state';
+import type { CandidateView } from '../../src/webview/viewModel';
 import { runResult } from '../fakes/runResult';
 
 const base: CandidateView = {

@@ -24,12 +24,39 @@ describe('webview panel in Chromium: what it posts', function () {
       intent: 'fix',
       modelIds: ['gpt-mini', 'groq-llama', 'ollama-qwen', 'compat-deepseek'],
     });
+    // The host refuses (say, no key): Run is enabled again.
+    await s.panel.send([{ type: 'ask/refused', reason: 'No API key stored.' }]);
     await s.panel.page.getByRole('checkbox', { name: /gpt-mini/ }).uncheck();
     assert.deepEqual(await s.lastPosted(), { type: 'model/toggle', modelId: 'gpt-mini', enabled: false });
     await s.panel.page.getByLabel('Instruction').press('Control+Enter');
     const second = await s.lastPosted();
     assert.equal(second.type, 'ask/start');
     assert.deepEqual(second.modelIds, ['groq-llama', 'ollama-qwen', 'compat-deepseek']);
+  });
+
+  it('Run pressed twice within 50 ms (click, then Ctrl+Enter) posts one ask/start, and Cancel is live at once', async () => {
+    await s.panel.send(initMessages());
+    const run = s.panel.page.getByRole('button', { name: 'Run', exact: true });
+    const cancel = s.panel.page.getByRole('button', { name: 'Cancel', exact: true });
+    await s.panel.page.getByLabel('Instruction').fill('twice');
+    await s.panel.page.evaluate(() => {
+      const button = [...document.querySelectorAll('button')].find(
+        (b) => b.getAttribute('aria-label') === 'Run',
+      );
+      const box = document.querySelector('textarea');
+      button?.click();
+      box?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
+      button?.click();
+    });
+    const asks = (await s.panel.posted()).filter((m) => m.type === 'ask/start');
+    assert.equal(asks.length, 1, 'one ask/start for three presses');
+    await s.panel.page.waitForFunction(() =>
+      [...document.querySelectorAll('button')].some(
+        (b) => b.getAttribute('aria-label') === 'Cancel' && !b.disabled,
+      ),
+    );
+    assert.ok(await run.isDisabled(), 'Run is disabled before the host confirmed anything');
+    assert.ok(!(await cancel.isDisabled()));
   });
 
   it('disables Run while an ask runs and Cancel posts ask/cancel', async () => {

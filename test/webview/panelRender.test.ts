@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SessionEventBody } from '../../src/core/types';
 import type { HostMessage } from '../../src/protocol';
 import { REPO } from './harnessServer';
 import { usePanelSuite } from './panelSuite';
@@ -143,7 +144,7 @@ describe('webview panel in Chromium: what it shows', function () {
     const piece = 'x'.repeat(49) + '\n';
     const deltas: HostMessage[] = Array.from({ length: 3000 }, (_, i) => ({
       type: 'session/event',
-      event: { type: 'delta', candidateId: 'gpt-mini', text: i === 2999 ? 'THE END' : piece },
+      event: { type: 'delta', askId: 'ask-1', candidateId: 'gpt-mini', text: i === 2999 ? 'THE END' : piece },
     }));
     await s.panel.send([started, firstStart, ...deltas]);
     const stream = s.card('gpt-mini').locator('pre.stream');
@@ -157,6 +158,7 @@ describe('webview panel in Chromium: what it shows', function () {
         type: 'session/event',
         event: {
           type: 'candidate-done',
+          askId: 'ask-1',
           candidateId: 'gpt-mini',
           answer,
           extraction: { main: null, tests: null, blocks: [], language: null, prose: answer },
@@ -179,12 +181,12 @@ describe('webview panel in Chromium: what it shows', function () {
     await s.panel.send(initMessages());
     const ids = ['m1', 'm2', 'm3', 'm4', 'm5'];
     const models = ids.map((id) => ({ id, kind: 'ollama' as const, model: `model-${id}`, enabled: true }));
-    const ev = (event: Extract<HostMessage, { type: 'session/event' }>['event']): HostMessage => ({
+    const ev = (event: SessionEventBody): HostMessage => ({
       type: 'session/event',
-      event,
+      event: { ...event, askId: 'five' },
     });
     await s.panel.send([
-      ev({ type: 'session-started', askId: 'five', models }),
+      ev({ type: 'session-started', models }),
       ...models.map((m) => ev({ type: 'candidate-started', candidateId: m.id, model: m })),
       ...ids.map((id) => ev({ type: 'delta', candidateId: id, text: 'start ' })),
     ]);

@@ -8,7 +8,7 @@ import type {
   ModelConfig,
   RunRecord,
   RunResult,
-  SessionEvent,
+  SessionEventBody,
   Verdict,
 } from '../../src/core/types';
 import { DEFAULT_LIMITS } from '../../src/core/types';
@@ -153,8 +153,6 @@ export function buildRecord(askId: string, instruction: string): RunRecord {
   };
 }
 
-const ev = (event: SessionEvent): HostMessage => ({ type: 'session/event', event });
-
 /** Splits text in small chunks, as a model streams it. */
 function chunks(text: string, size = 7): string[] {
   const out: string[] = [];
@@ -185,7 +183,11 @@ export function initMessages(): HostMessage[] {
 
 /** The whole live ask, in the order the host sends it. */
 export function sessionMessages(askId = 'ask-1'): HostMessage[] {
-  const out: HostMessage[] = [ev({ type: 'session-started', askId, models })];
+  const ev = (event: SessionEventBody): HostMessage => ({
+    type: 'session/event',
+    event: { ...event, askId },
+  });
+  const out: HostMessage[] = [ev({ type: 'session-started', models })];
   for (const m of models) out.push(ev({ type: 'candidate-started', candidateId: m.id, model: m }));
   // Interleave the three streams the way parallel providers arrive.
   const streams = Object.entries(answers).map(([id, text]) => ({ id, parts: chunks(text) }));

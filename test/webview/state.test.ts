@@ -2,21 +2,15 @@ import assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/protocol';
 import { ANSWER_CAP } from '../../src/webview/sessionReducer';
 import { boundForStorage, restoreViewModel, STORED_OUTPUT_CAP } from '../../src/webview/persist';
-import {
-  initialViewModel,
-  progressText,
-  reduce,
-  reduceLocal,
-  type CandidateView,
-  type ViewModel,
-} from '../../src/webview/state';
+import { progressText, reduce, reduceLocal } from '../../src/webview/state';
+import { initialViewModel, type CandidateView, type ViewModel } from '../../src/webview/viewModel';
 import { buildRecord, INSTRUCTION, initMessages, sessionMessages } from './sessionFixture';
 
 const fold = (messages: readonly HostMessage[], from: ViewModel = initialViewModel()): ViewModel =>
   messages.reduce(reduce, from);
 const delta = (candidateId: string, text: string): HostMessage => ({
   type: 'session/event',
-  event: { type: 'delta', candidateId, text },
+  event: { type: 'delta', askId: 'ask-1', candidateId, text },
 });
 /** The parts of a card the user sees; `rev` is bookkeeping and differs between live and replay. */
 const visible = ({ rev: _rev, ...rest }: CandidateView): Omit<CandidateView, 'rev'> => rest;
@@ -106,6 +100,7 @@ describe('webview state: reducing host messages into the view model', () => {
         type: 'session/event',
         event: {
           type: 'candidate-failed',
+          askId: 'ask-1',
           candidateId: 'gpt-mini',
           error: { code: 'cancelled', message: 'Cancelled', advice: 'Run again.' },
         },
@@ -139,6 +134,65 @@ describe('webview state: reducing host messages into the view model', () => {
   });
 });
 
+describe('webview state: asks never mix', () => {
+  it('drops every event of an ask that is not the current one, whatever its candidate ids', () => {
+    const first = sessionMessages('ask-1');
+    const second = sessionMessages('ask-2');
+    // The second ask starts while the first still streams: the first's late events interleave.
+    const interleaved: HostMessage[] = [];
+    const firstLate = first.slice(4);
+    interleaved.push(...first.slice(0, 4), second[0]!);
+    for (let i = 1; i < Math.max(second.length, firstLate.length + 1); i++) {
+      if (firstLate[i - 1]) interleaved.push(firstLate[i - 1]!);
+      if (second[i]) interleaved.push(second[i]!);
+    }
+    const mixed = fold([...initMessages(), ...interleaved]);
+    const alone = fold([...initMessages(), ...second]);
+    assert.equal(mixed.ask?.askId, 'ask-2');
+    assert.deepEqual(
+      mixed.order.map((id) => visible(mixed.candidates[id]!)),
+      alone.order.map((id) => visible(alone.candidates[id]!)),
+      'the cards are exactly those of the second ask alone',
+    );
+    assert.deepEqual(mixed.verdict, alone.verdict);
+    assert.equal(mixed.ask?.running, false);
+  });
+
+  it('disables Run from the click until the host starts or refuses the ask', () => {
+    let vm = fold(initMessages());
+    vm = reduceLocal(vm, { type: 'askRequested' });
+    assert.equal(vm.pending, true);
+    assert.equal(progressText(vm), 'Starting…');
+    const refused = reduce(vm, { type: 'ask/refused', reason: 'No API key stored for gpt-mini.' });
+    assert.equal(refused.pending, false);
+    assert.match(refused.notices.at(-1)?.message ?? '', /No API key/);
+    const started = fold(sessionMessages().slice(0, 1), vm);
+    assert.equal(started.pending, false);
+    assert.equal(started.ask?.running, true);
+  });
+
+  it('shows a judge failure as the reason there is no verdict', () => {
+    const messages = sessionMessages().filter(
+      (m) => !(m.type === 'session/event' && (m.event.type === 'verdict' || m.event.type === 'session-done')),
+    );
+    const vm = fold([
+      ...initMessages(),
+      ...messages,
+      {
+        type: 'session/event',
+        event: {
+          type: 'judge-failed',
+          askId: 'ask-1',
+          error: { message: 'The judge could not run: engine gone', advice: 'Start Docker.' },
+        },
+      },
+    ]);
+    assert.equal(vm.verdict, undefined);
+    assert.equal(vm.ask?.judging, false);
+    assert.match(vm.ask?.judgeError?.message ?? '', /engine gone/);
+  });
+});
+
 describe('webview state: what setState stores', () => {
   it('bounds long outputs and survives a JSON round trip', () => {
     let vm = fold([...initMessages(), ...sessionMessages()]);
@@ -149,6 +203,7 @@ describe('webview state: what setState stores', () => {
           type: 'session/event',
           event: {
             type: 'run-done',
+            askId: 'ask-1',
             candidateId: 'gpt-mini',
             run: { ...vm.candidates['gpt-mini'].run!, stdout: huge },
           },

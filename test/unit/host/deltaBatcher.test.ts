@@ -3,7 +3,12 @@ import { strict as assert } from 'node:assert';
 import type { SessionEvent } from '../../../src/core/types';
 import { DeltaBatcher } from '../../../src/host/deltaBatcher';
 
-const delta = (candidateId: string, text: string): SessionEvent => ({ type: 'delta', candidateId, text });
+const delta = (candidateId: string, text: string, askId = 'ask-1'): SessionEvent => ({
+  type: 'delta',
+  askId,
+  candidateId,
+  text,
+});
 
 describe('delta batching for the panel', () => {
   it("joins each candidate's deltas within the window into one event, in first-delta order", async () => {
@@ -25,6 +30,7 @@ describe('delta batching for the panel', () => {
     const batcher = new DeltaBatcher((e) => out.push(e), 10_000);
     const done: SessionEvent = {
       type: 'candidate-failed',
+      askId: 'ask-1',
       candidateId: 'a',
       error: { code: 'server', message: 'x', advice: 'y' },
     };
@@ -32,6 +38,16 @@ describe('delta batching for the panel', () => {
     batcher.push(delta('a', 'lo'));
     batcher.push(done);
     assert.deepEqual(out, [delta('a', 'hello'), done]);
+    batcher.dispose();
+  });
+
+  it("never joins deltas of two asks: the old ask's text is sent before the new ask's", () => {
+    const out: SessionEvent[] = [];
+    const batcher = new DeltaBatcher((e) => out.push(e), 10_000);
+    batcher.push(delta('a', 'old', 'ask-1'));
+    batcher.push(delta('a', 'new', 'ask-2'));
+    batcher.flush();
+    assert.deepEqual(out, [delta('a', 'old', 'ask-1'), delta('a', 'new', 'ask-2')]);
     batcher.dispose();
   });
 

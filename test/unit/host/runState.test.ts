@@ -1,6 +1,6 @@
 // Pure (no `vscode`): the host's view of a run, and the diffs it sends, also with plain mocha.
 import { strict as assert } from 'node:assert';
-import type { Extraction, ModelConfig, SessionEvent } from '../../../src/core/types';
+import type { Extraction, ModelConfig, SessionEventBody } from '../../../src/core/types';
 import { candidateDiffs } from '../../../src/host/candidateDiffs';
 import { RunState } from '../../../src/host/runState';
 
@@ -13,13 +13,13 @@ const extraction = (code: string): Extraction => ({
   prose: '',
 });
 
-function play(state: RunState, events: SessionEvent[]): void {
-  for (const e of events) state.apply(e);
+function play(state: RunState, events: SessionEventBody[]): void {
+  for (const e of events) state.apply({ ...e, askId: 'ask-1' });
 }
 
 describe('run state and candidate diffs', () => {
-  const events: SessionEvent[] = [
-    { type: 'session-started', askId: 'ask-1', models: [model('a'), model('b'), model('c')] },
+  const events: SessionEventBody[] = [
+    { type: 'session-started', models: [model('a'), model('b'), model('c')] },
     { type: 'candidate-started', candidateId: 'a', model: model('a') },
     { type: 'candidate-started', candidateId: 'b', model: model('b') },
     { type: 'candidate-started', candidateId: 'c', model: model('c') },
@@ -48,7 +48,7 @@ describe('run state and candidate diffs', () => {
 
   it("knows each candidate's code from the live events; failed ones have none", () => {
     const state = new RunState();
-    state.begin('x = 0\nprint(x)');
+    state.begin('ask-1', 'x = 0\nprint(x)');
     play(state, events);
     assert.equal(state.askId, 'ask-1');
     assert.equal(state.candidate('a')?.code, 'x = 1\nprint(x)');
@@ -61,11 +61,12 @@ describe('run state and candidate diffs', () => {
 
   it('diffs every other candidate against the pick once there is a verdict', () => {
     const state = new RunState();
-    state.begin(undefined);
+    state.begin('ask-1', undefined);
     play(state, events);
     assert.deepEqual(candidateDiffs(state, 'pick'), {}, 'no pick yet: no diffs');
     state.apply({
       type: 'verdict',
+      askId: 'ask-1',
       verdict: {
         pick: 'a',
         strategy: 'consensus',
@@ -86,7 +87,7 @@ describe('run state and candidate diffs', () => {
 
   it('diffs every candidate against the selection the ask was about', () => {
     const state = new RunState();
-    state.begin('x = 1\nprint(x)');
+    state.begin('ask-1', 'x = 1\nprint(x)');
     play(state, events);
     const diffs = candidateDiffs(state, 'selection');
     assert.deepEqual(Object.keys(diffs), ['a', 'b']);
