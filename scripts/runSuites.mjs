@@ -1,28 +1,36 @@
-// Runs every test suite in turn, streams its output, and ends with one line: `N passed, N failed`.
+// Runs every test suite in turn, streams its output, and ends with one line:
+// `N passed, N failed, N skipped` (the benchmarks are counted apart: they are not tests).
 // Counts come from mocha's own summary lines; a suite that dies without one counts as one failure.
+// A skipped test prints `(skipped: REASON)` before it skips; each is listed by name with its reason.
+// A benchmark prints `MET` or `MISSED` beside each target; every MISSED line is repeated in the summary.
 // Usage: node scripts/runSuites.mjs [suite ...]   (default: all, in order)
 import { spawn } from 'node:child_process';
 
+const mocha = (dir) => ['npx', ['mocha', '--config', `test/${dir}/.mocharc.json`]];
 const SUITES = {
   typecheck: ['npm', ['run', '--silent', 'typecheck']],
   lint: ['bash', ['-c', 'npx eslint --max-warnings 0 . && npx prettier --check .']],
-  unit: ['npx', ['mocha', '--config', 'test/unit/.mocharc.json']],
-  sandbox: ['npx', ['mocha', '--config', 'test/sandbox/.mocharc.json']],
-  judge: ['npx', ['mocha', '--config', 'test/judge/.mocharc.json']],
-  cli: ['npx', ['mocha', '--config', 'test/cli/.mocharc.json']],
-  webview: ['npx', ['mocha', '--config', 'test/webview/.mocharc.json']],
+  unit: mocha('unit'),
+  sandbox: mocha('sandbox'),
+  judge: mocha('judge'),
+  cli: mocha('cli'),
+  mcp: mocha('mcp'),
+  server: mocha('server'),
+  webview: mocha('webview'),
   package: ['bash', ['scripts/checkPackage.sh']],
   integration: ['npx', ['tsx', 'test/integration/runInServer.ts']],
-  e2e: ['npx', ['mocha', '--config', 'test/e2e/.mocharc.json']],
-  // Not a test: the benchmark figures of the README, printed in every CI log (one check: it must run).
+  e2e: mocha('e2e'),
+  // Not a test: the benchmark figures of the README, printed in every CI log.
   bench: ['npm', ['run', '--silent', 'bench']],
 };
+const BENCHMARKS = new Set(['bench']);
 
 const chosen = process.argv.slice(2);
 const names = chosen.length ? chosen : Object.keys(SUITES);
-let passed = 0;
-let failed = 0;
+const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
+const skips = [];
+const benchLines = [];
 
 for (const name of names) {
   const suite = SUITES[name];
@@ -33,33 +41,69 @@ for (const name of names) {
   console.log(`\n===== ${name} =====`);
   const started = Date.now();
   const { code, output } = await run(...suite);
-  const passing = count(output, /(\d+) passing/g);
-  const failing = count(output, /(\d+) failing/g);
-  let p = passing;
-  let f = failing;
-  if (passing === 0 && failing === 0) {
+  const seconds = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  if (BENCHMARKS.has(name)) {
+    const met = (output.match(/\bMET\b/g) ?? []).length;
+    const missed = output.split('\n').filter((l) => /\bMISSED\b/.test(l));
+    benchLines.push(...missed.map((l) => `${name}: ${l.trim()}`));
+    if (code !== 0) totals.failed += 1; // a benchmark that cannot run at all is a failure
+    rows.push(
+      `${name.padEnd(12)} benchmark: ${code === 0 ? 'ran' : 'FAILED to run'}, ${met} targets met, ${missed.length} missed  ${seconds}`,
+    );
+    continue;
+  }
+  let p = count(output, /(\d+) passing/g);
+  let f = count(output, /(\d+) failing/g);
+  const s = count(output, /(\d+) pending/g);
+  if (p === 0 && f === 0 && s === 0) {
     // Not a mocha suite (type check, lint, package check): one check.
     if (code === 0) p = 1;
     else f = 1;
-  } else if (code !== 0 && failing === 0) {
+  } else if (code !== 0 && f === 0) {
     f = 1; // died after its tests: still a failure
   }
-  passed += p;
-  failed += f;
+  skips.push(...skipReasons(output).map((r) => `${name}: ${r}`));
+  totals.passed += p;
+  totals.failed += f;
+  totals.skipped += s;
   rows.push(
-    `${name.padEnd(12)} ${String(p).padStart(4)} passed ${String(f).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `${name.padEnd(12)} ${String(p).padStart(4)} passed ${String(f).padStart(4)} failed ${String(s).padStart(3)} skipped  ${seconds}`,
   );
 }
 
 console.log('\n===== summary =====');
 for (const r of rows) console.log(r);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+if (skips.length) {
+  console.log('\nskipped:');
+  for (const line of skips) console.log(`  ${line}`);
+}
+if (benchLines.length) {
+  console.log('\nbenchmark targets missed:');
+  for (const line of benchLines) console.log(`  ${line}`);
+}
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed === 0 ? 0 : 1);
 
 function count(text, re) {
   let total = 0;
   for (const m of text.matchAll(re)) total += Number(m[1]);
   return total;
+}
+
+/** The reasons skipped tests printed (`(skipped: ...)`), each with the test's name where it follows. */
+function skipReasons(text) {
+  const lines = text.split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /\(skipped: (.*)\)\s*$/.exec(lines[i]);
+    if (!m) continue;
+    const title = lines
+      .slice(i + 1, i + 4)
+      .map((l) => /^\s+- (.+)$/.exec(l)?.[1])
+      .find(Boolean);
+    out.push(title ? `${title} — ${m[1]}` : m[1]);
+  }
+  return out;
 }
 
 function run(cmd, args) {
