@@ -1,0 +1,70 @@
+/**
+ * Spawns `quorum mcp` as an agent would (a child process speaking JSON-RPC on stdio) and connects
+ * the MCP SDK's own client to it. The server runs from source through tsx, so the suite tests what
+ * is in the tree without a build. Every message both ways can be recorded for the README transcript.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+
+export interface McpSession {
+  readonly client: Client;
+  readonly transport: StdioClientTransport;
+  /** Messages in wire order while recording is on: `>` client to server, `<` server to client. */
+  readonly wire: { direction: '>' | '<'; message: JSONRPCMessage }[];
+  record(on: boolean): void;
+  /** What the server wrote on stderr so far. */
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** A temp working directory holding `quorum.config.json`. */
+export function dirWithConfig(config: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'quorum-mcp-'));
+  writeFileSync(join(dir, 'quorum.config.json'), JSON.stringify(config, null, 2));
+  return dir;
+}
+
+export async function startMcp(cwd: string, env: Record<string, string> = {}): Promise<McpSession> {
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['--import', tsx, join(REPO_ROOT, 'src/cli.ts'), 'mcp'],
+    cwd,
+    // Only what a client would pass: PATH for docker, plus the test's keys.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const wire: McpSession['wire'] = [];
+  let recording = false;
+  const send = transport.send.bind(transport);
+  transport.send = async (message: JSONRPCMessage, options?: TransportSendOptions) => {
+    if (recording) wire.push({ direction: '>', message });
+    return send(message, options);
+  };
+  const client = new Client({ name: 'quorum-mcp-test', version: '1.0.0' });
+  await client.connect(transport);
+  // connect() installed the client's handler; observe every message before it.
+  const deliver = transport.onmessage;
+  transport.onmessage = <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo): void => {
+    if (recording) wire.push({ direction: '<', message });
+    deliver?.(message, extra);
+  };
+  return {
+    client,
+    transport,
+    wire,
+    record: (on) => (recording = on),
+    stderr: () => stderr,
+    close: () => client.close(),
+  };
+}
