@@ -9,8 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -47,17 +46,17 @@ export async function startMcp(cwd: string, env: Record<string, string> = {}): P
   const wire: McpSession['wire'] = [];
   let recording = false;
   const send = transport.send.bind(transport);
-  transport.send = async (message: JSONRPCMessage, options?: TransportSendOptions) => {
+  transport.send = async (message: JSONRPCMessage) => {
     if (recording) wire.push({ direction: '>', message });
-    return send(message, options);
+    return send(message);
   };
   const client = new Client({ name: 'quorum-mcp-test', version: '1.0.0' });
   await client.connect(transport);
   // connect() installed the client's handler; observe every message before it.
   const deliver = transport.onmessage;
-  transport.onmessage = <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo): void => {
+  transport.onmessage = (message: JSONRPCMessage): void => {
     if (recording) wire.push({ direction: '<', message });
-    deliver?.(message, extra);
+    deliver?.(message);
   };
   return {
     client,
