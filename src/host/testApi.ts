@@ -16,6 +16,14 @@ export interface QuorumTestApi {
   /** Milliseconds activate() took. */
   readonly activationMs: number;
   ask(request: AskRequest, modelIds?: readonly string[]): Promise<RunRecord>;
+  /** The panel's Run: the ask flow with the current selection; undefined when it did not start. */
+  panelAsk(instruction: string, modelIds?: readonly string[]): Promise<RunRecord | undefined>;
+  /** The panel's Cancel. */
+  cancel(): void;
+  /** What `deactivate` awaits: the running ask cancelled and stored, every container removed. */
+  shutdown(): Promise<void>;
+  /** The ask the panel shows. */
+  currentAskId(): string | undefined;
   /** Inserts a candidate of the shown run into the last active editor, as the panel button does. */
   insertCandidate(candidateId: string, mode: InsertMode): Promise<boolean>;
   /** Forces Workspace Trust for this session; `undefined` returns to the real value. */
@@ -64,6 +72,10 @@ export function createTestApi(
   return {
     activationMs,
     ask: (request, modelIds) => s.runner.ask(request, { modelIds }),
+    panelAsk: (instruction, modelIds) => router.ask(instruction, 'generate', modelIds),
+    cancel: () => s.runner.cancel(),
+    shutdown: () => s.shutdown(),
+    currentAskId: () => s.runner.currentAskId,
     insertCandidate: (id, mode) => router.insert(id, mode),
     setTrusted: (trusted) => s.trust.setOverride(trusted),
     executionAllowed: () => s.sandbox.blockedReason === undefined,

@@ -39,21 +39,18 @@ describe('webview panel in Chromium: what it posts', function () {
     const run = s.panel.page.getByRole('button', { name: 'Run', exact: true });
     const cancel = s.panel.page.getByRole('button', { name: 'Cancel', exact: true });
     await s.panel.page.getByLabel('Instruction').fill('twice');
-    await s.panel.page.evaluate(() => {
-      const button = [...document.querySelectorAll('button')].find(
-        (b) => b.getAttribute('aria-label') === 'Run',
-      );
+    // Three presses in one task (well within 50 ms): click, Ctrl+Enter, click.
+    await s.panel.page.evaluate(`(() => {
+      const run = [...document.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Run');
       const box = document.querySelector('textarea');
-      button?.click();
-      box?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
-      button?.click();
-    });
+      run.click();
+      box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
+      run.click();
+    })()`);
     const asks = (await s.panel.posted()).filter((m) => m.type === 'ask/start');
     assert.equal(asks.length, 1, 'one ask/start for three presses');
-    await s.panel.page.waitForFunction(() =>
-      [...document.querySelectorAll('button')].some(
-        (b) => b.getAttribute('aria-label') === 'Cancel' && !b.disabled,
-      ),
+    await s.panel.page.waitForFunction(
+      `[...document.querySelectorAll('button')].some((b) => b.getAttribute('aria-label') === 'Cancel' && !b.disabled)`,
     );
     assert.ok(await run.isDisabled(), 'Run is disabled before the host confirmed anything');
     assert.ok(!(await cancel.isDisabled()));
