@@ -3,6 +3,7 @@ import type { Language, Logger, PullProgress } from '../types';
 import { SandboxError } from '../types';
 import { isNoSuchImage } from './engineErrors';
 import { GO_BUILD_ENV, GO_CACHE_SEED } from './languages';
+import { SANDBOX_ULIMITS } from './limits';
 import { Demuxer, StreamCapture } from './output';
 
 /**
@@ -114,6 +115,8 @@ export class CompilerCaches {
         Memory: 1024 * 1024 * 1024,
         MemorySwap: 1024 * 1024 * 1024,
         PidsLimit: 512,
+        // Explicit, as for runs: Podman's defaults cannot be applied where root lacks CAP_SYS_RESOURCE.
+        Ulimits: SANDBOX_ULIMITS,
         LogConfig: { Type: 'json-file', Config: {} },
       },
     });

@@ -8,6 +8,7 @@ import { tarArchive } from './archive';
 import { cancelledError, isNoSuchContainer } from './engineErrors';
 import type { Program } from './languages';
 import { compiledInContainer, shellQuote } from './languages';
+import { ENGINE_CALL_MS, engineTimeout, withDeadline } from './deadline';
 import { SANDBOX_USER, WORKDIR, hostConfigFor } from './limits';
 
 /** What a finished (or stopped) program left behind, before it becomes a RunResult. */
@@ -16,7 +17,8 @@ export interface BoxOutcome {
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
-  readonly stoppedBy: 'exit' | 'timeout' | 'output' | 'cancel';
+  /** A cancelled run has no outcome: runInBox rejects with SandboxError('cancelled') instead. */
+  readonly stoppedBy: 'exit' | 'timeout' | 'output';
   readonly oomKilled: boolean;
   readonly outputTruncated: boolean;
   /** The process table was full when the timeout fired (a fork bomb). */
@@ -51,45 +53,49 @@ export class Box {
    */
   static async open(docker: Docker, spec: BoxSpec, signal?: AbortSignal): Promise<Box> {
     const marker = `\n__quorum_exit_${randomBytes(8).toString('hex')}__:`;
-    const container = await docker.createContainer({
-      Image: spec.image,
-      Cmd: bootstrapCommand(spec.language, marker),
-      Entrypoint: [],
-      WorkingDir: WORKDIR,
-      User: SANDBOX_USER,
-      // Nothing from the host environment is passed: the image's own variables (its PATH finds
-      // /usr/local/cargo/bin in rust images, /usr/local/go/bin in golang ones; Docker supplies a
-      // default PATH when the image sets none) and these.
-      Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PYTHONUNBUFFERED=1'],
-      Labels: { ...spec.labels },
-      NetworkDisabled: true,
-      OpenStdin: true,
-      StdinOnce: true,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      HostConfig: hostConfigFor(spec.limits, { buildDir: compiledInContainer(spec.language) }),
-    });
+    const container = await withDeadline('create', (abortSignal) =>
+      docker.createContainer({
+        Image: spec.image,
+        Cmd: bootstrapCommand(spec.language, marker),
+        Entrypoint: [],
+        WorkingDir: WORKDIR,
+        User: SANDBOX_USER,
+        // Nothing from the host environment is passed: the image's own variables (its PATH finds
+        // /usr/local/cargo/bin in rust images, /usr/local/go/bin in golang ones; Docker supplies a
+        // default PATH when the image sets none) and these.
+        Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PYTHONUNBUFFERED=1'],
+        Labels: { ...spec.labels },
+        NetworkDisabled: true,
+        OpenStdin: true,
+        StdinOnce: true,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        HostConfig: hostConfigFor(spec.limits, { buildDir: compiledInContainer(spec.language) }),
+        abortSignal,
+      }),
+    );
     let stream: Duplex | undefined;
+    // The attach request keeps its socket (stdin stays open for the program). When the engine
+    // answers it with an error (Podman prepares the container at attach, and reports a runtime
+    // failure there) dockerode leaves that socket open, and the process with it: abort it.
+    const attaching = new AbortController();
     try {
-      stream = (await container.attach({
-        stream: true,
-        stdin: true,
-        stdout: true,
-        stderr: true,
-        hijack: true,
-      })) as Duplex;
+      stream = await attach(container, attaching);
       const ready = waitReady(stream, marker, spec.image);
       ready.catch(() => undefined); // awaited below; an abort before that must not leave it unhandled
       if (signal?.aborted) throw cancelledError();
-      await container.start();
+      await withDeadline('start', (abortSignal) => container.start({ abortSignal }));
       await ready;
       if (signal?.aborted) throw cancelledError();
       return new Box(container, stream, marker, spec);
     } catch (error) {
-      await container.remove({ force: true }).catch(() => undefined);
+      attaching.abort();
       stream?.destroy();
+      await withDeadline('remove', (abortSignal) => container.remove({ force: true, abortSignal })).catch(
+        () => undefined,
+      );
       throw error;
     }
   }
@@ -99,7 +105,9 @@ export class Box {
     this.destroyed ??= (async () => {
       try {
         // Kill first and only then drop the attach stream, so output already in flight is still read.
-        await this.container.remove({ force: true, v: true });
+        await withDeadline('remove', (abortSignal) =>
+          this.container.remove({ force: true, v: true, abortSignal }),
+        );
       } catch (error) {
         if (!isNoSuchContainer(error)) throw error;
       } finally {
@@ -143,6 +151,45 @@ export class Box {
 /** Longest wait for a new container's bootstrap to report that it waits for code. */
 export const READY_TIMEOUT_MS = 60_000;
 
+/**
+ * Attaches (before start) within the engine-call deadline; `control` aborts the request later if
+ * need be. Through the modem rather than `container.attach`, which sends its options as a JSON
+ * request body: Docker ignores it, Podman hands it to the program as the first bytes of its stdin.
+ * An empty body with Content-Length 0 still makes Node send the request at once.
+ */
+async function attach(container: Docker.Container, control: AbortController): Promise<Duplex> {
+  const timer = setTimeout(() => control.abort(), ENGINE_CALL_MS);
+  try {
+    return await new Promise<Duplex>((resolve, reject) => {
+      container.modem.dial(
+        {
+          // The modem builds the query from `options` (and drops the path's last character without them).
+          path: `/containers/${container.id}/attach?`,
+          options: { stream: true, stdin: true, stdout: true, stderr: true },
+          method: 'POST',
+          isStream: true,
+          hijack: true,
+          openStdin: true,
+          file: Buffer.alloc(0),
+          abortSignal: control.signal,
+          statusCodes: {
+            101: true,
+            200: true,
+            400: 'bad parameter',
+            404: 'no such container',
+            500: 'server error',
+          },
+        },
+        (error: Error | null, stream?: Duplex) => (error || !stream ? reject(error) : resolve(stream)),
+      );
+    });
+  } catch (error) {
+    throw control.signal.aborted ? engineTimeout('attach', ENGINE_CALL_MS) : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Reads the bootstrap's ready line off the attach stream, then pauses the stream for the runner. */
 function waitReady(stream: Duplex, marker: string, image: string): Promise<void> {
   const token = Buffer.from(`${marker}ready\n`, 'latin1');
@@ -174,8 +221,17 @@ function waitReady(stream: Duplex, marker: string, image: string): Promise<void>
       );
     };
     const onError = (error: Error): void => done(error);
+    // The engine answered every call: a bootstrap that never reports is a slow or unsuitable image
+    // (or an overloaded machine), not an engine that cannot be reached.
     const timer = setTimeout(
-      () => done(Object.assign(new Error('the container did not start in time'), { code: 'ETIMEDOUT' })),
+      () =>
+        done(
+          new SandboxError(
+            'engine-error',
+            `A container of ${image} did not report ready within ${READY_TIMEOUT_MS / 1000} s.`,
+            'The machine may be overloaded, or the image starts its runtime very slowly; retry, or pick a smaller image in quorum.sandbox.images.',
+          ),
+        ),
       READY_TIMEOUT_MS,
     );
     stream.on('data', onData);

@@ -14,8 +14,17 @@ export type EngineTarget =
       readonly port: number;
       /** Directory holding ca.pem, cert.pem and key.pem when the engine speaks TLS. */
       readonly tlsCertPath?: string;
+      /** Explicit TLS files (an entry of sandbox.engines); they take precedence over tlsCertPath. */
+      readonly tls?: EngineTls;
     }
   | { readonly kind: 'ssh'; readonly host: string; readonly port: number; readonly username?: string };
+
+/** Paths of the CA, client certificate and client key for one TLS engine. */
+export interface EngineTls {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
 
 export const DEFAULT_UNIX_SOCKET = '/var/run/docker.sock';
 
@@ -27,6 +36,7 @@ export const DEFAULT_UNIX_SOCKET = '/var/run/docker.sock';
 export function parseDockerHost(
   value: string | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  tls?: EngineTls,
 ): EngineTarget {
   const raw = value?.trim() || env.DOCKER_HOST?.trim();
   if (!raw) {
@@ -55,13 +65,17 @@ export function parseDockerHost(
   }
   if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') throw badHost(raw);
   const wantsTls =
-    env.DOCKER_TLS_VERIFY === '1' || Boolean(env.DOCKER_CERT_PATH) || url.protocol === 'https:';
+    tls !== undefined ||
+    env.DOCKER_TLS_VERIFY === '1' ||
+    Boolean(env.DOCKER_CERT_PATH) ||
+    url.protocol === 'https:';
   const port = url.port ? Number(url.port) : wantsTls ? 2376 : 2375;
   return {
     kind: 'tcp',
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port,
     tlsCertPath: wantsTls ? env.DOCKER_CERT_PATH || join(homedir(), '.docker') : undefined,
+    ...(tls ? { tls } : {}),
   };
 }
 
@@ -93,20 +107,27 @@ export function dockerodeOptions(
     case 'tcp': {
       if (!target.tlsCertPath) return { protocol: 'http', host: target.host, port: target.port };
       const dir = target.tlsCertPath;
+      const files = target.tls ?? {
+        ca: join(dir, 'ca.pem'),
+        cert: join(dir, 'cert.pem'),
+        key: join(dir, 'key.pem'),
+      };
       try {
         return {
           protocol: 'https',
           host: target.host,
           port: target.port,
-          ca: readFileSync(join(dir, 'ca.pem')),
-          cert: readFileSync(join(dir, 'cert.pem')),
-          key: readFileSync(join(dir, 'key.pem')),
+          ca: readFileSync(files.ca),
+          cert: readFileSync(files.cert),
+          key: readFileSync(files.key),
         };
       } catch (error) {
         throw new SandboxError(
           'engine-error',
-          `Cannot read the TLS certificates for ${describeTarget(target)} in ${dir}: ${String(error)}`,
-          'Set DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem, or unset DOCKER_TLS_VERIFY for a plain tcp engine.',
+          `Cannot read the TLS certificates for ${describeTarget(target)} (${target.tls ? 'sandbox.engines[].tls' : dir}): ${String(error)}`,
+          target.tls
+            ? 'Fix the ca, cert and key paths of this engine in sandbox.engines.'
+            : 'Set DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem, or unset DOCKER_TLS_VERIFY for a plain tcp engine.',
         );
       }
     }

@@ -14,48 +14,79 @@ import { DEFAULT_LIMITS, SandboxError, silentLogger } from '../types';
 import { CompilerCaches } from './compilerCache';
 import { Box } from './container';
 import type { BoxSpec } from './container';
-import { dockerodeOptions, parseDockerHost } from './engine';
-import type { EngineTarget } from './engine';
+import { withDeadline } from './deadline';
+import { describeTarget, dockerodeOptions, parseDockerHost } from './engine';
+import type { EngineTarget, EngineTls } from './engine';
 import { cancelledError, engineError } from './engineErrors';
 import { ImageCache } from './images';
 import { DEFAULT_IMAGES, programFor } from './languages';
 import { limitsKey, resolveLimits } from './limits';
-import { listInstance, sandboxLabels, sweepOrphans } from './orphans';
+import { listInstance, removeInstance, sandboxLabels, sweepOrphans } from './orphans';
 import { WarmPool } from './pool';
 import { runInBox } from './runner';
 
-export interface SandboxOptions {
+/** What one engine's sandbox is built from; `docker.ts` adds the list of engines on top. */
+export interface EngineSandboxOptions {
   /** Image per language; unset languages use DEFAULT_IMAGES. */
   readonly images?: Partial<Record<Language, string>>;
   readonly limits?: Partial<Limits>;
   /** Engine address (`unix://`, `tcp://`, `ssh://`); DOCKER_HOST, then the local socket, when absent. */
   readonly dockerHost?: string;
+  /** TLS files for a tcp engine, instead of DOCKER_CERT_PATH's ca.pem, cert.pem, key.pem. */
+  readonly tls?: EngineTls;
   /** Warm containers kept per language in use (default 2; 0 turns the pool off). */
   readonly poolSize?: number;
   /** Waiting containers are removed after this long without a run (default 2 minutes). */
   readonly poolIdleMs?: number;
+  /** Most containers `prepareFor` keeps ready for one ask (default PREPARE_MAX). */
+  readonly prepareMax?: number;
   readonly logger?: Logger;
   readonly onPullProgress?: (progress: PullProgress) => void;
   /** Pull missing images (default true); false gives SandboxError('image-missing') at once. */
   readonly pull?: boolean;
   /** Environment used to read DOCKER_HOST, DOCKER_CERT_PATH...; process.env by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The label value of this sandbox's containers; a router gives all its engines the same one. */
+  readonly instanceId?: string;
 }
 
-/** The Docker implementation of Sandbox, plus what the session and the tests may use beyond it. */
-export interface DockerSandbox extends Sandbox {
+/** One engine's sandbox: the Sandbox, plus what the router, the session and the tests use beyond it. */
+export interface EngineSandbox extends Sandbox {
+  /** The engine's address as shown to users and in `RunResult.engine`. */
+  readonly engine: string;
   /** Labels every container of this instance (`dev.quorum.instance`). */
   readonly instanceId: string;
   /** Prepares warm containers for a language, e.g. while the models are still answering. */
   warm(language: Language, count?: number): Promise<void>;
+  /**
+   * Prepares a container for each of an ask's `runs` (bounded by prepareMax); the extra ones are
+   * removed when `signal` aborts (the ask is over), and the pool falls back to its idle size.
+   */
+  prepareFor(language: Language, runs: number, signal?: AbortSignal): Promise<void>;
   /** Ids of this instance's containers still on the engine, waiting or being removed. */
   containers(): Promise<string[]>;
   /** Resolves when every used container has been removed. */
   settle(): Promise<void>;
+  /** The engine's version (asked with a deadline) and this sandbox's counts. */
+  status(): Promise<{ version: string; waiting: number; running: number }>;
+  /** After the engine came back: forget waiting containers and remove every container of this instance. */
+  reset(): Promise<void>;
 }
+
+/** Default bound of `prepareFor`: four candidates' program runs and four harness runs, plus two. */
+export const PREPARE_MAX = 10;
 
 /** Longest wait for the engine to answer a ping before it counts as unreachable. */
 export const CHECK_TIMEOUT_MS = 5_000;
+
+/** How long containers prepared for an ask wait, at most, when the ask does not say it ended. */
+export const PREPARE_HOLD_MS = 60_000;
+
+/**
+ * Errors of runs that failed before their program reached a container: the router may run them on
+ * another engine without running a program twice.
+ */
+export const undelivered = new WeakSet<object>();
 
 /** Used containers waiting for the runs in flight to end: at most this many, for at most this long. */
 export const DEFER_MAX = 8;
@@ -87,21 +118,34 @@ function whileNotAborted<T>(
   });
 }
 
-export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox {
+/** dockerode passes `abortSignal` on for every call, but its types omit it for ping and version. */
+function signalled<K extends 'ping' | 'version'>(
+  docker: Docker,
+  call: K,
+  abortSignal: AbortSignal,
+): ReturnType<Docker[K]> {
+  const method = docker[call] as unknown as (options: { abortSignal: AbortSignal }) => ReturnType<Docker[K]>;
+  return method.call(docker, { abortSignal });
+}
+
+export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineSandbox {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
-  const target: EngineTarget = parseDockerHost(options.dockerHost, env);
+  const target: EngineTarget = parseDockerHost(options.dockerHost, env, options.tls);
   const docker = new Docker(dockerodeOptions(target, env));
+  const engine = describeTarget(target);
   const baseLimits = resolveLimits(DEFAULT_LIMITS, options.limits);
   const images = new ImageCache(docker, {
     pull: options.pull ?? true,
     onPullProgress: options.onPullProgress,
   });
-  const instanceId = randomUUID();
+  const instanceId = options.instanceId ?? randomUUID();
   const caches = new CompilerCaches(docker, sandboxLabels(instanceId, 'go'), logger, options.onPullProgress);
   const removals = new Set<Promise<void>>();
+  const poolSize = options.poolSize ?? 2;
+  const prepareMax = Math.max(poolSize, options.prepareMax ?? PREPARE_MAX);
   const pool = new WarmPool({
-    size: options.poolSize ?? 2,
+    size: poolSize,
     idleMs: options.poolIdleMs ?? 120_000,
     opensAtOnce: OPENS_AT_ONCE,
     open: (spec, signal) => Box.open(docker, spec, signal),
@@ -123,15 +167,10 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
   };
 
   const check = async (): Promise<void> => {
-    const timeout = new Promise<never>((_, reject) => {
-      const t = setTimeout(
-        () => reject(Object.assign(new Error('timeout'), { code: 'ENGINE_TIMEOUT' })),
-        CHECK_TIMEOUT_MS,
-      );
-      t.unref();
-    });
     try {
-      await Promise.race([docker.ping(), timeout]);
+      await withDeadline('ping', (abortSignal) => signalled(docker, 'ping', abortSignal), {
+        ms: CHECK_TIMEOUT_MS,
+      });
     } catch (error) {
       throw engineError(error, target);
     }
@@ -201,6 +240,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     if (request.signal?.aborted) throw cancelledError();
     let box: Box | undefined;
     let exited = false;
+    let delivered = false;
     active++;
     try {
       await start();
@@ -209,6 +249,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       const [key, spec] = specFor(request.language, runImage, limits);
       touched.add(key);
       box = await whileNotAborted(pool.take(key, spec, request.signal), request.signal, removeWhenArrived);
+      delivered = true;
       const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal);
       exited = outcome.stoppedBy === 'exit';
       const limitsHit: LimitHit[] = [];
@@ -219,6 +260,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       return {
         language: request.language,
         image,
+        engine,
         exitCode: outcome.exitCode,
         stdout: outcome.stdout,
         stderr: outcome.stderr,
@@ -229,7 +271,9 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
         limitsHit,
       };
     } catch (error) {
-      throw engineError(error, target);
+      const failure = engineError(error, target);
+      if (!delivered) undelivered.add(failure);
+      throw failure;
     } finally {
       active--;
       if (box && exited && active > 0 && !disposed) defer(box);
@@ -239,30 +283,65 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     }
   };
 
+  /** Extra containers of an ask, beyond the pool size: removed when the ask ends (or after PREPARE_HOLD_MS). */
+  const prepared = async (language: Language, count: number): Promise<string> => {
+    let runImage: string;
+    try {
+      await start();
+      const image = imageFor(language);
+      await images.ensure(image);
+      runImage = await caches.imageFor(language, image);
+    } catch (error) {
+      throw engineError(error, target);
+    }
+    const [key, spec] = specFor(language, runImage, baseLimits);
+    await pool.warm(key, spec, count).catch((error: unknown) => {
+      throw engineError(error, target);
+    });
+    return key;
+  };
+
   return {
+    engine,
     instanceId,
     run,
     check,
     imageFor,
     async warm(language, count) {
-      let runImage: string;
-      try {
-        await start();
-        const image = imageFor(language);
-        await images.ensure(image);
-        runImage = await caches.imageFor(language, image);
-      } catch (error) {
-        throw engineError(error, target);
-      }
-      const [key, spec] = specFor(language, runImage, baseLimits);
-      await pool.warm(key, spec, count).catch((error: unknown) => {
-        throw engineError(error, target);
-      });
+      await prepared(language, count ?? poolSize);
+    },
+    async prepareFor(language, runs, signal) {
+      if (signal?.aborted || disposed) return;
+      const count = Math.min(Math.max(runs, poolSize), prepareMax);
+      // The ask's end (or a bound, if it never says) gives the extra containers back.
+      const over = signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(PREPARE_HOLD_MS)])
+        : AbortSignal.timeout(PREPARE_HOLD_MS);
+      const key = await prepared(language, count);
+      over.addEventListener('abort', () => pool.trim(key, poolSize), { once: true });
     },
     containers: () => listInstance(docker, instanceId),
     async settle() {
       removeDeferred();
       while (removals.size) await Promise.allSettled([...removals]);
+    },
+    async status() {
+      const version = await withDeadline(
+        'version',
+        (abortSignal) => signalled(docker, 'version', abortSignal),
+        {
+          ms: CHECK_TIMEOUT_MS,
+        },
+      ).catch((error: unknown) => {
+        throw engineError(error, target);
+      });
+      const name = version.Components?.find((c) => /engine/i.test(c.Name))?.Name ?? 'Docker Engine';
+      return { version: `${name} ${version.Version}`, waiting: pool.waiting(), running: active };
+    },
+    async reset() {
+      removeDeferred();
+      await pool.drain();
+      await removeInstance(docker, instanceId, logger);
     },
     async dispose() {
       disposed = true;
@@ -270,6 +349,8 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       await caches.dispose();
       await pool.close();
       while (removals.size) await Promise.allSettled([...removals]);
+      // Whatever a create given up on (an engine that answered late) may have left.
+      await removeInstance(docker, instanceId, logger);
     },
   };
 }

@@ -72,7 +72,7 @@ export function hostConfigFor(limits: Limits, options: { buildDir?: boolean } = 
     PidsLimit: limits.pids,
     // Output is read through attach; a log driver would also copy a flood onto the host's disk.
     LogConfig: { Type: 'none', Config: {} },
-    Ulimits: [{ Name: 'nofile', Soft: 256, Hard: 256 }],
+    Ulimits: SANDBOX_ULIMITS,
     // If the host runs short of memory, the sandbox dies first.
     OomScoreAdj: 1000,
     IpcMode: 'private',
@@ -80,6 +80,25 @@ export function hostConfigFor(limits: Limits, options: { buildDir?: boolean } = 
     Privileged: false,
   };
 }
+
+/**
+ * Every resource limit the hardening relies on, set explicitly. An engine fills in the ones not
+ * given: Docker keeps its own process's values, Podman raises `nofile` and `nproc` to 1048576,
+ * which a root without CAP_SYS_RESOURCE may not do (runc: "error setting rlimit type 6"), so every
+ * run on such a Podman failed. Lowering a limit needs no privilege.
+ *
+ * `nproc` is not the per-container process limit (that is the cgroup's `PidsLimit`): the kernel
+ * counts it per uid across the whole machine, and every sandbox runs as 65534 without a user
+ * namespace. So it is set high enough for many concurrent containers at the pids limit (a fork bomb
+ * in one must not stop another from forking) and low enough to be under any engine's hard limit.
+ */
+export const NPROC_LIMIT = 8192;
+export const SANDBOX_ULIMITS: NonNullable<HostConfig['Ulimits']> = [
+  { Name: 'nofile', Soft: 256, Hard: 256 },
+  { Name: 'nproc', Soft: NPROC_LIMIT, Hard: NPROC_LIMIT },
+  // No core files: they would land in the tmpfs working directory and count against its memory.
+  { Name: 'core', Soft: 0, Hard: 0 },
+];
 
 /** Pool key part: containers made under different limits are not interchangeable. */
 export function limitsKey(limits: Limits): string {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import type { Logger } from '../types';
+import { withDeadline } from './deadline';
 
 /** Every sandbox container carries these labels, so Quorum (and `docker ps`) can find its own. */
 export const LABEL = {
@@ -65,4 +66,28 @@ export async function listInstance(docker: Docker, instance: string): Promise<st
     filters: { label: [`${LABEL.instance}=${instance}`] },
   });
   return list.map((c) => c.Id);
+}
+
+/**
+ * Removes every container of one sandbox instance: at dispose (a create given up on may still have
+ * landed) and when an engine comes back after being down (its containers died with it).
+ */
+export async function removeInstance(docker: Docker, instance: string, logger: Logger): Promise<number> {
+  const ids = await withDeadline('list', (abortSignal) =>
+    docker.listContainers({ all: true, filters: { label: [`${LABEL.instance}=${instance}`] }, abortSignal }),
+  ).then(
+    (list) => list.map((c) => c.Id),
+    (error: unknown) => {
+      logger.warn(`sandbox: could not list this instance's containers: ${String(error)}`);
+      return [] as string[];
+    },
+  );
+  await Promise.allSettled(
+    ids.map((id) =>
+      withDeadline('remove', (abortSignal) =>
+        docker.getContainer(id).remove({ force: true, v: true, abortSignal }),
+      ),
+    ),
+  );
+  return ids.length;
 }

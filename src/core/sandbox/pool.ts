@@ -29,9 +29,17 @@ interface Shelf {
   readonly spec: BoxSpec;
   readonly ready: Box[];
   opening: number;
+  /** Refills that failed in a row, and when the next may start (back-off: an engine that refuses is not hammered). */
+  failures: number;
+  retryAt: number;
   /** Opens under way for this shelf, background refills included. */
   readonly pending: Set<Promise<true | Failed>>;
   idleTimer?: NodeJS.Timeout;
+}
+
+/** Wait before the next background refill after `failures` failed in a row: 1 s, 2 s, 4 s... at most 30 s. */
+export function refillBackoffMs(failures: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
 }
 
 /**
@@ -116,7 +124,7 @@ export class WarmPool {
   private shelf(key: string, spec: BoxSpec): Shelf {
     let shelf = this.shelves.get(key);
     if (!shelf) {
-      shelf = { key, spec, ready: [], opening: 0, pending: new Set() };
+      shelf = { key, spec, ready: [], opening: 0, failures: 0, retryAt: 0, pending: new Set() };
       this.shelves.set(key, shelf);
     }
     return shelf;
@@ -138,8 +146,25 @@ export class WarmPool {
   /** One background open at a time per shelf: refilling must not starve the runs themselves. */
   private refill(shelf: Shelf): void {
     if (this.closed || shelf.opening > 0 || shelf.ready.length >= this.options.size) return;
-    // Stop on a failure (engine gone, image missing): the next take retries.
-    void this.startOpen(shelf).then((ok) => ok === true && this.refill(shelf));
+    if (Date.now() < shelf.retryAt) return;
+    // Stop on a failure (engine gone, image missing), and let a later replenish retry only after a
+    // back-off that doubles with each failure in a row.
+    void this.startOpen(shelf).then((ok) => {
+      if (ok === true) {
+        shelf.failures = 0;
+        this.refill(shelf);
+      } else {
+        shelf.failures++;
+        shelf.retryAt = Date.now() + refillBackoffMs(shelf.failures);
+      }
+    });
+  }
+
+  /** Removes waiting containers of a spec beyond `size` (an ask's extra containers, once it is over). */
+  trim(key: string, size = this.options.size): void {
+    const shelf = this.shelves.get(key);
+    if (!shelf) return;
+    for (const box of shelf.ready.splice(size)) void this.track(box.destroy()).catch(() => undefined);
   }
 
   private startOpen(shelf: Shelf): Promise<true | Failed> {

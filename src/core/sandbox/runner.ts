@@ -1,7 +1,8 @@
 import type { Limits } from '../types';
 import type { Box, BoxOutcome } from './container';
 import type { Program } from './languages';
-import { cancelledError } from './engineErrors';
+import { withDeadline } from './deadline';
+import { cancelledError, isNoSuchContainer } from './engineErrors';
 import { Demuxer, StreamCapture } from './output';
 
 /**
@@ -12,6 +13,9 @@ export const OUTPUT_FLOOD_BYTES = 8 * 1024 * 1024;
 
 /** How long to wait for the engine to flag an OOM kill after the program died of SIGKILL. */
 const OOM_FLAG_WAIT_MS = 300;
+
+/** How long a container whose stream ended may take to be inspected: an engine that went away answers at once. */
+const INSPECT_MS = 5_000;
 
 /**
  * Delivers a program to a started box and collects its result. Resolves when the bootstrap
@@ -100,9 +104,16 @@ export async function runInBox(
   let oomKilled = false;
   if (stoppedBy === 'died') {
     // The bootstrap itself was killed (usually by the OOM killer): ask the engine what happened.
-    const state = await box.container.inspect().then(
+    // The stream also ends when the engine itself goes away (killed, restarted, connection cut):
+    // then the run has no result, and fails with the engine's error, which names the engine.
+    const state = await withDeadline('inspect', (abortSignal) => box.container.inspect({ abortSignal }), {
+      ms: INSPECT_MS,
+    }).then(
       (info) => info.State,
-      () => undefined,
+      (error: unknown) => {
+        if (isNoSuchContainer(error)) return undefined;
+        throw error;
+      },
     );
     exitCode = state?.ExitCode ?? null;
     oomKilled = state?.OOMKilled === true;
@@ -123,19 +134,25 @@ export async function runInBox(
 
 /** At a timeout: is the process table full? Asked of the engine, bounded so the kill is not delayed much. */
 async function atPidsLimit(box: Box, limit: number): Promise<boolean> {
-  const probe = box.container.stats({ stream: false, 'one-shot': true }).then(
+  // dockerode passes abortSignal on (its types omit it here): the kill is delayed by at most 400 ms.
+  const options: { stream: false; 'one-shot': true } = {
+    stream: false,
+    'one-shot': true,
+    ...{ abortSignal: AbortSignal.timeout(400) },
+  };
+  return box.container.stats(options).then(
     (stats) => (stats.pids_stats?.current ?? 0) >= limit - 1,
     () => false,
   );
-  const budget = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 400).unref());
-  return Promise.race([probe, budget]);
 }
 
 /** SIGKILL (137) without our timeout is the OOM killer or the program itself; the engine knows which. */
 async function waitForOomFlag(box: Box): Promise<boolean> {
   const deadline = performance.now() + OOM_FLAG_WAIT_MS;
   for (;;) {
-    const info = await box.container.inspect().catch(() => undefined);
+    const info = await box.container
+      .inspect({ abortSignal: AbortSignal.timeout(OOM_FLAG_WAIT_MS) })
+      .catch(() => undefined);
     if (info?.State.OOMKilled) return true;
     if (!info || performance.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 40));
