@@ -148,6 +148,11 @@ export class Box {
   }
 }
 
+/** The part of docker-modem (untyped in @types/dockerode) that attach uses. */
+interface Modem {
+  dial(options: Record<string, unknown>, callback: (error: Error | null, stream?: Duplex) => void): void;
+}
+
 /** Longest wait for a new container's bootstrap to report that it waits for code. */
 export const READY_TIMEOUT_MS = 60_000;
 
@@ -160,8 +165,9 @@ export const READY_TIMEOUT_MS = 60_000;
 async function attach(container: Docker.Container, control: AbortController): Promise<Duplex> {
   const timer = setTimeout(() => control.abort(), ENGINE_CALL_MS);
   try {
+    const modem = container.modem as Modem;
     return await new Promise<Duplex>((resolve, reject) => {
-      container.modem.dial(
+      modem.dial(
         {
           // The modem builds the query from `options` (and drops the path's last character without them).
           path: `/containers/${container.id}/attach?`,
@@ -180,7 +186,7 @@ async function attach(container: Docker.Container, control: AbortController): Pr
             500: 'server error',
           },
         },
-        (error: Error | null, stream?: Duplex) => (error || !stream ? reject(error) : resolve(stream)),
+        (error, stream) => (stream ? resolve(stream) : reject(error ?? new Error('attach gave no stream'))),
       );
     });
   } catch (error) {
