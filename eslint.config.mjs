@@ -46,7 +46,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../core/*', '../host/*', 'vscode'], message: 'The webview imports only ../protocol.' },
+            {
+              group: ['../core/*', '!../core/types', '../host/*', 'vscode'],
+              message: 'The webview imports only ../protocol and the shared types of ../core/types.',
+            },
           ],
         },
       ],

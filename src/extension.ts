@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): QuorumTestApi {
   const router = new QuorumPanelRouter(services, panel);
   panel.setRouter(router);
   const verifier = new SelectionVerifier(services);
-  shutdown = services.shutdown;
+  shutdown = () => services.shutdown();
 
   context.subscriptions.push(
     log,

@@ -1,16 +1,8 @@
 /**
- * The typed face of `acquireVsCodeApi()`: every outgoing message is a WebviewMessage, so the
- * compiler rejects anything the host's guard would drop.
+ * The typed face of `acquireVsCodeApi()` (declared by @types/vscode-webview): every outgoing message
+ * is a WebviewMessage, so the compiler rejects anything the host's guard would drop.
  */
 import type { WebviewMessage } from '../protocol';
-
-interface RawVsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-
-declare function acquireVsCodeApi(): RawVsCodeApi;
 
 export interface PanelApi {
   post(message: WebviewMessage): void;
@@ -20,7 +12,7 @@ export interface PanelApi {
 
 export function acquirePanelApi(): PanelApi {
   // acquireVsCodeApi may be called once per page load; the wrapper is shared by every view.
-  const api = acquireVsCodeApi();
+  const api = acquireVsCodeApi<unknown>();
   return {
     post: (message) => api.postMessage(message),
     getState: () => api.getState(),
