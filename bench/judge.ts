@@ -1,26 +1,49 @@
 /**
  * Judge benchmark on real model outputs (HumanEval + CodeGen-16B samples + generated tests, as
- * released with CodeT). For each problem the judge picks using only the prompt, candidates and
- * generated tests, everything run in the Docker sandbox; the pick is then scored with the hidden
- * reference test. Prints each selector as a fraction of the oracle (problems where at least one
- * candidate passes), all measured in this one run.
+ * released with CodeT). For each problem the judge sees only the prompt, the candidates and the
+ * generated tests, everything runs in the Docker sandbox, and the pick is then scored with the
+ * hidden reference test. Two variants of the same problems: CodeT's prompts (usage examples
+ * removed) and HumanEval's original prompts (with examples, which the judge trusts).
  *
- *   npx tsx bench/judge.ts [--limit N] [--image IMAGE] [--dump FILE]
+ * Fixed split, chosen before any tuning: HumanEval task number mod 4 == 0 is the TUNING half,
+ * mod 4 == 2 the HELD-OUT half (41 problems each). The judge's parameters were chosen on the
+ * tuning half only (`--tune` prints that grid); the held-out half is the headline.
+ *
+ *   npx tsx bench/judge.ts [--limit N] [--image IMAGE] [--dump FILE] [--replay FILE] [--tune]
+ *
+ * --dump FILE saves every problem's evidence and reference results; --replay FILE re-scores a
+ * dump without Docker (the selectors are pure functions of the evidence).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { codetGroups } from '../src/core/judge/agreement';
+import { PAPER_B4 } from '../src/core/judge/b4';
 import { eachBounded } from '../src/core/judge/crossTest';
 import type { JudgeEvidence } from '../src/core/judge/evidence';
 import { gatherEvidence } from '../src/core/judge/evidence';
-import { clusterOutputs } from '../src/core/judge/outputConsensus';
-import { decideVerdict } from '../src/core/judge/strategies';
+import { QUORUM_SELECTION } from '../src/core/judge/selection';
 import type { JudgeInput, Sandbox } from '../src/core/types';
 import { createDockerSandbox } from '../src/core/sandbox/docker';
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
+import type { Selector } from './judgeSelectors';
+import {
+  b4Selector,
+  codetCases,
+  expectedRight,
+  firstThatRuns,
+  quorumGroupAtRandom,
+  quorumSelector,
+  quorumVerdict,
+  randomPick,
+} from './judgeSelectors';
+import { printTuning } from './judgeTune';
 
-const FIXTURE = path.join(__dirname, '..', 'test', 'fixtures', 'judge', 'judge-humaneval-dev.jsonl');
+const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures', 'judge');
+const VARIANTS = {
+  'without examples': 'judge-humaneval-dev.jsonl',
+  'with examples': 'judge-humaneval-dev-examples.jsonl',
+} as const;
+export type Variant = keyof typeof VARIANTS;
 const DEFAULT_IMAGE = OFFLINE_IMAGES.python ?? 'quorum-offline/python:3.11';
 
 const code = z.object({ id: z.string(), model: z.string(), code: z.string() });
@@ -41,8 +64,15 @@ interface Problem {
   readonly scoring: { readonly entryPoint: string; readonly referenceTest: string };
 }
 
-function loadProblems(limit: number): Problem[] {
-  const lines = readFileSync(FIXTURE, 'utf8')
+export type Half = 'tuning' | 'held-out';
+
+/** The fixed split: HumanEval/N with N mod 4 == 0 tunes, N mod 4 == 2 is held out. */
+export function halfOf(taskId: string): Half {
+  return Number(taskId.split('/')[1]) % 4 === 0 ? 'tuning' : 'held-out';
+}
+
+function loadProblems(file: string, limit: number): Problem[] {
+  const lines = readFileSync(path.join(FIXTURES, file), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '');
   return lines.slice(0, limit).map((raw) => {
@@ -108,53 +138,132 @@ async function scoreWithReference(
   return passed;
 }
 
-type Selector = (e: JudgeEvidence, p: Problem) => string | null;
+/** One judged problem of one variant; what --dump writes and --replay reads. */
+export interface Row {
+  readonly task: string;
+  readonly variant: Variant;
+  readonly half: Half;
+  readonly candidates: JudgeInput['candidates'];
+  readonly evidence: JudgeEvidence;
+  readonly passed: Readonly<Record<string, boolean>>;
+  /** The judge's own CPU work: splitting, example parsing, harness building, parsing, deciding. */
+  readonly judgeCpuMs: number;
+}
 
-const firstThatRuns: Selector = (e) => e.outcomes.find((o) => o.outcome === 'ok')?.id ?? null;
-
-const outputConsensus: Selector = (e, p) => {
-  const ok = e.outcomes.filter((o) => o.outcome === 'ok');
-  const top = clusterOutputs(ok)[0];
-  return top && top.length >= 2 ? top[0] : (firstThatRuns(e, p) ?? p.input.candidates[0]?.id ?? null);
-};
-
-/** CodeT with whole test blocks as the unit: a block passes when every one of its cases passes. */
-const codetBlocks: Selector = (e, p) => {
-  const testIds = [...new Set(e.cases.map((c) => c.testId))];
-  const evidence = e.outcomes.map((o) => ({
-    id: o.id,
-    probes: {},
-    cells: Object.fromEntries(
-      testIds.map((t) => [
-        t,
-        e.cases.filter((c) => c.testId === t).every((c) => o.evidence.cells[c.id] === 'pass')
-          ? 'pass'
-          : 'fail',
-      ]),
-    ),
-  })) as Parameters<typeof codetGroups>[0];
-  return codetGroups(evidence, testIds)[0]?.members[0] ?? p.input.candidates[0]?.id ?? null;
-};
-
-const codetCases: Selector = (e, p) =>
-  codetGroups(
-    e.outcomes.map((o) => o.evidence),
-    e.cases.map((c) => c.id),
-  )[0]?.members[0] ??
-  p.input.candidates[0]?.id ??
-  null;
-
-/** The same CodeT grouping with Quorum's tie rule (shorter code first): shows what the tie rule alone is worth. */
-const codetCasesShortest: Selector = (e, p) => {
-  const groups = codetGroups(
-    e.outcomes.map((o) => o.evidence),
-    e.cases.map((c) => c.id),
+async function gatherRows(limit: number, image: string): Promise<{ rows: Row[]; wallS: number }> {
+  const sandbox = createDockerSandbox({ images: { python: image }, pull: false, poolSize: 2 });
+  await sandbox.check();
+  const started = Date.now();
+  const byVariant = Object.entries(VARIANTS).map(([variant, file]) => ({
+    variant: variant as Variant,
+    problems: loadProblems(file, limit),
+  }));
+  const total = byVariant[0].problems.length;
+  console.log(
+    `judge bench: ${total} problems x ${byVariant.length} variants, Docker sandbox, image ${image}`,
   );
-  const scoreOf = (id: string): number => groups.find((g) => g.members.includes(id))?.score ?? 0;
-  const order = p.input.candidates.map((c, i) => ({ id: c.id, i, len: c.code.length, score: scoreOf(c.id) }));
-  order.sort((a, b) => b.score - a.score || a.len - b.len || a.i - b.i);
-  return order[0]?.id ?? null;
-};
+  const rows: Row[] = [];
+  const work = byVariant[0].problems.map((p, i) => ({ p, i }));
+  let done = 0;
+  await eachBounded(work, 2, async ({ p, i }) => {
+    const passed = await scoreWithReference(sandbox, p, image);
+    for (const { variant, problems } of byVariant) {
+      const problem = problems[i];
+      const evidence = await gatherEvidence(problem.input, { sandbox, image, concurrency: 2 });
+      const t = performance.now();
+      quorumVerdict(evidence, problem.input.candidates);
+      const judgeCpuMs = evidence.hostMs + performance.now() - t;
+      rows.push({
+        task: problem.taskId,
+        variant,
+        half: halfOf(problem.taskId),
+        candidates: problem.input.candidates,
+        evidence,
+        passed,
+        judgeCpuMs,
+      });
+    }
+    if (++done % 10 === 0) process.stderr.write(`  ${done}/${total} problems\n`);
+  });
+  await sandbox.dispose();
+  return { rows, wallS: (Date.now() - started) / 1000 };
+}
+
+const hasOracle = (r: Row): boolean => Object.values(r.passed).some(Boolean);
+
+function score(rows: readonly Row[], selector: Selector): { right: number; oracle: number } {
+  const oracle = rows.filter(hasOracle);
+  const right = oracle.reduce((s, r) => s + expectedRight(selector(r.evidence, r.candidates), r.passed), 0);
+  return { right, oracle: oracle.length };
+}
+
+function report(rows: readonly Row[]): void {
+  const selectors: [string, Selector][] = [
+    ['random pick (expected value)', randomPick],
+    ['first candidate that runs', firstThatRuns],
+    ['CodeT, single assertions', codetCases],
+    [`B4 (paper: alpha_xy ${PAPER_B4.alphaXY}, beta_0 ${PAPER_B4.beta0})`, b4Selector(PAPER_B4)],
+    ["Quorum's judge", quorumSelector()],
+    [
+      '  ablation: + functional agreement (split)',
+      quorumSelector({ ...QUORUM_SELECTION, agreement: 'split' }),
+    ],
+    ['  ablation: random member of chosen group', quorumGroupAtRandom()],
+  ];
+  const fmt = (s: { right: number; oracle: number }): string => {
+    const count = Number.isInteger(s.right) ? String(s.right) : s.right.toFixed(1);
+    return `${`${count}/${s.oracle}`.padStart(8)} = ${(s.right / Math.max(1, s.oracle)).toFixed(3)}`;
+  };
+  for (const variant of Object.keys(VARIANTS) as Variant[]) {
+    const of = (half: Half): Row[] => rows.filter((r) => r.variant === variant && r.half === half);
+    console.log(
+      `\n${variant} (fraction of oracle; oracle = problems where some candidate passes the reference)`,
+    );
+    console.log(`${'selector'.padEnd(42)} ${'HELD-OUT (headline)'.padEnd(20)} tuning half`);
+    for (const [name, selector] of selectors) {
+      console.log(
+        `${name.padEnd(42)} ${fmt(score(of('held-out'), selector)).padEnd(20)} ${fmt(score(of('tuning'), selector))}`,
+      );
+    }
+    printCalibration(of('held-out'), 'held-out');
+  }
+}
+
+/** How often picks at each confidence level were right, over every problem of the half. */
+function printCalibration(rows: readonly Row[], label: string): void {
+  const buckets = [
+    [0, 0.5],
+    [0.5, 0.8],
+    [0.8, 0.95],
+    [0.95, 1.01],
+  ] as const;
+  const parts = buckets.map(([lo, hi]) => {
+    const inside = rows
+      .map((r) => ({ r, v: quorumVerdict(r.evidence, r.candidates) }))
+      .filter(({ v }) => v.confidence >= lo && v.confidence < hi);
+    const right = inside.filter(({ r, v }) => r.passed[v.pick ?? '']).length;
+    const mean = inside.reduce((s, { v }) => s + v.confidence, 0) / Math.max(1, inside.length);
+    const range = `[${lo.toFixed(2)}, ${Math.min(1, hi).toFixed(2)}${hi > 1 ? ']' : ')'}`;
+    return `  ${range.padEnd(13)} ${`${right}/${inside.length}`.padStart(6)} right (mean confidence ${inside.length > 0 ? mean.toFixed(2) : '-'})`;
+  });
+  console.log(`calibration, ${label} half, all ${rows.length} problems (no oracle: every pick is wrong):`);
+  for (const p of parts) console.log(p);
+}
+
+function printCpu(rows: readonly Row[]): void {
+  const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+  const q = (xs: number[], p: number): number => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
+  const all = sorted(rows.map((r) => r.judgeCpuMs));
+  const big = sorted(
+    rows.filter((r) => r.candidates.length >= 5 && r.evidence.cases.length >= 25).map((r) => r.judgeCpuMs),
+  );
+  console.log(
+    `\njudge CPU outside the sandbox (split, examples, harness build, parse, decide) per problem: median ${q(all, 0.5).toFixed(2)} ms, p95 ${q(all, 0.95).toFixed(2)} ms, max ${all[all.length - 1]?.toFixed(2)} ms`,
+  );
+  console.log(
+    `  problems with 5 candidates x >= 25 cases (${big.length}): median ${q(big, 0.5).toFixed(2)} ms, max ${big[big.length - 1]?.toFixed(2) ?? '-'} ms (target < 20 ms)`,
+  );
+}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -162,68 +271,32 @@ async function main(): Promise<void> {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const limit = Number(flag('--limit') ?? Infinity);
-  const image = flag('--image') ?? DEFAULT_IMAGE;
-  const problems = loadProblems(limit);
-  const sandbox = createDockerSandbox({ images: { python: image }, pull: false, poolSize: 2 });
-  await sandbox.check();
-  console.log(`judge bench: ${problems.length} problems, Docker sandbox, image ${image}`);
-  const started = Date.now();
-  const rows: {
-    problem: Problem;
-    evidence: JudgeEvidence;
-    passed: Record<string, boolean>;
-    pick: string | null;
-    overheadMs: number;
-  }[] = [];
-  await eachBounded(problems, 2, async (problem) => {
-    const evidence = await gatherEvidence(problem.input, { sandbox, image, concurrency: 2 });
-    const t1 = performance.now();
-    const pick = decideVerdict(evidence, problem.input).pick;
-    const overheadMs = performance.now() - t1 + evidence.hostMs;
-    rows.push({
-      problem,
-      evidence,
-      passed: await scoreWithReference(sandbox, problem, image),
-      pick,
-      overheadMs,
-    });
-    if (rows.length % 10 === 0) process.stderr.write(`  ${rows.length}/${problems.length} problems\n`);
-  });
-  await sandbox.dispose();
-  const oracle = rows.filter((r) => Object.values(r.passed).some(Boolean));
-  const rate = (pick: (r: (typeof rows)[number]) => number): number =>
-    oracle.reduce((sum, r) => sum + pick(r), 0) / Math.max(1, oracle.length);
-  const selectorRate = (s: Selector): number =>
-    rate((r) => (r.passed[s(r.evidence, r.problem) ?? ''] ? 1 : 0));
-  const random = rate(
-    (r) => Object.values(r.passed).filter(Boolean).length / r.problem.input.candidates.length,
+  const replay = flag('--replay');
+  let rows: Row[];
+  if (replay) {
+    rows = JSON.parse(readFileSync(replay, 'utf8')) as Row[];
+    console.log(`judge bench: replaying ${rows.length} judged problems from ${replay} (no sandbox)`);
+  } else {
+    const gathered = await gatherRows(Number(flag('--limit') ?? Infinity), flag('--image') ?? DEFAULT_IMAGE);
+    rows = gathered.rows;
+    console.log(`sandbox wall time ${gathered.wallS.toFixed(1)} s`);
+  }
+  rows.sort(
+    (a, b) => a.task.localeCompare(b.task, 'en', { numeric: true }) || a.variant.localeCompare(b.variant),
   );
-  const figures: [string, number][] = [
-    ['random pick (expected value)', random],
-    ['first candidate that runs', selectorRate(firstThatRuns)],
-    ['output consensus only', selectorRate(outputConsensus)],
-    ['CodeT grouping, whole test blocks', selectorRate(codetBlocks)],
-    ['CodeT grouping, single assertions', selectorRate(codetCases)],
-    ['  same, ties to the shorter code', selectorRate(codetCasesShortest)],
-    ["Quorum's judge", rate((r) => (r.passed[r.pick ?? ''] ? 1 : 0))],
-  ];
-  console.log(`oracle: ${oracle.length}/${rows.length} problems have a passing candidate`);
-  for (const [name, value] of figures) console.log(`${name.padEnd(36)} ${value.toFixed(3)} of oracle`);
-  const overhead = rows.map((r) => r.overheadMs).sort((a, b) => a - b);
-  console.log(
-    `judge overhead outside the sandbox: median ${overhead[overhead.length >> 1].toFixed(2)} ms, max ${overhead[overhead.length - 1].toFixed(2)} ms per problem`,
-  );
-  console.log(`wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const dump = flag('--dump');
-  if (dump)
-    writeFileSync(
-      dump,
-      JSON.stringify(rows.map((r) => ({ task: r.problem.taskId, evidence: r.evidence, passed: r.passed }))),
-    );
+  if (dump) writeFileSync(dump, JSON.stringify(rows));
+  console.log(
+    `split: tuning = HumanEval task number mod 4 == 0, held-out = mod 4 == 2; Quorum's parameters: ${JSON.stringify(QUORUM_SELECTION)}`,
+  );
+  report(rows);
+  printCpu(rows);
+  if (argv.includes('--tune')) printTuning(rows.filter((r) => r.half === 'tuning'));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { buildPipeline, withImage } from '../core/pipeline';
 import type { Pipeline } from '../core/pipeline';
-import { LANGUAGES, SandboxError } from '../core/types';
+import { JudgeError, LANGUAGES, SandboxError } from '../core/types';
 import type { CellResult, JudgeInput, Verdict } from '../core/types';
 import { keyFromEnv, loadConfigFile } from './configFile';
 import { EXIT, UsageError } from './io';
@@ -18,7 +18,11 @@ Runs every candidate in FILE (and every model's tests against every candidate) i
 sandbox and prints the verdict: pick, strategy, confidence, reasons, ranking and pass matrix.
 
 FILE is JSON: { "prompt", "language", "candidates": [ { "id", "model", "code" } ],
-                "tests": [ { "id", "model", "code" } ] }   (tests optional; other fields ignored)
+                "tests": [ { "id", "model", "code" } ], "context" }   (tests, context optional;
+                other fields ignored)
+Usage examples in the prompt or context (doctest ">>> f(x)" + value, "f(x) ==> y", "f(x) -> y",
+"f(x) should return y", "Input: / Output:", JSDoc "f(x) // => y") become trusted cases: a
+candidate failing one is never picked over one passing it. Marked * in the pass matrix.
 
 Options:
   --json           one JSON object: { pick, strategy, confidence, ranking, reasons }
@@ -35,6 +39,7 @@ const fileSchema = z.object({
   language: z.enum(LANGUAGES),
   candidates: z.array(entry).min(1),
   tests: z.array(entry).optional(),
+  context: z.string().optional(),
 });
 
 /** Parses a judge file; throws `UsageError` naming the first bad field. */
@@ -95,7 +100,7 @@ export function renderVerdict(verdict: Verdict): string {
   if (matrix && matrix.cases.length > 0) {
     out.push(
       '',
-      `pass matrix (+ pass, x fail, E error, T timeout; columns: ${matrix.cases.map((c) => c.id).join(' ')})`,
+      `pass matrix (+ pass, x fail, E error, T timeout; columns: ${matrix.cases.map((c) => (c.trusted ? `${c.id}*` : c.id)).join(' ')}${matrix.cases.some((c) => c.trusted) ? '; * your examples' : ''})`,
     );
     for (const r of verdict.ranking) {
       const row = matrix.cells[r.id] ?? {};
@@ -166,7 +171,7 @@ async function runJudge(
     io.stdout.write(values.json ? `${JSON.stringify(verdictJson(verdict))}\n` : renderVerdict(verdict));
     return verdict.pick !== null && !verdict.unverified ? EXIT.ok : EXIT.failed;
   } catch (error) {
-    if (!SandboxError.is(error)) throw error;
+    if (!SandboxError.is(error) && !JudgeError.is(error)) throw error;
     io.stderr.write(`quorum judge: ${error.message}\n${error.advice}\n`);
     return EXIT.failed;
   } finally {

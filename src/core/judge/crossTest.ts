@@ -1,5 +1,5 @@
 import type { CellResult, Language, RunResult, Sandbox, TestMatrix } from '../types';
-import { SandboxError } from '../types';
+import { JudgeError, SandboxError } from '../types';
 import type { HarnessPayload, HarnessReport } from './harnessResult';
 import { newMarker, parseHarnessOutput } from './harnessResult';
 import { javascriptHarness } from './javascriptHarness';
@@ -39,13 +39,57 @@ export function supportsCrossTest(language: Language): boolean {
 
 /**
  * Runs every candidate against every case: one sandbox container per candidate holding all the
- * cases, each isolated inside the harness. Throws `SandboxError` when the sandbox cannot run.
+ * cases, each isolated inside the harness. Throws `JudgeError` when the sandbox cannot run or
+ * the harness itself breaks.
  */
 export async function crossTest(
   candidates: readonly { readonly id: string; readonly code: string }[],
   cases: readonly JudgeCase[],
   options: CrossTestOptions,
 ): Promise<CrossTestResult> {
+  const reports: Record<string, HarnessReport> = {};
+  const runs: Record<string, RunResult> = {};
+  let hostMs = 0;
+  await eachBounded(candidates, options.concurrency ?? 2, async (candidate) => {
+    const one = await runHarness(candidate, cases, options);
+    reports[candidate.id] = one.report;
+    runs[candidate.id] = one.run;
+    hostMs += one.hostMs;
+  });
+  const mark = performance.now();
+  const matrix = matrixOf(candidates, cases, reports);
+  return { reports, runs, matrix, hostMs: hostMs + performance.now() - mark };
+}
+
+/** The pass matrix shown to the user: trusted cases carry their mark and source. */
+export function matrixOf(
+  candidates: readonly { readonly id: string }[],
+  cases: readonly JudgeCase[],
+  reports: Readonly<Record<string, HarnessReport>>,
+): TestMatrix {
+  const cells: Record<string, Record<string, CellResult>> = {};
+  for (const candidate of candidates) {
+    const report = reports[candidate.id];
+    cells[candidate.id] = Object.fromEntries(cases.map((c) => [c.id, report.cases[c.id].result]));
+  }
+  return {
+    cases: cases.map(({ id, testId, code, trusted, source }) =>
+      trusted ? { id, testId, code, trusted, source } : { id, testId, code },
+    ),
+    cells,
+  };
+}
+
+/**
+ * One candidate against some cases in one fresh container. Throws `JudgeError`: `sandbox` when
+ * the engine fails, `cancelled` on abort, `harness-failed` when the harness program itself
+ * crashed (a traceback through its own frames; a candidate that kills the process is its fault).
+ */
+export async function runHarness(
+  candidate: { readonly id: string; readonly code: string },
+  cases: readonly JudgeCase[],
+  options: CrossTestOptions,
+): Promise<{ report: HarnessReport; run: RunResult; hostMs: number }> {
   const build = HARNESSES[options.language];
   if (!build) {
     throw new SandboxError(
@@ -54,48 +98,71 @@ export async function crossTest(
       'Cross-testing supports Python and JavaScript; other languages are judged by their own runs.',
     );
   }
+  let mark = performance.now();
   const loadBudget = (options.loadBudgetMs ?? 3000) / 1000;
   const caseBudget = (options.caseBudgetMs ?? 1000) / 1000;
   // Enough wall time for a load and every case plus its probes at their budgets, but bounded.
   const timeoutMs = Math.min(60_000, Math.round((loadBudget + cases.length * caseBudget * 2 + 3) * 1000));
-  const reports: Record<string, HarnessReport> = {};
-  const runs: Record<string, RunResult> = {};
-  let hostMs = 0;
-  await eachBounded(candidates, options.concurrency ?? 2, async (candidate) => {
-    let mark = performance.now();
-    const marker = newMarker();
-    const payload: HarnessPayload = {
-      marker,
-      candidate: candidate.code,
-      cases: cases.map(({ id, setup, code }) => ({ id, setup, code })),
-      loadBudget,
-      caseBudget,
-      stdoutCap: 4096,
-      probe: options.probe ?? true,
-    };
-    const program = build(payload);
-    hostMs += performance.now() - mark;
-    const run = await options.sandbox.run({
+  const marker = newMarker();
+  const payload: HarnessPayload = {
+    marker,
+    candidate: candidate.code,
+    cases: cases.map(({ id, setup, code }) => ({ id, setup, code })),
+    loadBudget,
+    caseBudget,
+    stdoutCap: 4096,
+    probe: options.probe ?? true,
+  };
+  const program = build(payload);
+  let hostMs = performance.now() - mark;
+  let run: RunResult;
+  try {
+    run = await options.sandbox.run({
       code: program,
       language: options.language,
       image: options.image,
       limits: { timeoutMs, outputBytes: 1024 * 1024 },
       signal: options.signal,
     });
-    mark = performance.now();
-    runs[candidate.id] = run;
-    const ids = cases.map((c) => c.id);
-    reports[candidate.id] = parseHarnessOutput(run.stdout, marker, ids, run.timedOut);
-    hostMs += performance.now() - mark;
-  });
-  const mark = performance.now();
-  const cells: Record<string, Record<string, CellResult>> = {};
-  for (const candidate of candidates) {
-    const report = reports[candidate.id];
-    cells[candidate.id] = Object.fromEntries(cases.map((c) => [c.id, report.cases[c.id].result]));
+  } catch (error) {
+    throw judgeErrorOf(error, options.signal);
   }
-  const matrix = { cases: cases.map(({ id, testId, code }) => ({ id, testId, code })), cells };
-  return { reports, runs, matrix, hostMs: hostMs + performance.now() - mark };
+  mark = performance.now();
+  const report = parseHarnessOutput(
+    run.stdout,
+    marker,
+    cases.map((c) => c.id),
+    run.timedOut,
+  );
+  hostMs += performance.now() - mark;
+  if (!report.complete && !run.timedOut && /_q_main|quorumMain/.test(run.stderr)) {
+    throw new JudgeError(
+      'harness-failed',
+      `The cross-test harness crashed on ${candidate.id}: ${lastLine(run.stderr)}`,
+      "This is a Quorum bug, not the candidate's: please report it with the Quorum log.",
+    );
+  }
+  return { report, run, hostMs };
+}
+
+/** A sandbox failure under the judge, as the judge's typed error (the original as its cause). */
+export function judgeErrorOf(error: unknown, signal?: AbortSignal): JudgeError {
+  if (JudgeError.is(error)) return error;
+  if (signal?.aborted || (SandboxError.is(error) && error.reason === 'cancelled')) {
+    return new JudgeError('cancelled', 'The judge was cancelled.', 'Run the ask again.', error);
+  }
+  const failure = SandboxError.failureOf(error);
+  return new JudgeError(
+    'sandbox',
+    `The judge could not run the candidates: ${failure.message}`,
+    failure.advice,
+    error,
+  );
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; the first failure rejects. */

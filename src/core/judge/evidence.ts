@@ -1,9 +1,10 @@
 import type { JudgeCandidate, JudgeInput, RunResult, Sandbox, TestMatrix } from '../types';
 import type { CaseEvidence } from './agreement';
-import { crossTest, supportsCrossTest } from './crossTest';
+import { crossTest, judgeErrorOf, supportsCrossTest } from './crossTest';
 import type { HarnessReport } from './harnessResult';
 import type { JudgeCase } from './testCases';
 import { splitTestCases } from './testCases';
+import { trustedCases } from './trustedCases';
 
 /** How a candidate's own program ended, ordered by severity for the fallback. */
 export type RunOutcome = 'ok' | 'compile-error' | 'runtime-error' | 'timeout';
@@ -43,7 +44,7 @@ export interface GatherOptions {
  */
 export async function gatherEvidence(input: JudgeInput, options: GatherOptions): Promise<JudgeEvidence> {
   const mark = performance.now();
-  const cases = supportsCrossTest(input.language) ? splitTestCases(input.tests, input.language) : [];
+  const cases = judgeCases(input);
   const needHarness = supportsCrossTest(input.language)
     ? input.candidates.filter((c) => cases.length > 0 || !c.run)
     : [];
@@ -71,6 +72,12 @@ export async function gatherEvidence(input: JudgeInput, options: GatherOptions):
   return { cases, matrix: cases.length > 0 ? result?.matrix : undefined, outcomes, sandboxMs, hostMs };
 }
 
+/** Trusted cases first (the user's examples and test files), then the models' split tests. */
+export function judgeCases(input: JudgeInput): JudgeCase[] {
+  if (!supportsCrossTest(input.language)) return [];
+  return [...trustedCases(input), ...splitTestCases(input.tests, input.language)];
+}
+
 /** Languages without a harness: run each candidate plainly when the session has not. */
 async function runUnharnessed(
   input: JudgeInput,
@@ -80,17 +87,30 @@ async function runUnharnessed(
   const runs: Record<string, RunResult> = {};
   for (const c of input.candidates) {
     if (c.run || harnessed.has(c.id)) continue;
-    runs[c.id] = await options.sandbox.run({
-      code: c.code,
-      language: input.language,
-      image: options.image,
-      signal: input.signal,
-    });
+    runs[c.id] = await ownRun(c, input, options);
   }
   return runs;
 }
 
-function outcomeOf(
+/** A candidate's plain run for a language without a harness; failures become `JudgeError`. */
+export async function ownRun(
+  candidate: JudgeCandidate,
+  input: Pick<JudgeInput, 'language' | 'signal'>,
+  options: Pick<GatherOptions, 'sandbox' | 'image'>,
+): Promise<RunResult> {
+  try {
+    return await options.sandbox.run({
+      code: candidate.code,
+      language: input.language,
+      image: options.image,
+      signal: input.signal,
+    });
+  } catch (error) {
+    throw judgeErrorOf(error, input.signal);
+  }
+}
+
+export function outcomeOf(
   candidate: JudgeCandidate,
   report: HarnessReport | undefined,
   run: RunResult | undefined,

@@ -1,8 +1,8 @@
-import type { JudgeCandidate, RankEntry, Verdict, VerdictStrategy } from '../types';
-import type { CrossTestScore } from './crossTestScore';
-import { crossTestScores } from './crossTestScore';
+import type { JudgeCandidate, RankEntry, Verdict, VerdictEvidence, VerdictStrategy } from '../types';
 import type { CandidateOutcome, JudgeEvidence, RunOutcome } from './evidence';
 import { clusterOutputs } from './outputConsensus';
+import type { RankedGroup, SelectionParams } from './selection';
+import { QUORUM_SELECTION, calibratedConfidence, rankGroups } from './selection';
 
 /** Lower is less bad: what the fallback prefers when nothing ran. */
 export const SEVERITY: Readonly<Record<RunOutcome, number>> = {
@@ -18,6 +18,8 @@ interface Scored {
   readonly index: number;
   readonly score: number;
   readonly passed: number;
+  /** Rank of the candidate's cross-test group (0 without tests). */
+  readonly rank: number;
 }
 
 /**
@@ -28,6 +30,7 @@ interface Scored {
 export function decideVerdict(
   evidence: JudgeEvidence,
   input: { readonly candidates: readonly JudgeCandidate[] },
+  params: SelectionParams = QUORUM_SELECTION,
 ): Verdict {
   const caseIds = evidence.cases.map((c) => c.id);
   const byId = new Map(input.candidates.map((c, i) => [c.id, { c, i }]));
@@ -38,15 +41,14 @@ export function decideVerdict(
   const passedOf = (o: CandidateOutcome): number =>
     caseIds.filter((k) => o.evidence.cells[k] === 'pass').length;
   const withMatrix = caseIds.length > 0 && evidence.outcomes.some((o) => passedOf(o) > 0);
-  const cross = withMatrix
-    ? new Map(
-        crossTestScores(
-          evidence.outcomes.map((o) => o.evidence),
-          caseIds,
-          (id) => evidence.outcomes.find((o) => o.id === id)?.outcome === 'ok',
-        ).map((s) => [s.id, s]),
+  const groups = withMatrix
+    ? rankGroups(
+        evidence.outcomes.map((o) => o.evidence),
+        evidence.cases,
+        params,
       )
     : null;
+  const groupOf = new Map(groups?.flatMap((g, rank) => g.members.map((id) => [id, { g, rank }] as const)));
   const maxStderr = Math.max(1, ...evidence.outcomes.map((o) => o.stderrBytes));
   const maxLatency = Math.max(1, ...input.candidates.map((c) => c.latencyMs ?? 0));
   const maxSize = Math.max(1, ...input.candidates.map((c) => c.code.length));
@@ -58,21 +60,22 @@ export function decideVerdict(
     };
     const passed = passedOf(outcome);
     const ran = outcome.outcome === 'ok' ? 1 : 0;
-    // With tests, the cross-test score is the evidence (it already halves a candidate that did
-    // not run) and the tie rules below only order exact ties. Without tests: running counts
-    // most, then agreeing output; noise, latency and size separate near-equals.
-    const score = cross
-      ? (cross.get(outcome.id)?.score ?? 0)
+    // With tests, the group's rank decides (trusted cases, then posterior) and its posterior is
+    // the score shown; the tie rules only order members of one group. Without tests: running
+    // counts most, then agreeing output; noise, latency and size separate near-equals.
+    const group = groupOf.get(outcome.id);
+    const score = group
+      ? group.g.posterior
       : 0.5 * ran +
         (0.4 * (agreeing.get(outcome.id) ?? 0)) / others +
         0.05 * (1 - outcome.stderrBytes / maxStderr) +
         0.025 * (1 - (candidate.latencyMs ?? 0) / maxLatency) +
         0.025 * (1 - candidate.code.length / maxSize);
-    return { outcome, candidate, index, score, passed };
+    return { outcome, candidate, index, score, passed, rank: group?.rank ?? 0 };
   });
-  const ranking = [...scored].sort(compareScored);
+  const ranking = [...scored].sort((a, b) => a.rank - b.rank || compareScored(a, b));
   const strategyOf = (): { strategy: VerdictStrategy; top: Scored | undefined } => {
-    if (cross) return { strategy: 'cross-test', top: ranking[0] };
+    if (groups) return { strategy: 'cross-test', top: ranking[0] };
     const biggest = clusters[0];
     if (biggest && biggest.length >= 2) {
       const inside = ranking.filter((s) => biggest.includes(s.outcome.id));
@@ -94,14 +97,37 @@ export function decideVerdict(
     testsPassed: s.passed,
     testsTotal: caseIds.length,
   }));
+  const chosen = top ? groupOf.get(top.outcome.id)?.g : undefined;
+  const trustedTotal = evidence.cases.filter((c) => c.trusted).length;
+  const verdictEvidence: VerdictEvidence | undefined =
+    strategy === 'cross-test' && chosen && top
+      ? {
+          casesPassed: top.passed,
+          casesTotal: caseIds.length,
+          trustedPassed: chosen.trustedPassed,
+          trustedTotal,
+          groupSize: chosen.members.length,
+          posterior: Math.round(chosen.posterior * 1000) / 1000,
+        }
+      : undefined;
+  const reasons =
+    strategy === 'cross-test' && top && chosen && groups
+      ? crossTestReasons(top, chosen, groups, evidence, ranking)
+      : reasonsFor(strategy, top, ranking, clusters);
   return {
     pick: top?.outcome.id ?? null,
     strategy,
-    confidence: confidenceOf(strategy, top, ranking, cross?.get(top?.outcome.id ?? '')?.score),
+    confidence: confidenceOf(
+      strategy,
+      top,
+      ranking,
+      chosen ? calibratedConfidence(chosen, evidence.cases, params.calibration) : undefined,
+    ),
     ranking: entries,
-    reasons: reasonsFor(strategy, top, ranking, clusters, caseIds.length, cross),
+    reasons,
     unverified: strategy === 'fallback',
     matrix: evidence.matrix,
+    ...(verdictEvidence ? { evidence: verdictEvidence } : {}),
   };
 }
 
@@ -117,17 +143,21 @@ export function compareScored(a: Scored, b: Scored): number {
   );
 }
 
+/**
+ * Cross-test: the calibrated probability that the pick is right (selection.ts; bench/judge.ts
+ * prints how often picks were right per confidence bucket). Other strategies keep fixed levels.
+ */
 function confidenceOf(
   strategy: VerdictStrategy,
   top: Scored | undefined,
   ranking: readonly Scored[],
-  crossScore?: number,
+  calibrated?: number,
 ): number {
   if (!top) return 0;
+  if (strategy === 'cross-test') return Math.round((calibrated ?? 0) * 100) / 100;
   const runnerUp = ranking.find((s) => s !== top);
   const margin = runnerUp ? Math.max(0, top.score - runnerUp.score) : top.score;
-  const base: Record<VerdictStrategy, number> = {
-    'cross-test': 0.5 + 0.4 * (crossScore ?? 0),
+  const base: Record<Exclude<VerdictStrategy, 'cross-test'>, number> = {
     consensus: 0.75,
     'high-confidence': 0.7,
     'best-available': 0.4,
@@ -136,36 +166,72 @@ function confidenceOf(
   return Math.round(Math.min(1, base[strategy] + 0.1 * Math.min(1, margin * 4)) * 100) / 100;
 }
 
+/** The pick explained in the posterior's terms: the group's cases, its size, the examples, the odds. */
+function crossTestReasons(
+  top: Scored,
+  chosen: RankedGroup,
+  groups: readonly RankedGroup[],
+  evidence: JudgeEvidence,
+  ranking: readonly Scored[],
+): string[] {
+  const id = top.outcome.id;
+  const total = evidence.cases.length;
+  const trusted = evidence.cases.filter((c) => c.trusted);
+  const generated = total - trusted.length;
+  const generatedPassed = chosen.passed.length - chosen.trustedPassed;
+  const reasons: string[] = [];
+  if (trusted.length > 0) {
+    const sources = [...new Set(trusted.map((c) => c.source ?? 'prompt'))].join(', ');
+    reasons.push(
+      chosen.trustedPassed === trusted.length
+        ? `${id} passes all ${trusted.length} of your examples (from the ${sources}); they outrank the generated tests.`
+        : `No candidate passes all ${trusted.length} of your examples (from the ${sources}); ${id} passes the most, ${chosen.trustedPassed}.`,
+    );
+  }
+  reasons.push(`${id} passes ${generatedPassed}/${generated} test cases written by the models.`);
+  reasons.push(
+    chosen.members.length > 1
+      ? `${chosen.members.length} candidates (${chosen.members.join(', ')}) pass exactly the same cases.`
+      : 'No other candidate passes exactly the same cases.',
+  );
+  const rivals = groups.filter((g) => g !== chosen && g.trustedPassed === chosen.trustedPassed);
+  reasons.push(
+    `Posterior that this group is the correct one: ${chosen.posterior.toFixed(2)} (B4: how likely the whole pass matrix is if these candidates and the cases they pass are the correct ones)` +
+      (rivals[0] ? `; next best ${rivals[0].members.join(', ')} at ${rivals[0].posterior.toFixed(2)}.` : '.'),
+  );
+  const crashes = Object.values(top.outcome.evidence.cells).filter(
+    (c) => c === 'error' || c === 'timeout',
+  ).length;
+  if (crashes > 0) reasons.push(`It crashes or hangs on ${crashes} case${crashes === 1 ? '' : 's'}.`);
+  if (chosen.agreement !== null) {
+    reasons.push(
+      `On the tests' inputs it returns the same values as the others ${(chosen.agreement * 100).toFixed(0)}% of the time.`,
+    );
+  }
+  if (top.outcome.outcome !== 'ok')
+    reasons.push(`Its own run failed (${top.outcome.detail}); tests still favour it.`);
+  if (chosen.members.length > 1) {
+    reasons.push(
+      `Within the group the tie rules (ran, less stderr, faster model, shorter code, order) pick ${id}.`,
+    );
+  }
+  const failed = ranking
+    .filter((s) => s.outcome.outcome !== 'ok')
+    .map((s) => `${s.outcome.id} (${s.outcome.outcome})`);
+  if (failed.length > 0) reasons.push(`Did not run: ${failed.join(', ')}.`);
+  return reasons;
+}
+
 function reasonsFor(
   strategy: VerdictStrategy,
   top: Scored | undefined,
   ranking: readonly Scored[],
   clusters: readonly string[][],
-  totalCases: number,
-  cross: ReadonlyMap<string, CrossTestScore> | null,
 ): string[] {
   if (!top) return ['No candidates to judge.'];
   const id = top.outcome.id;
   const reasons: string[] = [];
-  if (strategy === 'cross-test') {
-    const s = cross?.get(id);
-    const crashed = s && s.crashes > 0 ? `, and crashes or hangs on ${s.crashes}` : '';
-    reasons.push(`${id} passes ${top.passed}/${totalCases} test cases written by the models${crashed}.`);
-    if (s) {
-      reasons.push(
-        s.twins > 0
-          ? `${s.twins + 1} candidates behave identically on every case (same results, same return values).`
-          : 'No other candidate behaves identically on every case.',
-      );
-    }
-    if (s?.agreement != null) {
-      reasons.push(
-        `On the tests' inputs it returns the same values as the others ${(s.agreement * 100).toFixed(0)}% of the time.`,
-      );
-    }
-    if (top.outcome.outcome !== 'ok')
-      reasons.push(`Its own run failed (${top.outcome.detail}); tests still favour it.`);
-  } else if (strategy === 'consensus') {
+  if (strategy === 'consensus') {
     const cluster = clusters[0] ?? [];
     reasons.push(
       `${cluster.length} candidates (${cluster.join(', ')}) print the same output; ${id} scores best among them.`,

@@ -1,4 +1,4 @@
-import type { Language, TestCase } from '../types';
+import type { Language, TestCase, TrustedSource } from '../types';
 
 /**
  * One assertion split out of a model's test block. `setup` is the block's non-assertion code
@@ -9,6 +9,9 @@ export interface JudgeCase {
   readonly testId: string;
   readonly code: string;
   readonly setup: string;
+  /** From the user (a usage example or a test file), not from a model: weighed above the rest. */
+  readonly trusted?: true;
+  readonly source?: TrustedSource;
 }
 
 /** Statements of a test block, split at top level with strings, comments and brackets respected. */

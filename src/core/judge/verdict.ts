@@ -15,11 +15,15 @@ export interface JudgeOptions {
   readonly image?: string;
   /** Harness containers at once (default 2). */
   readonly concurrency?: number;
+  /** Each test case's time budget inside the harness, in milliseconds (default 1000). */
+  readonly caseBudgetMs?: number;
 }
 
 /**
  * The judge: runs what needs running in the sandbox, then decides deterministically; the LLM
- * judge, when configured, adds its opinion. Throws `SandboxError` when nothing can be run.
+ * judge, when configured, adds its opinion. Throws `JudgeError` when the sandbox fails under it
+ * (reason `sandbox`, the `SandboxError` as its cause), the harness breaks (`harness-failed`) or
+ * the ask is cancelled (`cancelled`): a failure the caller must show, never only log.
  */
 export function createJudge(options: JudgeOptions): Judge {
   const logger = options.logger ?? silentLogger;
@@ -30,12 +34,22 @@ export function createJudge(options: JudgeOptions): Judge {
         sandbox: options.sandbox,
         image: options.image,
         concurrency: options.concurrency,
+        caseBudgetMs: options.caseBudgetMs,
       });
       const verdict = decideVerdict(evidence, effective);
       logger.info(`judge: ${verdict.strategy} picked ${verdict.pick ?? 'nothing'} (${verdict.confidence})`);
-      if (!options.llmJudge) return verdict;
-      const opinion = await options.llmJudge.opinion(effective, verdict);
-      return opinion ? { ...verdict, llm: { ...opinion, model: options.llmJudge.model } } : verdict;
+      return withLlmOpinion(verdict, effective, options.llmJudge);
     },
   };
+}
+
+/** The optional LLM judge's opinion beside the deterministic verdict (never instead of it). */
+export async function withLlmOpinion(
+  verdict: Verdict,
+  input: JudgeInput,
+  llmJudge?: LlmJudge,
+): Promise<Verdict> {
+  if (!llmJudge) return verdict;
+  const opinion = await llmJudge.opinion(input, verdict);
+  return opinion ? { ...verdict, llm: { ...opinion, model: llmJudge.model } } : verdict;
 }

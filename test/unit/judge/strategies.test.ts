@@ -14,7 +14,8 @@ interface Spec {
 }
 
 /** Hand-built evidence: these are the judge's inputs, as the sandbox would have produced them. */
-function judge(specs: Spec[]) {
+/** The first `trusted` cases are the user's examples. */
+function judge(specs: Spec[], trusted = 0) {
   const n = Math.max(0, ...specs.map((s) => s.cells?.length ?? 0));
   const caseIds = Array.from({ length: n }, (_, i) => `t.${i + 1}`);
   const outcomes: CandidateOutcome[] = specs.map((s) => ({
@@ -30,7 +31,18 @@ function judge(specs: Spec[]) {
     },
   }));
   const evidence: JudgeEvidence = {
-    cases: caseIds.map((id) => ({ id, testId: 't', code: 'assert x', setup: '' })),
+    cases: caseIds.map((id, i) =>
+      i < trusted
+        ? {
+            id,
+            testId: 'examples',
+            code: 'assert x',
+            setup: '',
+            trusted: true as const,
+            source: 'prompt' as const,
+          }
+        : { id, testId: 't', code: 'assert x', setup: '' },
+    ),
     outcomes,
     sandboxMs: 0,
     hostMs: 0,
@@ -166,7 +178,74 @@ describe('judge/strategies', () => {
       { id: 'b', cells: '+x', code: 'def f(): return 1' },
     ]);
     assert.equal(v.pick, 'b');
-    assert.ok(v.reasons.some((r) => /Tied on score with a; .*shorter code/.test(r)));
+    assert.ok(v.reasons.some((r) => /2 candidates \(a, b\) pass exactly the same cases/.test(r)));
+    assert.ok(v.reasons.some((r) => /Within the group the tie rules .*shorter code.* pick b/.test(r)));
+  });
+
+  it('a candidate failing a trusted example is never picked over one passing it, whatever the tests say', () => {
+    // Four candidates agree on every generated case but fail the user's example; one passes it.
+    const v = judge(
+      [
+        { id: 'a', cells: 'x+++' },
+        { id: 'b', cells: 'x+++' },
+        { id: 'c', cells: 'x+++' },
+        { id: 'd', cells: 'x+++' },
+        { id: 'e', cells: '+xxx' },
+      ],
+      1,
+    );
+    assert.equal(v.pick, 'e');
+    assert.equal(v.evidence?.trustedPassed, 1);
+    assert.equal(v.evidence?.trustedTotal, 1);
+    assert.match(v.reasons[0], /e passes all 1 of your examples \(from the prompt\)/);
+    // Without the example's column marked trusted, the four agreeing candidates win.
+    const plain = judge([
+      { id: 'a', cells: 'x+++' },
+      { id: 'b', cells: 'x+++' },
+      { id: 'c', cells: 'x+++' },
+      { id: 'd', cells: 'x+++' },
+      { id: 'e', cells: '+xxx' },
+    ]);
+    assert.equal(plain.pick, 'a');
+  });
+
+  it('explains the pick by its group and posterior, and a calibrated confidence', () => {
+    const v = judge([
+      { id: 'a', cells: '+++x' },
+      { id: 'b', cells: '+++x' },
+      { id: 'c', cells: '+xx+' },
+    ]);
+    assert.equal(v.pick, 'a');
+    assert.deepEqual([v.evidence?.casesPassed, v.evidence?.casesTotal, v.evidence?.groupSize], [3, 4, 2]);
+    assert.ok(v.reasons.some((r) => /^a passes 3\/4 test cases written by the models/.test(r)));
+    assert.ok(
+      v.reasons.some((r) => /Posterior that this group is the correct one: \d\.\d\d .*next best c/.test(r)),
+    );
+    // The confidence is calibrated: more support and passing the user's examples raise it,
+    // missing one of them lowers it.
+    const lone = judge([
+      { id: 'a', cells: '+xxx' },
+      { id: 'b', cells: 'x+xx' },
+      { id: 'c', cells: 'xx+x' },
+    ]);
+    assert.ok(v.confidence > lone.confidence, `${v.confidence} vs ${lone.confidence}`);
+    const examplesPassed = judge(
+      [
+        { id: 'a', cells: '+++x' },
+        { id: 'b', cells: '+++x' },
+        { id: 'c', cells: 'x+x+' },
+      ],
+      1,
+    );
+    const exampleMissed = judge(
+      [
+        { id: 'a', cells: 'x++x' },
+        { id: 'b', cells: 'x++x' },
+        { id: 'c', cells: 'x+x+' },
+      ],
+      1,
+    );
+    assert.ok(examplesPassed.confidence > v.confidence && v.confidence > exampleMissed.confidence);
   });
 
   it('returns no pick and zero confidence for no candidates', () => {
