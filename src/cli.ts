@@ -1,6 +1,7 @@
 /** `quorum`: the Quorum pipeline from a terminal. Each subcommand lives in src/cli/. */
 import { askCommand } from './cli/ask';
 import { demoCommand } from './cli/demo';
+import { enginesCommand } from './cli/engines';
 import { judgeCommand } from './cli/judge';
 import { mcpCommand } from './cli/mcp';
 import { runCommand } from './cli/run';
@@ -12,6 +13,7 @@ const HELP = `Usage: quorum <command> [options]
 Commands:
   ask "PROMPT"   ask every configured model, run each answer in the sandbox, judge
   run FILE|-     run one program in the sandbox
+  engines        list the sandbox engines: version, state, pool, running
   judge FILE     judge given candidates (and tests) by running them in the sandbox
   demo           the whole pipeline on recorded answers: no key, no network needed
   mcp            serve run_code, ask_models and judge to agents (Model Context Protocol, stdio)
@@ -21,6 +23,7 @@ Run 'quorum <command> --help' for a command's options.`;
 const COMMANDS: Readonly<Record<string, Subcommand>> = {
   ask: askCommand,
   run: runCommand,
+  engines: enginesCommand,
   judge: judgeCommand,
   demo: demoCommand,
   mcp: mcpCommand,

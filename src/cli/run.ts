@@ -17,16 +17,19 @@ Runs one program in a fresh, hardened Docker container (no network, read-only ro
 environment) and prints its output. FILE '-' reads the program from standard input.
 
 Options:
-  --lang LANG        python | javascript | typescript | bash (default: from the file extension)
+  --lang LANG        python | javascript | typescript | bash | rust | go (default: from the file
+                     extension: .py .js .mjs .cjs .ts .sh .bash .rs .go)
   --image IMAGE      image to run it in (default: quorum.config.json sandbox.images, then public images)
   --timeout SECONDS  wall-clock limit, then the container is killed (default 10)
   --stdin FILE       file given to the program as its standard input
   --json             print one JSON object: language, exitCode, stdout, stderr, durationMs,
-                     timedOut, oomKilled, outputTruncated, image
+                     timedOut, oomKilled, outputTruncated, image, engine (the engine's address)
   --config FILE      config file (default: ./quorum.config.json)
 
 Exit code: 0 when the program exited 0, 1 for anything else it did, 2 for bad usage or no sandbox.
-The engine comes from sandbox.dockerHost in the config, else DOCKER_HOST, else the local socket.`;
+The engine comes from sandbox.engines in the config (the one with most free capacity), else
+sandbox.dockerHost, else DOCKER_HOST (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH), else the local
+socket. Any engine failure ends the run with exit code 2 and the engine's address in the message.`;
 
 const BY_EXTENSION: Readonly<Record<string, Language>> = {
   '.py': 'python',
@@ -36,6 +39,8 @@ const BY_EXTENSION: Readonly<Record<string, Language>> = {
   '.ts': 'typescript',
   '.sh': 'bash',
   '.bash': 'bash',
+  '.rs': 'rust',
+  '.go': 'go',
 };
 
 interface RunValues {
@@ -52,7 +57,19 @@ interface RunValues {
 export function runJson(result: RunResult): Record<string, unknown> {
   const { language, exitCode, stdout, stderr, durationMs, timedOut, oomKilled, outputTruncated, image } =
     result;
-  return { language, exitCode, stdout, stderr, durationMs, timedOut, oomKilled, outputTruncated, image };
+  const engine = result.engine ?? null;
+  return {
+    language,
+    exitCode,
+    stdout,
+    stderr,
+    durationMs,
+    timedOut,
+    oomKilled,
+    outputTruncated,
+    image,
+    engine,
+  };
 }
 
 function readFile(file: string, cwd: string, what: string): string {

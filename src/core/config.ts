@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, LANGUAGES, PROVIDER_KINDS } from './types';
 import type { Language, Limits, ModelConfig } from './types';
+import type { EngineConfig } from './sandbox/docker';
 
 const modelSchema = z
   .object({
@@ -46,13 +47,25 @@ const limitsSchema = z
 
 const imagesSchema = z.partialRecord(z.enum(LANGUAGES), z.string().min(1));
 
+/** One engine of `sandbox.engines` (see src/core/sandbox/docker.ts's EngineConfig). */
+const engineSchema = z
+  .object({
+    host: z.string().min(1),
+    tls: z.object({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    maxConcurrent: z.number().int().min(1).max(256).optional(),
+    weight: z.number().positive().max(100).optional(),
+  })
+  .strict();
+
 const sandboxSchema = z
   .object({
     enabled: z.boolean().default(true),
     images: imagesSchema.default({}),
     limits: limitsSchema.default({}),
     dockerHost: z.string().min(1).optional(),
+    engines: z.array(engineSchema).default([]),
     poolSize: z.number().int().min(0).max(16).default(2),
+    prepareMax: z.number().int().min(0).max(32).default(10),
     pull: z.boolean().default(true),
   })
   .strict();
@@ -79,7 +92,11 @@ export interface SandboxSettings {
   readonly images: Partial<Record<Language, string>>;
   readonly limits: Limits;
   readonly dockerHost?: string;
+  /** Several engines (the local one, or dockerHost's, when empty). */
+  readonly engines: readonly EngineConfig[];
   readonly poolSize: number;
+  /** Most containers prepared for one ask (Sandbox.prepareFor). */
+  readonly prepareMax: number;
   readonly pull: boolean;
 }
 
@@ -172,7 +189,9 @@ function buildConfig(
       images: Object.freeze({ ...sandbox.images }),
       limits: Object.freeze({ ...DEFAULT_LIMITS, ...sandbox.limits }),
       dockerHost: sandbox.dockerHost,
+      engines: Object.freeze(sandbox.engines.map((e) => Object.freeze({ ...e }))),
       poolSize: sandbox.poolSize,
+      prepareMax: sandbox.prepareMax,
       pull: sandbox.pull,
     }),
     judge: Object.freeze({ ...judge }),

@@ -67,6 +67,8 @@ export function createSandbox(
     images: settings.images,
     limits: settings.limits,
     dockerHost: settings.dockerHost,
+    engines: settings.engines,
+    prepareMax: settings.prepareMax,
     poolSize: settings.poolSize,
     pull: settings.pull,
     logger: options.logger,

@@ -335,7 +335,8 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
       ).catch((error: unknown) => {
         throw engineError(error, target);
       });
-      const name = version.Components?.find((c) => /engine/i.test(c.Name))?.Name ?? 'Docker Engine';
+      const component = version.Components?.find((c) => /engine/i.test(c.Name))?.Name;
+      const name = !component || component === 'Engine' ? 'Docker Engine' : component;
       return { version: `${name} ${version.Version}`, waiting: pool.waiting(), running: active };
     },
     async reset() {
