@@ -3,7 +3,7 @@
  * optional LLM opinion, and the full candidate x test-case matrix as an accessible table.
  */
 import { el, icon, replaceChildren } from './dom';
-import type { CellResult, Verdict } from './domainTypes';
+import type { CellResult, JudgeFailure, Verdict } from './domainTypes';
 import type { ViewModel } from './viewModel';
 
 const STRATEGY_TEXT: Readonly<Record<Verdict['strategy'], string>> = {
@@ -28,17 +28,32 @@ export function createVerdictView(): VerdictView {
   });
   let last: Verdict | undefined;
   let lastOrder: readonly string[] = [];
+  let lastFailure: JudgeFailure | undefined;
   return {
     root,
     update(vm) {
-      if (vm.verdict === last && vm.order === lastOrder) return;
+      const failure = vm.ask?.judgeError;
+      if (vm.verdict === last && vm.order === lastOrder && failure === lastFailure) return;
       last = vm.verdict;
       lastOrder = vm.order;
-      root.hidden = !vm.verdict;
+      lastFailure = failure;
+      root.hidden = !vm.verdict && !failure;
       if (vm.verdict) replaceChildren(root, render(vm.verdict, vm));
+      else if (failure) replaceChildren(root, renderFailure(failure));
       else root.replaceChildren();
     },
   };
+}
+
+/** No verdict, and why: the judge itself failed (its harness crashed, the engine went away). */
+function renderFailure(failure: JudgeFailure): HTMLElement[] {
+  return [
+    el('h2', {}, [icon('law'), ' Verdict']),
+    el('div', { class: 'banner unverified', role: 'alert', 'data-testid': 'judge-failed' }, [
+      icon('error'),
+      el('span', { class: 'banner-text' }, [`${failure.message} ${failure.advice}`]),
+    ]),
+  ];
 }
 
 function nameOf(vm: ViewModel, id: string | null | undefined): string {

@@ -137,6 +137,31 @@ describe('webview panel in Chromium: what it shows', function () {
     assert.equal((await s.lastPosted()).base, 'selection');
   });
 
+  it('shows a judge failure in the verdict area, as text, instead of a verdict', async () => {
+    await s.panel.send(initMessages());
+    const messages = sessionMessages().filter(
+      (m) => !(m.type === 'session/event' && (m.event.type === 'verdict' || m.event.type === 'session-done')),
+    );
+    await s.panel.send([
+      ...messages,
+      {
+        type: 'session/event',
+        event: {
+          type: 'judge-failed',
+          askId: 'ask-1',
+          error: { message: 'The judge could not run: <b>engine</b> gone.', advice: 'Start Docker.' },
+        },
+      },
+    ]);
+    const banner = s.panel.page.getByTestId('judge-failed');
+    await banner.waitFor();
+    assert.equal(
+      ((await banner.textContent()) ?? '').trim(),
+      'The judge could not run: <b>engine</b> gone. Start Docker.',
+      'shown as text, never as markup',
+    );
+  });
+
   it('streams deltas live and caps a long answer behind "show more"', async () => {
     await s.panel.send(initMessages());
     const [started, first] = sessionMessages();

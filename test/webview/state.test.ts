@@ -141,17 +141,17 @@ describe('webview state: asks never mix', () => {
     // The second ask starts while the first still streams: the first's late events interleave.
     const interleaved: HostMessage[] = [];
     const firstLate = first.slice(4);
-    interleaved.push(...first.slice(0, 4), second[0]!);
+    interleaved.push(...first.slice(0, 4), second[0]);
     for (let i = 1; i < Math.max(second.length, firstLate.length + 1); i++) {
-      if (firstLate[i - 1]) interleaved.push(firstLate[i - 1]!);
-      if (second[i]) interleaved.push(second[i]!);
+      if (firstLate[i - 1]) interleaved.push(firstLate[i - 1]);
+      if (second[i]) interleaved.push(second[i]);
     }
     const mixed = fold([...initMessages(), ...interleaved]);
     const alone = fold([...initMessages(), ...second]);
     assert.equal(mixed.ask?.askId, 'ask-2');
     assert.deepEqual(
-      mixed.order.map((id) => visible(mixed.candidates[id]!)),
-      alone.order.map((id) => visible(alone.candidates[id]!)),
+      mixed.order.map((id) => visible(mixed.candidates[id])),
+      alone.order.map((id) => visible(alone.candidates[id])),
       'the cards are exactly those of the second ask alone',
     );
     assert.deepEqual(mixed.verdict, alone.verdict);
