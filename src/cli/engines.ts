@@ -73,10 +73,10 @@ function table(engines: readonly EngineStatus[]): string {
       String(e.weight),
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) =>
     r
-      .map((cell, i) => cell.padEnd(widths[i]!))
+      .map((cell, i) => cell.padEnd(widths[i]))
       .join('  ')
       .trimEnd(),
   );
