@@ -8,6 +8,8 @@
 import { sessionSettingsOf } from './config';
 import type { QuorumConfig, SandboxSettings } from './config';
 import { createLlmJudge } from './judge/llmJudge';
+import { createIncrementalJudge } from './judge/incremental';
+import type { IncrementalJudge } from './judge/incremental';
 import { createJudge } from './judge/verdict';
 import { PROVIDER_REGISTRY, createProvider } from './providers/registry';
 import { createDockerSandbox } from './sandbox/docker';
@@ -22,7 +24,7 @@ export interface Pipeline {
   readonly sandbox?: Sandbox;
   /** Why nothing runs in this pipeline (sandbox turned off, engine not reachable), when nothing does. */
   readonly executionDisabled?: string;
-  readonly judge?: Judge;
+  readonly judge?: Judge & Partial<IncrementalJudge>;
   readonly systemPrompt?: string;
   readonly defaultLanguage?: Language;
   readonly limits: Limits;
@@ -51,6 +53,8 @@ export interface PipelineSpec {
   /** Something the user should know that does not stop the ask (e.g. Docker is not running). */
   readonly onWarning?: (message: string) => void;
   readonly onPullProgress?: (progress: PullProgress) => void;
+  /** Judge once after the last answer instead of as answers arrive (the benchmark's baseline). */
+  readonly batchJudge?: boolean;
   /** Throw the engine's `SandboxError` instead of going on without execution (`quorum run`). */
   readonly requireSandbox?: boolean;
   /** The environment the engine's address is read from (DOCKER_HOST ...); default `process.env`. */
@@ -155,7 +159,7 @@ async function judgeOf(
   sandbox: Sandbox,
   logger: Logger,
   warn: (message: string) => void,
-): Promise<Judge> {
+): Promise<Judge & Partial<IncrementalJudge>> {
   const id = spec.config.judge.model;
   const model = id
     ? [...spec.models, ...(spec.judgeModels ?? []), ...spec.config.models].find((m) => m.id === id)
@@ -167,5 +171,10 @@ async function judgeOf(
     if (providers[0]) llmJudge = createLlmJudge(providers[0], logger);
     else warn(`judge.model: "${model.id}" has no API key; judging without it`);
   }
-  return createJudge({ sandbox, logger, crossTests: spec.config.judge.crossTests, llmJudge });
+  const options = { sandbox, logger, crossTests: spec.config.judge.crossTests, llmJudge };
+  const batch = createJudge(options);
+  if (spec.batchJudge) return batch;
+  // The session feeds the incremental judge as answers arrive; `judge` stays for callers with all
+  // the candidates at once (`quorum judge`, the gateway's /v1/judge).
+  return { judge: (input) => batch.judge(input), begin: createIncrementalJudge(options).begin };
 }

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { extract } from './extract';
 import { buildMessages, systemPromptFor } from './prompt';
 import { costOf } from './cost';
-import { DEFAULT_LIMITS, ProviderError, SandboxError, silentLogger } from './types';
+import { DEFAULT_LIMITS, JudgeError, ProviderError, SandboxError, silentLogger } from './types';
+import type { IncrementalJudge, IncrementalJudgement } from './judge/incremental';
 import type {
   AskRequest,
   AskTimeline,
@@ -38,7 +39,11 @@ export interface SessionDeps {
   readonly providers: readonly Provider[];
   /** Undefined when execution is disabled (untrusted workspace, sandbox turned off). */
   readonly sandbox?: Sandbox;
-  readonly judge?: Judge;
+  /**
+   * The judge. With `begin` (an incremental judge) it is fed each candidate as its run ends, so at
+   * the last answer only that answer's own cross-tests remain; without, it judges once at the end.
+   */
+  readonly judge?: Judge & Partial<IncrementalJudge>;
   /** Template of the system prompt; see DEFAULT_SYSTEM_PROMPT. */
   readonly systemPrompt?: string;
   /** Language when the request names none. */
@@ -76,8 +81,9 @@ const CANCELLED = (): ProviderError =>
 
 /** The judge's failure as the panel and the CLI show it. */
 export function judgeFailureOf(error: unknown): JudgeFailure {
-  if (SandboxError.is(error))
-    return { message: `The judge could not run: ${error.message}`, advice: error.advice };
+  if (JudgeError.is(error) || SandboxError.is(error)) {
+    return { message: `The judge could not decide: ${error.message}`, advice: error.advice };
+  }
   return {
     message: `The judge failed: ${error instanceof Error ? error.message : String(error)}`,
     advice: 'The candidates and their own runs are still shown; see the Quorum log for details.',
@@ -103,6 +109,8 @@ class Ask implements AskHandle {
   private readonly reruns: RerunRecord[] = [];
   private verdict: Verdict | undefined;
   private judgeError: JudgeFailure | undefined;
+  /** The incremental judge's state for this ask, fed as candidates finish their runs. */
+  private judgement: IncrementalJudgement | undefined;
   private finishedAt: string | undefined;
 
   constructor(
@@ -133,6 +141,7 @@ class Ask implements AskHandle {
     // No event before startAsk returns: a listener may reach for the handle it is about to get.
     await Promise.resolve();
     this.emit({ type: 'session-started', models: this.deps.providers.map((p) => p.config) });
+    this.prepare();
     await Promise.all(this.deps.providers.map((p) => this.generate(p)));
     await this.judge();
     this.finishedAt = new Date().toISOString();
@@ -147,6 +156,27 @@ class Ask implements AskHandle {
     } catch (error) {
       this.log.error(`session listener failed on ${body.type}: ${String(error)}`);
     }
+  }
+
+  /**
+   * While the models answer: containers for every program run and cross-test run of this ask, and
+   * the incremental judge, so the first answer's run starts in a ready container.
+   */
+  private prepare(): void {
+    const { sandbox, judge } = this.deps;
+    if (!sandbox) return;
+    const n = this.deps.providers.length;
+    // A program run per answer, and a cross-test run per answer for the cases known at its end
+    // plus one for those that arrive later: about three containers per model.
+    sandbox
+      .prepareFor?.(this.language, 3 * n, this.controller.signal)
+      .catch((e: unknown) => this.log.debug(`containers not prepared: ${String(e)}`));
+    this.judgement = judge?.begin?.({
+      prompt: this.request.instruction,
+      context: this.request.context,
+      language: this.language,
+      signal: this.controller.signal,
+    });
   }
 
   private now(): number {
@@ -236,15 +266,17 @@ class Ask implements AskHandle {
 
   private async run(candidate: MutableCandidate): Promise<void> {
     const main = candidate.extraction?.main;
-    if (!this.deps.sandbox || !main || main.unterminated || this.controller.signal.aborted) return;
-    candidate.runStartedMs = this.now();
-    const outcome = await this.execute(candidate.id, main.language ?? this.language, main.code, {
-      signal: this.controller.signal,
-    });
-    candidate.runEndedMs = this.now();
-    this.timeline.lastRunMs = Math.max(this.timeline.lastRunMs ?? 0, candidate.runEndedMs);
-    candidate.run = outcome.run;
-    candidate.runError = outcome.error;
+    if (this.deps.sandbox && main && !main.unterminated && !this.controller.signal.aborted) {
+      candidate.runStartedMs = this.now();
+      const outcome = await this.execute(candidate.id, main.language ?? this.language, main.code, {
+        signal: this.controller.signal,
+      });
+      candidate.runEndedMs = this.now();
+      this.timeline.lastRunMs = Math.max(this.timeline.lastRunMs ?? 0, candidate.runEndedMs);
+      candidate.run = outcome.run;
+      candidate.runError = outcome.error;
+    }
+    this.feedJudge(candidate);
   }
 
   /** One program run with its events; shared by the ask's own runs and re-runs. */
@@ -271,35 +303,53 @@ class Ask implements AskHandle {
 
   // ------------------------------------------------------------ stage 3: judge
 
+  /** What the judge sees of a candidate, and the tests its model wrote. */
+  private judged(c: MutableCandidate): { candidate?: JudgeCandidate; tests?: TestCase } {
+    const main = c.extraction?.main;
+    if (!main) return {};
+    const t = c.extraction?.tests;
+    return {
+      candidate: {
+        id: c.id,
+        model: c.model.model,
+        code: main.code,
+        run: c.run,
+        latencyMs: c.timing?.latencyMs,
+      },
+      tests: t ? { id: `${c.id}-tests`, model: c.model.model, code: t.code } : undefined,
+    };
+  }
+
+  private feedJudge(c: MutableCandidate): void {
+    if (!this.judgement || this.controller.signal.aborted) return;
+    const { candidate, tests } = this.judged(c);
+    if (candidate) this.judgement.addCandidate(candidate);
+    if (tests) this.judgement.addTests(tests);
+  }
+
   private async judge(): Promise<void> {
     const { judge, sandbox } = this.deps;
     if (!judge || !sandbox || this.controller.signal.aborted) return;
     const judged: JudgeCandidate[] = [];
     const tests: TestCase[] = [];
     for (const c of this.candidates.values()) {
-      const main = c.extraction?.main;
-      if (!main) continue;
-      judged.push({
-        id: c.id,
-        model: c.model.model,
-        code: main.code,
-        run: c.run,
-        latencyMs: c.timing?.latencyMs,
-      });
-      const t = c.extraction?.tests;
-      if (t) tests.push({ id: `${c.id}-tests`, model: c.model.model, code: t.code });
+      const one = this.judged(c);
+      if (one.candidate) judged.push(one.candidate);
+      if (one.tests) tests.push(one.tests);
     }
     if (judged.length === 0) return;
     this.emit({ type: 'judge-started' });
     try {
-      this.verdict = await judge.judge({
-        prompt: this.request.instruction,
-        context: this.request.context,
-        language: this.language,
-        candidates: judged,
-        tests,
-        signal: this.controller.signal,
-      });
+      this.verdict = this.judgement
+        ? await this.judgement.finish()
+        : await judge.judge({
+            prompt: this.request.instruction,
+            context: this.request.context,
+            language: this.language,
+            candidates: judged,
+            tests,
+            signal: this.controller.signal,
+          });
       this.timeline.verdictMs = this.now();
       this.emit({ type: 'verdict', verdict: this.verdict });
     } catch (error) {

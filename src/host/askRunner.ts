@@ -151,11 +151,6 @@ export class AskRunner implements vscode.Disposable {
         void vscode.window.showWarningMessage(`Quorum: answers will not be run. ${lease.engineProblem}`);
       }
       const config = this.deps.config();
-      const language = request.language ?? config.language ?? 'python';
-      // Start containers while the models are still answering; the first run then skips the cold start.
-      lease.sandbox
-        ?.warm(language)
-        .catch((e: unknown) => this.deps.logger.debug(`warm-up skipped: ${String(e)}`));
       const [{ buildPipeline }, { startAsk }] = await Promise.all([loadPipeline(), loadSession()]);
       const demo = this.deps.demo.active;
       const chosen = this.models().filter((m) =>
