@@ -5,6 +5,7 @@ import { enginesCommand } from './cli/engines';
 import { judgeCommand } from './cli/judge';
 import { mcpCommand } from './cli/mcp';
 import { runCommand } from './cli/run';
+import { serveCommand } from './cli/serve';
 import { EXIT, UsageError } from './cli/io';
 import type { CliIo, Subcommand } from './cli/io';
 
@@ -17,6 +18,7 @@ Commands:
   judge FILE     judge given candidates (and tests) by running them in the sandbox
   demo           the whole pipeline on recorded answers: no key, no network needed
   mcp            serve run_code, ask_models and judge to agents (Model Context Protocol, stdio)
+  serve          the verification gateway over HTTP (runs, SSE events, execute, judge)
 
 Run 'quorum <command> --help' for a command's options.`;
 
@@ -27,6 +29,7 @@ const COMMANDS: Readonly<Record<string, Subcommand>> = {
   judge: judgeCommand,
   demo: demoCommand,
   mcp: mcpCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,0 +1,72 @@
+/** `quorum serve`: the verification gateway over HTTP (see src/server/ and the README's Gateway section). */
+import { parseArgs } from 'node:util';
+import type { Logger } from '../core/types';
+import { isLoopbackHost } from '../server/auth';
+import { loadServeConfig } from '../server/options';
+import { startServer } from '../server/server';
+import { EXIT, UsageError } from './io';
+import type { CliIo, Subcommand } from './io';
+
+export const SERVE_HELP = `Usage: quorum serve [--host 127.0.0.1] [--port 8787] [--config FILE]
+
+Serves the Quorum pipeline over HTTP: POST /v1/runs (ask, stream its events), /v1/execute,
+/v1/judge, the original POST /api/v1/inference, GET /v1/models, /v1/runtimes, /v1/queue,
+/healthz, /readyz and /openapi.json.
+
+Options:
+  --host HOST      address to listen on (default 127.0.0.1)
+  --port PORT      port (default 8787; 0 picks a free one)
+  --config FILE    config file (default: ./quorum.config.json); its "server" section holds
+                   tokens, maxConcurrentRuns, queueSize, historySize, rateLimit, shutdownMs
+  -h, --help       this help
+
+Model keys come from the server's environment (OPENAI_API_KEY, GROQ_API_KEY, QUORUM_<ID>_API_KEY)
+and are never returned. Bearer tokens: QUORUM_SERVER_TOKENS (comma-separated) or server.tokens;
+without one the server listens on loopback only. Runs live in memory: a restart loses them.
+SIGTERM: stop accepting, let running asks finish (server.shutdownMs), remove every container.`;
+
+function stderrLogger(io: CliIo): Logger {
+  const line = (level: string) => (message: string) => io.stderr.write(`quorum serve: ${level}${message}\n`);
+  return { info: line(''), warn: line('warning: '), error: line('error: '), debug: () => undefined };
+}
+
+export const serveCommand: Subcommand = async (args, io) => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(SERVE_HELP + '\n');
+    return EXIT.ok;
+  }
+  const host = values.host ?? '127.0.0.1';
+  const port = Number(values.port ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: "${values.port}" is not a port`);
+  const { config, settings, path } = loadServeConfig(values.config, io.cwd, io.env);
+  if (!settings.tokens.length && !isLoopbackHost(host)) {
+    throw new UsageError(
+      `refusing to listen on ${host} without a token: anyone who reaches it could run code on this machine's engine. ` +
+        'Set QUORUM_SERVER_TOKENS (or server.tokens in the config), or listen on 127.0.0.1 behind a proxy.',
+    );
+  }
+  const logger = stderrLogger(io);
+  const server = await startServer({ config, settings, env: io.env, logger }, { host, port });
+  const usable = config.models.filter((m) => m.enabled && server.gateway.usable(m)).map((m) => m.id);
+  logger.info(
+    `listening on ${server.url} (config ${path ?? 'none'}; models ${usable.join(', ') || 'none usable'}; ${settings.tokens.length ? `${settings.tokens.length} token(s)` : 'no tokens: loopback only'})`,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info(`${signal}: shutting down (running asks get ${settings.shutdownMs / 1000} s)`);
+  await server.close();
+  logger.info('stopped; every container removed');
+  return EXIT.ok;
+};

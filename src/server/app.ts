@@ -1,0 +1,196 @@
+/**
+ * The HTTP face of the gateway: Fastify 5 with zod schemas (validation and /openapi.json from the
+ * same schemas), request ids, a 256 KiB body limit, bearer tokens, per-token rate limits and one
+ * error shape. The routes live in ./routes; the work is the Gateway's.
+ */
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { isLoopbackAddress, tokenCheck } from './auth';
+import type { Gateway } from './gateway';
+import { HttpError } from './httpError';
+import type { ServerSettings } from './options';
+import { registerMetaRoutes } from './routes/meta';
+import { registerRunRoutes } from './routes/runs';
+import { registerToolRoutes } from './routes/tools';
+import type { StreamSet } from './sse';
+
+export const BODY_LIMIT = 256 * 1024;
+/** Probes a load balancer calls without a token; never rate limited. */
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+
+export type App = FastifyInstance & { readonly streams: StreamSet };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, for rate limits and idempotency keys: `token-N`, or the address without tokens. */
+    caller: string;
+  }
+}
+
+/** The client's X-Request-Id when it is a sane one, else a fresh UUID. */
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:@/+=-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+export async function buildApp(gateway: Gateway, settings: ServerSettings): Promise<App> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    requestIdHeader: false,
+    genReqId: requestId,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const streams: StreamSet = new Set();
+  app.decorateRequest('caller', '');
+
+  // `curl -d '{...}'` sends a form content type: the original gateway's clients did exactly that.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      done(
+        new HttpError(
+          400,
+          'bad-json',
+          `The body is not JSON: ${(error as Error).message}`,
+          'Send a JSON object.',
+        ),
+        undefined,
+      );
+    }
+  });
+
+  const tokens = tokenCheck(settings.tokens);
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    try {
+      authenticate(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+  const authenticate = (request: FastifyRequest): void => {
+    const address = request.socket.remoteAddress;
+    if (!tokens.required) {
+      // Without tokens the server listens on loopback; this refuses anything that got here anyway.
+      if (!isLoopbackAddress(address))
+        throw new HttpError(
+          403,
+          'loopback-only',
+          'This gateway has no tokens configured and serves this machine only.',
+          'Set QUORUM_SERVER_TOKENS on the server.',
+        );
+      request.caller = address ?? 'local';
+      return;
+    }
+    const path = request.url.split('?')[0] ?? '';
+    if (OPEN_PATHS.has(path)) return;
+    const who = tokens.identify(request.headers.authorization);
+    if (!who)
+      throw new HttpError(
+        401,
+        'unauthorized',
+        request.headers.authorization ? 'The bearer token is not valid.' : 'A bearer token is required.',
+        'Send Authorization: Bearer <token> (one of QUORUM_SERVER_TOKENS).',
+        { 'www-authenticate': 'Bearer realm="quorum"' },
+      );
+    request.caller = who;
+  };
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(rateLimit, {
+    max: settings.rateLimit.max,
+    timeWindow: settings.rateLimit.windowMs,
+    // After authentication, so the limit is per token and a wrong token is a 401, not a count.
+    hook: 'preHandler',
+    keyGenerator: (request) => request.caller || request.ip,
+    allowList: (request) => OPEN_PATHS.has(request.url.split('?')[0] ?? ''),
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(
+        429,
+        'rate-limited',
+        `Rate limit: ${context.max} requests per ${context.after}.`,
+        `Retry after ${Math.ceil(context.ttl / 1000)} s.`,
+        { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      ),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Quorum gateway',
+        version: '1',
+        description: 'Ask several models, run their answers in a sandbox, judge.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: settings.tokens.length ? [{ bearer: [] }] : [],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (HttpError.is(error)) return reply.code(error.status).headers(error.headers).send(error.body());
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issue = error.validation[0];
+      const keys = (issue?.params as { keys?: string[] } | undefined)?.keys;
+      const path = issue?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
+      const field = path || keys?.[0] || error.validationContext || 'body';
+      const message = keys?.length
+        ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`
+        : issue?.message;
+      return reply
+        .code(400)
+        .send(
+          new HttpError(
+            400,
+            'bad-request',
+            `${field}: ${message}`,
+            'Fix the field named and send the request again.',
+            {},
+            field,
+          ).body(),
+        );
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(413).send({
+        error: 'too-large',
+        message: `The body is over ${BODY_LIMIT / 1024} KiB.`,
+        advice: 'Send less context.',
+      });
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) gateway.logger.error(`request failed: ${String(error.stack ?? error)}`);
+    return reply.code(status).send({
+      error: error.code ?? 'error',
+      message: status >= 500 ? 'Internal error.' : error.message,
+      advice: status >= 500 ? 'See the server log.' : 'Fix the request.',
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: 'not-found',
+      message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+      advice: 'See /openapi.json.',
+    }),
+  );
+
+  registerRunRoutes(app, gateway, settings, streams);
+  registerToolRoutes(app, gateway);
+  registerMetaRoutes(app, gateway);
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await app.ready();
+  return Object.assign(app as unknown as FastifyInstance, { streams });
+}

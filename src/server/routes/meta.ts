@@ -1,0 +1,34 @@
+/** GET /v1/models (no keys), /v1/runtimes, /v1/queue, /healthz, /readyz. */
+import type { FastifyInstance } from 'fastify';
+import type { Gateway } from '../gateway';
+
+export function registerMetaRoutes(app: FastifyInstance, gateway: Gateway): void {
+  app.get('/v1/models', { schema: { summary: 'Configured models (never their keys)' } }, () => ({
+    models: gateway.config.models.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      model: m.model,
+      enabled: m.enabled,
+      // Whether the server holds a key for it (or it needs none); the key itself never leaves.
+      usable: gateway.usable(m),
+    })),
+  }));
+
+  app.get('/v1/runtimes', { schema: { summary: 'Languages and the image each runs in' } }, () => ({
+    runtimes: gateway.runtimes(),
+    limits: gateway.config.sandbox.limits,
+  }));
+
+  app.get('/v1/queue', { schema: { summary: 'Running, queued and capacity' } }, () => gateway.queue.counts);
+
+  app.get('/healthz', { schema: { summary: 'The process is alive' } }, () => ({ ok: true }));
+
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Engine reachable and a model usable' } },
+    async (_request, reply) => {
+      const readiness = await gateway.readiness();
+      return reply.code(readiness.ready ? 200 : 503).send(readiness);
+    },
+  );
+}

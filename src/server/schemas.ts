@@ -1,0 +1,49 @@
+/**
+ * Request bodies, as zod schemas: Fastify validates with them (a bad body is a 400 naming the
+ * field) and @fastify/swagger turns them into /openapi.json. The judge body is `quorum judge`'s
+ * file; the inference body is the original gateway's.
+ */
+import { z } from 'zod';
+import { JUDGE_INPUT } from '../core/agentTools';
+import { INTENTS, LANGUAGES } from '../core/types';
+
+const modelIds = z
+  .array(z.string().min(1))
+  .min(1)
+  .max(32)
+  .describe('Ids of configured models (GET /v1/models); default: every enabled one.');
+
+export const askBody = z
+  .object({
+    prompt: z.string().min(1).max(100_000).describe('What the models should write.'),
+    language: z.enum(LANGUAGES).optional(),
+    intent: z.enum(INTENTS).optional(),
+    context: z.string().max(200_000).optional().describe('Existing code sent with the prompt.'),
+    models: modelIds.optional(),
+    execute: z.boolean().optional().describe('Run the answers in the sandbox (default true).'),
+  })
+  .strict();
+export type AskInput = z.infer<typeof askBody>;
+
+export const executeBody = z
+  .object({
+    code: z.string().min(1),
+    language: z.enum(LANGUAGES),
+    stdin: z.string().optional(),
+    args: z.array(z.string()).max(64).optional(),
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  })
+  .strict();
+export type ExecuteInput = z.infer<typeof executeBody>;
+
+export const judgeBody = z.object({ ...JUDGE_INPUT, context: z.string().optional() }).strict();
+
+export const inferenceBody = z
+  .object({
+    prompt: z.string().min(1).max(100_000),
+    execute_code: z.boolean().optional().describe('Run the extracted code (default true).'),
+    models: modelIds.optional(),
+  })
+  .strict();
+
+export const runParams = z.object({ id: z.string().min(1).max(100) });
