@@ -3,6 +3,7 @@
  * four provider kinds at a running replay server. Everything shown from here is labelled as recorded.
  */
 import type { ModelConfig } from '../core/types';
+import { CHUNK_ANSWERS } from './recordedChunks';
 import { PALINDROME_ANSWERS } from './recordedPalindromes';
 import { PRIMES_ANSWERS } from './recordedPrimes';
 import type { Recording } from './replayTypes';
@@ -16,6 +17,9 @@ export const DEMO_PROMPT =
 export const DEMO_PROMPT_PALINDROME =
   'Write a Python function `is_palindrome(s)` that returns True when s reads the same forwards and backwards, ignoring case, spaces and punctuation, and print the result for "A man, a plan, a canal: Panama" and "hello".';
 
+export const DEMO_PROMPT_CHUNK =
+  'Write a JavaScript function `chunk(array, size)` that splits an array into chunks of `size` elements (the last one may be shorter), and print chunk([1, 2, 3, 4, 5], 2) as JSON.';
+
 export const RECORDED_MODEL_NAMES: readonly string[] = Object.freeze(Object.keys(PRIMES_ANSWERS));
 
 /**
@@ -23,8 +27,11 @@ export const RECORDED_MODEL_NAMES: readonly string[] = Object.freeze(Object.keys
  * answers: the demo replays, it does not generate.
  */
 export function recordingFor(model: string, prompt: string): Recording | undefined {
-  const set =
-    prompt.includes('is_palindrome') || /palindrome/i.test(prompt) ? PALINDROME_ANSWERS : PRIMES_ANSWERS;
+  const set = /palindrome/i.test(prompt)
+    ? PALINDROME_ANSWERS
+    : /\bchunk\b/.test(prompt)
+      ? CHUNK_ANSWERS
+      : PRIMES_ANSWERS;
   return set[model];
 }
 
