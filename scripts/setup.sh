@@ -14,6 +14,10 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
+# The sandbox suites also run against Podman and against a second dockerd over TLS.
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "$want_vscode" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
@@ -61,6 +65,12 @@ fi
 
 log "building offline sandbox images"
 bash scripts/buildSandboxImages.sh >&2
+
+# The other engines of the sandbox suites (test/sandbox/testEngines.ts). One that cannot start
+# makes its tests skip, each with the reason, in the summary: setup goes on.
+log "starting rootful Podman and the TLS engine (own network namespace) with the offline images"
+bash scripts/startPodman.sh >/dev/null || log "Podman did not start: its sandbox tests will be skipped"
+bash scripts/startTlsEngine.sh >/dev/null || log "the TLS engine did not start: its sandbox tests will be skipped"
 
 if [ "$want_vscode" = 1 ]; then
   log "installing the VS Code server for the integration tests"

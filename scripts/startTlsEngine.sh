@@ -89,7 +89,11 @@ if ! answers; then
   answers || { log "dockerd did not answer; end of $LOG:"; tail -n 20 "$LOG" >&2; exit 1; }
 fi
 
-for tag in $(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^quorum-offline/'); do
+# The images the suites run on this engine (QUORUM_ENGINE_IMAGES=all loads every offline image).
+IMAGES="${QUORUM_ENGINE_IMAGES:-quorum-offline/python:3.11 quorum-offline/node:20 quorum-offline/bash:5}"
+[ "$IMAGES" = all ] && IMAGES="$(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^quorum-offline/')"
+for tag in $IMAGES; do
+  docker image inspect "$tag" >/dev/null 2>&1 || { log "no $tag in the Docker engine (scripts/buildSandboxImages.sh)"; continue; }
   want="$(docker image inspect -f '{{.Id}}' "$tag")"
   have="$(client image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
   if [ "$have" != "$want" ]; then

@@ -38,6 +38,7 @@ describe('cli: quorum run', function () {
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.deepEqual(Object.keys(json).sort(), [
       'durationMs',
+      'engine',
       'exitCode',
       'image',
       'language',
@@ -49,6 +50,7 @@ describe('cli: quorum run', function () {
     ]);
     assert.equal(json.language, 'python');
     assert.equal(json.image, PY);
+    assert.equal(json.engine, '/var/run/docker.sock');
     assert.equal(json.exitCode, 0);
     assert.equal(json.stdout, 'args []\nfrom a file\n');
     assert.equal(json.timedOut, false);

