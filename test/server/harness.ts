@@ -116,6 +116,26 @@ export async function containersOf(pid: number): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
+/** The containers of `pid` that hold a program (its bootstrap unpacked one into /work); waiting pool containers do not. */
+export async function programContainers(pid: number): Promise<string[]> {
+  const ids = await containersOf(pid);
+  const holding = await Promise.all(
+    ids.map((id) =>
+      run('docker', [
+        'exec',
+        id,
+        'python3',
+        '-c',
+        'import os,sys; sys.exit(0 if os.path.exists("/work/.argv") else 1)',
+      ]).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  return ids.filter((_, i) => holding[i]);
+}
+
 /** Polls until `check` holds, or throws with the last value after `ms`. */
 export async function until<T>(
   what: string,
@@ -148,6 +168,7 @@ export async function readSse(
   url: string,
   init: RequestInit = {},
   stopAfter?: (event: EventSourceMessage, all: EventSourceMessage[]) => boolean,
+  stopOnComment?: (comment: string) => boolean,
 ): Promise<Sse> {
   const controller = new AbortController();
   const response = await fetch(url, {
@@ -163,7 +184,10 @@ export async function readSse(
       events.push(event);
       if (stopAfter?.(event, events)) stop = true;
     },
-    onComment: (comment) => comments.push(comment),
+    onComment: (comment) => {
+      comments.push(comment);
+      if (stopOnComment?.(comment)) stop = true;
+    },
   });
   const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
   const decoder = new TextDecoder();
