@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ export interface RefusingEngine {
 export async function startRefusingEngine(): Promise<RefusingEngine> {
   const socket = join(mkdtempSync(join(tmpdir(), 'quorum-refusing-')), 'engine.sock');
   const counts = { created: 0, removed: 0, attaches: 0 };
-  const open = new Set<import('node:net').Socket>();
+  const open = new Set<Socket>();
   let next = 0;
   const json = (body: unknown, status = 200): [number, string] => [status, JSON.stringify(body)];
   const server: Server = createServer((req, res) => {
@@ -50,7 +51,7 @@ export async function startRefusingEngine(): Promise<RefusingEngine> {
     });
   });
   // The attach carries `Upgrade: tcp`: Node hands it over raw. Answer 409 and keep the socket.
-  server.on('upgrade', (req, sock: import('node:net').Socket) => {
+  server.on('upgrade', (req, sock: Socket) => {
     counts.attaches++;
     open.add(sock);
     sock.on('close', () => open.delete(sock));

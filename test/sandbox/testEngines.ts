@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import Docker from 'dockerode';
+import { createDockerSandbox } from '../../src/core/sandbox/docker';
 import { dockerodeOptions, parseDockerHost } from '../../src/core/sandbox/engine';
 
 /**
@@ -49,7 +50,7 @@ export const TEST_ENGINES: readonly TestEngine[] = ALL.filter(
   (e) => !process.env.QUORUM_TEST_ENGINES || process.env.QUORUM_TEST_ENGINES.split(',').includes(e.name),
 );
 
-export const LOCAL_ENGINE = ALL[0]!;
+export const LOCAL_ENGINE = ALL[0];
 
 /** A direct client of the engine, to look at what the sandbox left there without trusting it. */
 export function clientOf(engine: TestEngine): Docker {
@@ -73,8 +74,8 @@ export function forEachEngine(title: string, body: (engine: TestEngine) => void)
       before(async function () {
         let missing = engine.missing;
         if (!missing) {
-          missing = await clientOf(engine)
-            .ping({ abortSignal: AbortSignal.timeout(5000) } as never)
+          missing = await createDockerSandbox({ env: engine.env, poolSize: 0 })
+            .check()
             .then(
               () => undefined,
               (e: unknown) => `the ${engine.name} engine does not answer: ${String(e)}`,
