@@ -9,6 +9,7 @@ import type { QuorumConfig } from '../core/config';
 import type { Logger, ModelConfig } from '../core/types';
 
 const SECTION = 'quorum';
+const DEFAULT_CONFIRM_ABOVE_USD = 0.25;
 
 /** VS Code string settings default to "" where the schema expects "absent". */
 function optionalString(value: unknown): unknown {
@@ -57,6 +58,20 @@ export class SettingsSnapshot implements vscode.Disposable {
     return this.current;
   }
 
+  /** Above this estimated input cost (USD) an ask asks before it is sent. Host-only: the CLI has none. */
+  get confirmAboveUsd(): number {
+    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('confirmAboveUsd');
+    return typeof value === 'number' && value >= 0 ? value : DEFAULT_CONFIRM_ABOVE_USD;
+  }
+
+  /** Globs of files whose text is never sent to a model (`quorum.contextExclude`). */
+  get contextExclude(): readonly string[] {
+    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('contextExclude');
+    return Array.isArray(value)
+      ? value.filter((g): g is string => typeof g === 'string' && g.length > 0)
+      : [];
+  }
+
   /** Writes the enabled flags of `quorum.models` where the list is defined (workspace or user). */
   async setEnabledModels(enabledIds: ReadonlySet<string>): Promise<void> {
     const c = vscode.workspace.getConfiguration(SECTION);
@@ -96,11 +111,6 @@ export class SettingsSnapshot implements vscode.Disposable {
     const info = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>('models');
     const lists = [info?.defaultValue, info?.globalValue, info?.workspaceValue, info?.workspaceFolderValue];
     return new Set(lists.flatMap((l) => (l ?? []).filter(isModelLike).map((m) => m.id)));
-  }
-
-  /** Replaces `quorum.models` in the user settings; used by tests and the walkthrough. */
-  async setModels(models: readonly ModelConfig[], target = vscode.ConfigurationTarget.Global): Promise<void> {
-    await vscode.workspace.getConfiguration(SECTION).update('models', models, target);
   }
 
   private load(): QuorumConfig {
