@@ -12,6 +12,7 @@ import { QuorumPanelRouter } from './host/panelRouter';
 import { offerDemoIfNeeded } from './host/firstRun';
 import { createServices } from './host/services';
 import { createTestApi } from './host/testApi';
+import { registerLmFeatures } from './host/lm';
 import type { QuorumTestApi } from './host/testApi';
 import { SelectionVerifier } from './host/verify';
 
@@ -28,7 +29,9 @@ export function activate(context: vscode.ExtensionContext): QuorumTestApi {
   const verifier = new SelectionVerifier(services);
   shutdown = () => services.shutdown();
 
+  const lm = registerLmFeatures(services, router, panel, context.extensionUri);
   context.subscriptions.push(
+    lm,
     log,
     services,
     panel,
@@ -45,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): QuorumTestApi {
   // Background work after activation: Docker's state for the status bar, and the first-run demo offer.
   void services.refreshDocker();
   void offerDemoIfNeeded(services);
-  return createTestApi(services, router, panel, activationMs);
+  return Object.assign(createTestApi(services, router, panel, activationMs), { lm: lm.testHooks });
 }
 
 export async function deactivate(): Promise<void> {

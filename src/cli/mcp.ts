@@ -13,16 +13,8 @@ import { ProviderError, SandboxError } from '../core/types';
 import type { RunRecord } from '../core/types';
 import { EXIT, UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
-import {
-  ASK_MODELS_INPUT,
-  JUDGE_INPUT,
-  RUN_CODE_INPUT,
-  ToolFailure,
-  askModels,
-  askSummary,
-  judgeCandidates,
-  runCode,
-} from './mcpTools';
+import { ASK_MODELS_INPUT, JUDGE_INPUT, RUN_CODE_INPUT, askSummary } from '../core/agentTools';
+import { ToolFailure, askModels, judgeCandidates, runCode } from './mcpTools';
 import type { McpToolContext, Progress } from './mcpTools';
 
 export const MCP_HELP = `Usage: quorum mcp [--config FILE]

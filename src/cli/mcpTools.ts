@@ -4,16 +4,16 @@
  * (an edit applies to the next call), reports progress through `progress`, and stops everything it
  * started (requests, containers) when `signal` aborts.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { runForAgent } from '../core/agentTools';
+import type { ASK_MODELS_INPUT, JUDGE_INPUT, RUN_CODE_INPUT } from '../core/agentTools';
 import { buildPipeline } from '../core/pipeline';
 import type { Pipeline } from '../core/pipeline';
 import type { QuorumConfig } from '../core/config';
 import { startAsk } from '../core/session';
-import { INTENTS, LANGUAGES } from '../core/types';
-import type { JudgeInput, RunRecord, RunResult, SessionEvent, Verdict } from '../core/types';
+import type { JudgeInput, RunRecord, SessionEvent, Verdict } from '../core/types';
 import { keyFromEnv, loadConfigFile } from './configFile';
 import { verdictJson } from './judge';
-import { runJson } from './run';
 
 /** Where a tool call reads its config and keys; one per server. */
 export interface McpToolContext {
@@ -27,44 +27,10 @@ export interface McpToolContext {
 /** Reports one step of a call; `total` when the number of steps is known. */
 export type Progress = (progress: number, message: string, total?: number) => void;
 
-const language = z.enum(LANGUAGES).describe('Language of the code: ' + LANGUAGES.join(', '));
-
-export const RUN_CODE_INPUT = {
-  code: z.string().min(1).describe('The whole program to run.'),
-  language,
-  stdin: z.string().optional().describe('Standard input given to the program.'),
-  args: z.array(z.string()).max(64).optional().describe('Command-line arguments of the program.'),
-  timeoutSeconds: z.number().positive().max(600).optional().describe('Wall-clock limit (default 10).'),
-};
-
-export const ASK_MODELS_INPUT = {
-  prompt: z
-    .string()
-    .min(1)
-    .describe('What the models should write, e.g. "a function that parses ISO dates".'),
-  language: language.optional().describe('Language to ask for (default: the config, else python).'),
-  models: z.array(z.string().min(1)).min(1).optional().describe('Model ids from quorum.config.json.'),
-  context: z.string().optional().describe('Existing code sent with the prompt.'),
-  intent: z.enum(INTENTS).optional().describe('generate (default), fix, review or tests.'),
-};
-
-const entry = z.object({ id: z.string().min(1), model: z.string(), code: z.string() });
-/** The same fields `quorum judge FILE` reads (see src/cli/judge.ts). */
-export const JUDGE_INPUT = {
-  prompt: z.string().describe('The task the candidates answer.'),
-  language: z.enum(LANGUAGES),
-  candidates: z.array(entry).min(1).describe('Programs to compare: { id, model, code }.'),
-  tests: z.array(entry).optional().describe('Test blocks run against every candidate: { id, model, code }.'),
-};
-
 /** A tool failure the agent should read (bad model id, no Docker...), with what to do about it. */
 export class ToolFailure extends Error {
   override readonly name = 'ToolFailure';
 }
-
-/** Long outputs are cut for the agent's context; the run record keeps them whole. */
-const clip = (text: string, max = 4000): string =>
-  text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
 
 /** While a run has no step to report, a tick every second keeps the client's timeout from firing. */
 function heartbeat(progress: Progress, what: string): () => void {
@@ -110,40 +76,11 @@ export async function runCode(
       limits: input.timeoutSeconds ? { timeoutMs: Math.round(input.timeoutSeconds * 1000) } : undefined,
       signal,
     });
-    return { ...runJson(result), stdout: clip(result.stdout), stderr: clip(result.stderr) };
+    return runForAgent(result);
   } finally {
     stop();
     await pipeline.dispose();
   }
-}
-
-function runSummary(run: RunResult | undefined): Record<string, unknown> | undefined {
-  if (!run) return undefined;
-  const { exitCode, timedOut, durationMs } = run;
-  return { exitCode, timedOut, durationMs, stdout: clip(run.stdout, 1500), stderr: clip(run.stderr, 1500) };
-}
-
-/** What the agent reads back from an ask: the pick and its code first, then each candidate briefly. */
-export function askSummary(record: RunRecord): Record<string, unknown> {
-  const verdict = record.verdict;
-  const pick = verdict?.pick ? record.candidates.find((c) => c.id === verdict.pick) : undefined;
-  return {
-    askId: record.askId,
-    cancelled: record.cancelled ?? false,
-    pick: verdict?.pick ?? null,
-    unverified: verdict?.unverified ?? true,
-    code: pick?.extraction?.main?.code ?? null,
-    reasons: verdict?.reasons ?? [],
-    judgeError: record.judgeError?.message,
-    candidates: record.candidates.map((c) => ({
-      id: c.id,
-      model: `${c.model.kind} ${c.model.model}`,
-      status: c.status,
-      error: c.error ? `${c.error.message} ${c.error.advice}` : undefined,
-      run: runSummary(c.run),
-      runError: c.runError ? `${c.runError.message} ${c.runError.advice}` : undefined,
-    })),
-  };
 }
 
 function describeEvent(event: SessionEvent): string | undefined {

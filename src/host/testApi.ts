@@ -8,6 +8,7 @@ import type { HostMessage } from '../protocol';
 import type { AddModelUi } from './addModel';
 import { runAddModel } from './commands';
 import type { InsertMode } from './editorActions';
+import type { LmTestHooks } from './lm';
 import type { QuorumPanel } from './panel';
 import type { QuorumPanelRouter } from './panelRouter';
 import type { HostServices } from './services';
@@ -55,6 +56,8 @@ export interface QuorumTestApi {
   /** Opens the panel and resolves when its webview has loaded and sent `webview/ready`. */
   openPanelAndWaitReady(timeoutMs: number): Promise<void>;
   demo: { start(): Promise<readonly ModelConfig[]>; stop(): Promise<void>; readonly active: boolean };
+  /** The chat participant's handler (set by activate from src/host/lm). */
+  readonly lm?: LmTestHooks;
 }
 
 export function createTestApi(
