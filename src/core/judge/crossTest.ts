@@ -1,3 +1,4 @@
+import { cpuMs } from './cpuClock';
 import type { CellResult, Language, RunResult, Sandbox, TestMatrix } from '../types';
 import { JudgeError, SandboxError } from '../types';
 import type { HarnessPayload, HarnessReport } from './harnessResult';
@@ -56,9 +57,9 @@ export async function crossTest(
     runs[candidate.id] = one.run;
     hostMs += one.hostMs;
   });
-  const mark = performance.now();
+  const mark = cpuMs();
   const matrix = matrixOf(candidates, cases, reports);
-  return { reports, runs, matrix, hostMs: hostMs + performance.now() - mark };
+  return { reports, runs, matrix, hostMs: hostMs + cpuMs() - mark };
 }
 
 /** The pass matrix shown to the user: trusted cases carry their mark and source. */
@@ -98,7 +99,7 @@ export async function runHarness(
       'Cross-testing supports Python and JavaScript; other languages are judged by their own runs.',
     );
   }
-  let mark = performance.now();
+  let mark = cpuMs();
   const loadBudget = (options.loadBudgetMs ?? 3000) / 1000;
   const caseBudget = (options.caseBudgetMs ?? 1000) / 1000;
   // Enough wall time for a load and every case plus its probes at their budgets, but bounded.
@@ -114,7 +115,7 @@ export async function runHarness(
     probe: options.probe ?? true,
   };
   const program = build(payload);
-  let hostMs = performance.now() - mark;
+  let hostMs = cpuMs() - mark;
   let run: RunResult;
   try {
     run = await options.sandbox.run({
@@ -127,14 +128,14 @@ export async function runHarness(
   } catch (error) {
     throw judgeErrorOf(error, options.signal);
   }
-  mark = performance.now();
+  mark = cpuMs();
   const report = parseHarnessOutput(
     run.stdout,
     marker,
     cases.map((c) => c.id),
     run.timedOut,
   );
-  hostMs += performance.now() - mark;
+  hostMs += cpuMs() - mark;
   if (!report.complete && !run.timedOut && /_q_main|quorumMain/.test(run.stderr)) {
     throw new JudgeError(
       'harness-failed',

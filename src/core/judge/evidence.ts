@@ -1,3 +1,4 @@
+import { cpuMs } from './cpuClock';
 import type { JudgeCandidate, JudgeInput, RunResult, Sandbox, TestMatrix } from '../types';
 import type { CaseEvidence } from './agreement';
 import { crossTest, judgeErrorOf, supportsCrossTest } from './crossTest';
@@ -43,12 +44,12 @@ export interface GatherOptions {
  * case) unless the candidate already has a run and there are no tests to check it against.
  */
 export async function gatherEvidence(input: JudgeInput, options: GatherOptions): Promise<JudgeEvidence> {
-  const mark = performance.now();
+  const mark = cpuMs();
   const cases = judgeCases(input);
   const needHarness = supportsCrossTest(input.language)
     ? input.candidates.filter((c) => cases.length > 0 || !c.run)
     : [];
-  const splitMs = performance.now() - mark;
+  const splitMs = cpuMs() - mark;
   const result =
     needHarness.length > 0
       ? await crossTest(needHarness, cases, {
@@ -64,11 +65,11 @@ export async function gatherEvidence(input: JudgeInput, options: GatherOptions):
   const sandboxMs =
     Object.values(result?.runs ?? {}).reduce((sum, r) => sum + r.durationMs, 0) +
     Object.values(ownRuns).reduce((sum, r) => sum + r.durationMs, 0);
-  const mark2 = performance.now();
+  const mark2 = cpuMs();
   const outcomes = input.candidates.map((c) =>
     outcomeOf(c, result?.reports[c.id], c.run ?? ownRuns[c.id] ?? result?.runs[c.id]),
   );
-  const hostMs = splitMs + (result?.hostMs ?? 0) + performance.now() - mark2;
+  const hostMs = splitMs + (result?.hostMs ?? 0) + cpuMs() - mark2;
   return { cases, matrix: cases.length > 0 ? result?.matrix : undefined, outcomes, sandboxMs, hostMs };
 }
 

@@ -63,7 +63,7 @@ function doctestAt(lines: readonly string[], start: number): { example: ParsedEx
     .join(' ')
     .replace(/("""|''')\s*$/, '')
     .trim();
-  if (call === '' || call.includes('\n')) return { example: null, next: i };
+  if (call === '') return { example: null, next: i };
   if (wanted === '') {
     // `>>> f(x) == 3` with no output line: the writer wrote the assertion itself.
     const eq = splitTopLevel(call, '==');
@@ -77,7 +77,7 @@ const ARROWS = ['==>', '=>', '->', '➞', '→', '==', 'should return', 'returns
 
 /** `f(args) ==> value` on one line, optionally bulleted, `for`-prefixed or followed by a comment. */
 function proseExample(line: string, language: Language): ParsedExample | null {
-  let text = line.trim().replace(/^(?:[*-]\s+|for\s+|@example\s+|\/\/\s*|\*\s*)+/, '');
+  let text = line.trim().replace(/^(?:[*-]\s+|for\s+|@example\s+|\/\/\s*|#\s*|\*\s*)+/, '');
   if (language !== 'python') {
     // JSDoc: `add(1, 2); // => 3` or `add(1, 2) // 3`
     const js = /^(.*?\))\s*;?\s*\/\/\s*(?:=>)?\s*(.+)$/.exec(text);

@@ -1,3 +1,4 @@
+import { cpuMs } from './cpuClock';
 import type { JudgeCandidate, JudgeInput, RunResult, TestCase, Verdict } from '../types';
 import type { JudgeError } from '../types';
 import { silentLogger } from '../types';
@@ -22,6 +23,8 @@ export interface IncrementalJudgement {
   addTests(test: TestCase): void;
   /** Waits for the remaining runs and decides; the same verdict a batch judge gives on the same inputs. */
   finish(): Promise<Verdict>;
+  /** The evidence `finish` decides on (matrix, probes, outcomes), for benchmarks and tests. */
+  evidence(): Promise<JudgeEvidence>;
 }
 
 export interface IncrementalJudge {
@@ -50,7 +53,7 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
   const logger = options.logger ?? silentLogger;
   return {
     begin(start) {
-      const mark = performance.now();
+      const mark = cpuMs();
       const harnessed = supportsCrossTest(start.language);
       const cases: JudgeCase[] = harnessed ? trustedCases(start) : [];
       const tests: TestCase[] = [];
@@ -59,15 +62,18 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
       const inFlight = new Set<Promise<void>>();
       let failure: JudgeError | undefined;
       let finished = false;
-      let hostMs = performance.now() - mark;
+      let hostMs = cpuMs() - mark;
 
       const pump = (row: Row): void => {
         if (row.busy || failure || (row.pending.length === 0 && !row.needsLoad)) return;
         row.busy = true;
-        const batch = row.pending;
-        row.pending = [];
-        row.needsLoad = false;
         const task = slots(async () => {
+          // The batch is taken once the container slot is ours, a tick later at the earliest:
+          // a test block that arrives with its candidate (or while waiting) joins this run.
+          await Promise.resolve();
+          const batch = row.pending;
+          row.pending = [];
+          row.needsLoad = false;
           if (start.signal?.aborted) throw judgeErrorOf(new Error('cancelled'), start.signal);
           if (!harnessed) {
             row.run = await ownRun(row.candidate, start, options);
@@ -110,22 +116,31 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
         addTests(test) {
           if (finished) throw new Error('addTests after finish');
           if (!harnessed || options.crossTests === false) return;
-          const t = performance.now();
+          const t = cpuMs();
           tests.push(test);
           const added = splitTestCases([test], start.language);
           cases.push(...added);
-          hostMs += performance.now() - t;
+          hostMs += cpuMs() - t;
           for (const row of rows) {
             row.pending.push(...added);
             pump(row);
           }
         },
         async finish() {
+          const evidence = await this.evidence();
+          const input: JudgeInput = { ...start, candidates: rows.map((r) => r.candidate), tests };
+          const verdict = decideVerdict(evidence, input);
+          logger.info(
+            `judge: ${verdict.strategy} picked ${verdict.pick ?? 'nothing'} (${verdict.confidence})`,
+          );
+          return withLlmOpinion(verdict, input, options.llmJudge);
+        },
+        async evidence() {
           finished = true;
           while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
           if (failure) throw failure;
           if (start.signal?.aborted) throw judgeErrorOf(new Error('cancelled'), start.signal);
-          const t = performance.now();
+          const t = cpuMs();
           const candidates = rows.map((r) => r.candidate);
           // A candidate with a session run and never a case has no report, as in the batch judge.
           const outcomes: CandidateOutcome[] = rows.map((r) =>
@@ -134,19 +149,14 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
           const reports = Object.fromEntries(
             rows.flatMap((r) => (r.report ? [[r.candidate.id, r.report]] : [])),
           );
-          const evidence: JudgeEvidence = {
+          const result: JudgeEvidence = {
             cases,
             matrix: cases.length > 0 ? matrixOf(candidates, cases, reports) : undefined,
             outcomes,
             sandboxMs: rows.reduce((s, r) => s + (r.run?.durationMs ?? 0), 0),
-            hostMs: hostMs + performance.now() - t,
+            hostMs: hostMs + cpuMs() - t,
           };
-          const input: JudgeInput = { ...start, candidates, tests };
-          const verdict = decideVerdict(evidence, input);
-          logger.info(
-            `judge: ${verdict.strategy} picked ${verdict.pick ?? 'nothing'} (${verdict.confidence})`,
-          );
-          return withLlmOpinion(verdict, input, options.llmJudge);
+          return result;
         },
       };
     },

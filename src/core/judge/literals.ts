@@ -39,6 +39,7 @@ export function normaliseLiteral(text: string, language: Language): string | nul
       const top = stack.pop();
       if (!top || PAIRS[top.open] !== t.text) return null;
       if (expectValue && out[out.length - 1] === ': ') return null;
+      if (out[out.length - 1] === ', ') out[out.length - 1] = ',';
       // `(x)` is a parenthesised value, not a tuple: the writer's intent is unclear.
       if (top.open === '(' && top.items === 1 && top.commas === 0) return null;
       out.push(t.text);

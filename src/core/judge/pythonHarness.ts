@@ -102,6 +102,12 @@ def _q_probes(code, ns, own, budget):
     return out
 
 def _q_main(raw):
+    # String hashes are salted per process, so set and dict order of strings (and a candidate's
+    # output built from them) would differ between two containers of the same code. A fixed
+    # seed makes a re-judge, and the incremental judge's several containers, agree.
+    if _q_os.environ.get('PYTHONHASHSEED') != '0':
+        env = dict(_q_os.environ, PYTHONHASHSEED='0')
+        _q_os.execve(_q_sys.executable, [_q_sys.executable, _q_os.path.abspath(_q_sys.argv[0])], env)
     q = _q_json.loads(raw)
     channel = _q_os.fdopen(_q_os.dup(1), 'w', buffering=1)
     _q_os.dup2(2, 1)

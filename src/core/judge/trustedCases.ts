@@ -20,11 +20,11 @@ export function trustedCases(
     seen.add(c.code);
     cases.push({ ...c, trusted: true, source });
   };
-  let n = 0;
   const fromText = (text: string | undefined, source: TrustedSource): void => {
     for (const e of parseExamples(text ?? '', input.language)) {
+      const n = cases.filter((c) => c.testId === EXAMPLES_TEST_ID).length + 1;
       push(
-        { id: `${EXAMPLES_TEST_ID}.${++n}`, testId: EXAMPLES_TEST_ID, code: e.code, setup: e.setup },
+        { id: `${EXAMPLES_TEST_ID}.${n}`, testId: EXAMPLES_TEST_ID, code: e.code, setup: e.setup },
         source,
       );
     }

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gatherEvidence } from '../../src/core/judge/evidence';
+import type { JudgeEvidence } from '../../src/core/judge/evidence';
+import { createIncrementalJudge } from '../../src/core/judge/incremental';
+import { decideVerdict } from '../../src/core/judge/strategies';
+import { createJudge } from '../../src/core/judge/verdict';
+import type { DockerSandbox } from '../../src/core/sandbox/docker';
+import { createDockerSandbox } from '../../src/core/sandbox/docker';
+import type { JudgeInput, RunRequest, Sandbox } from '../../src/core/types';
+import { JudgeError } from '../../src/core/types';
+import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
+
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'judge', 'judge-humaneval-dev-examples.jsonl');
+
+/** The dev problems as the judge sees them (the reference test is dropped here). */
+function devProblems(): (JudgeInput & { task: string })[] {
+  return readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const p = JSON.parse(l) as JudgeInput & { task_id: string };
+      return {
+        task: p.task_id,
+        prompt: p.prompt,
+        language: p.language,
+        candidates: p.candidates,
+        tests: p.tests,
+      };
+    });
+}
+
+/**
+ * Which dev problems to compare: all 82 with QUORUM_JUDGE_FULL=1 (about 8 minutes here), else
+ * every fourth one (21 problems, both halves of the split).
+ */
+const problems = devProblems().filter((_, i) => process.env.QUORUM_JUDGE_FULL === '1' || i % 4 === 1);
+
+/** The real sandbox, observed: each run's case ids are read back from the harness payload. */
+function observed(sandbox: Sandbox): {
+  sandbox: Sandbox;
+  runs: { at: number; cases: string[] }[];
+  idle: () => Promise<void>;
+} {
+  const runs: { at: number; cases: string[] }[] = [];
+  let running = 0;
+  return {
+    runs,
+    sandbox: {
+      ...sandbox,
+      async run(request: RunRequest) {
+        const cases = [...request.code.matchAll(/\\"id\\":\\"((?:examples|t\d+)\.\d+)\\"/g)].map((m) => m[1]);
+        runs.push({ at: performance.now(), cases });
+        running++;
+        try {
+          return await sandbox.run(request);
+        } finally {
+          running--;
+        }
+      },
+    },
+    /** Resolves once no run has been in flight for 300 ms. */
+    async idle() {
+      for (let quiet = 0; quiet < 3;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        quiet = running === 0 ? quiet + 1 : 0;
+      }
+    },
+  };
+}
+
+/** Everything a verdict is decided from, in a comparable shape. */
+function comparable(e: JudgeEvidence): unknown {
+  return {
+    cases: e.cases.map((c) => [c.id, c.code, c.trusted ?? false]),
+    matrix: e.matrix,
+    outcomes: e.outcomes.map((o) => [o.id, o.outcome, o.stdout, o.evidence.cells, o.evidence.probes]),
+  };
+}
+
+describe('incremental judge against the batch judge (real sandbox, dev benchmark set)', function () {
+  let sandbox: DockerSandbox;
+  before(async () => {
+    sandbox = createDockerSandbox({ images: OFFLINE_IMAGES, poolSize: 2, pull: false });
+    await sandbox.check();
+  });
+  after(() => sandbox.dispose());
+
+  it(`gives the same matrix, probes and verdict on ${problems.length} dev problems, answers arriving one by one`, async function () {
+    this.timeout(problems.length * 30_000);
+    const differences: string[] = [];
+    for (const problem of problems) {
+      const batch = await gatherEvidence(problem, { sandbox, concurrency: 2 });
+      const judgement = createIncrementalJudge({ sandbox }).begin(problem);
+      // Each answer brings its code and its test block, a little apart, as models finish.
+      for (let i = 0; i < problem.candidates.length; i++) {
+        judgement.addCandidate(problem.candidates[i]);
+        if (problem.tests[i]) judgement.addTests(problem.tests[i]);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      for (const extra of problem.tests.slice(problem.candidates.length)) judgement.addTests(extra);
+      const incremental = await judgement.evidence();
+      try {
+        assert.deepEqual(comparable(incremental), comparable(batch));
+        assert.deepEqual(decideVerdict(incremental, problem), decideVerdict(batch, problem));
+      } catch (error) {
+        differences.push(`${problem.task}: ${(error as Error).message.slice(0, 400)}`);
+      }
+    }
+    assert.deepEqual(differences, []);
+  });
+
+  it('at the last answer only its own row and the new test column remain to run', async () => {
+    const problem = problems.find((p) => p.candidates.length === 5 && p.tests.length >= 5) ?? problems[0];
+    const watch = observed(sandbox);
+    const judgement = createIncrementalJudge({ sandbox: watch.sandbox }).begin(problem);
+    const n = problem.candidates.length;
+    for (let i = 0; i < n - 1; i++) {
+      judgement.addCandidate(problem.candidates[i]);
+      judgement.addTests(problem.tests[i]);
+    }
+    for (const t of problem.tests.slice(n)) judgement.addTests(t);
+    // Let the first answers' work finish while "the last model is still answering".
+    await watch.idle();
+    const last = performance.now();
+    judgement.addCandidate(problem.candidates[n - 1]);
+    judgement.addTests(problem.tests[n - 1]);
+    const verdict = await judgement.finish();
+    const after = watch.runs.filter((r) => r.at >= last);
+    const newCases = new Set(
+      after.flatMap((r) => r.cases).filter((id) => id.startsWith(`${problem.tests[n - 1].id}.`)),
+    );
+    const total = verdict.matrix?.cases.length ?? 0;
+    // One container for the new candidate with every case, one per earlier candidate with only
+    // the new block's cases: never the whole matrix again.
+    assert.equal(after.length, n);
+    assert.deepEqual(
+      after.map((r) => r.cases.length).sort((a, b) => a - b),
+      [...Array.from({ length: n - 1 }, () => newCases.size), total].sort((a, b) => a - b),
+    );
+    assert.equal(verdict.strategy, 'cross-test');
+  });
+
+  it('cancellation rejects finish with a cancelled JudgeError and leaves no container running', async () => {
+    const problem = problems[0];
+    const controller = new AbortController();
+    const judgement = createIncrementalJudge({ sandbox }).begin({ ...problem, signal: controller.signal });
+    for (const c of problem.candidates) judgement.addCandidate(c);
+    for (const t of problem.tests) judgement.addTests(t);
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(
+      judgement.finish(),
+      (error: unknown) => JudgeError.is(error) && error.reason === 'cancelled',
+    );
+    await sandbox.settle();
+  });
+
+  it('an engine that is gone is a JudgeError with the sandbox advice, from both judges', async () => {
+    const gone = createDockerSandbox({
+      images: OFFLINE_IMAGES,
+      dockerHost: 'unix:///nonexistent/docker.sock',
+      pull: false,
+    });
+    try {
+      const problem = problems[0];
+      await assert.rejects(createJudge({ sandbox: gone }).judge(problem), (error: unknown) => {
+        return JudgeError.is(error) && error.reason === 'sandbox' && error.advice.length > 0;
+      });
+      const judgement = createIncrementalJudge({ sandbox: gone }).begin(problem);
+      judgement.addCandidate(problem.candidates[0]);
+      judgement.addTests(problem.tests[0]);
+      await assert.rejects(
+        judgement.finish(),
+        (error: unknown) => JudgeError.is(error) && error.reason === 'sandbox',
+      );
+    } finally {
+      await gone.dispose();
+    }
+  });
+});
