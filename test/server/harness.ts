@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createParser } from 'eventsource-parser';
 import type { EventSourceMessage } from 'eventsource-parser';
@@ -79,7 +80,15 @@ export async function spawnServe(
   writeFileSync(join(dir, 'quorum.config.json'), JSON.stringify(configFor(replay, options.config ?? {})));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, '../../src/cli.ts'), 'serve', '--port', '0', ...(options.args ?? [])],
+    [
+      '--import',
+      pathToFileURL(require.resolve('tsx')).href,
+      join(__dirname, '../../src/cli.ts'),
+      'serve',
+      '--port',
+      '0',
+      ...(options.args ?? []),
+    ],
     {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...ENV, ...options.env },
