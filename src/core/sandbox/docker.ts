@@ -120,7 +120,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       signal?.addEventListener('abort', onAbort, { once: true });
     });
 
-  /** An engine with a free slot; waits when all are busy; checks them again when all are down. */
+  /** Takes a slot on an engine; waits when all are busy; checks them again when all are down. */
   const acquire = async (
     signal: AbortSignal | undefined,
     tried: Set<EngineMember>,
@@ -130,7 +130,10 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       if (disposed)
         throw new SandboxError('engine-error', 'The sandbox was disposed.', 'Start a new session.');
       const chosen = pick(tried);
-      if (chosen) return chosen;
+      if (chosen) {
+        chosen.running++; // taken now, before any await: runs started together spread out
+        return chosen;
+      }
       if (members.some((m) => m.usable && !tried.has(m))) {
         await waitForChange(signal);
         continue;
@@ -146,7 +149,6 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     const tried = new Set<EngineMember>();
     for (;;) {
       const member = await acquire(request.signal, tried);
-      member.running++;
       try {
         return await member.sandbox.run(request);
       } catch (error) {

@@ -28,6 +28,35 @@ export function engineError(error: unknown, target: EngineTarget): SandboxError 
   if (SandboxError.is(error)) return error;
   const { code, status, message } = codeOf(error);
   const where = describeTarget(target);
+  // TLS: the engine refused this client's certificate (or got none it trusts)...
+  if (
+    /^ERR_SSL_.*ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/.test(code ?? '')
+  ) {
+    return new SandboxError(
+      'permission-denied',
+      `The Docker engine at ${where} refused this client's TLS certificate (${code}).`,
+      `Use a client certificate signed by the engine's CA: DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) or the tls files of this engine in sandbox.engines.`,
+    );
+  }
+  // ...or this client does not trust the engine's.
+  if (
+    /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/.test(
+      code ?? '',
+    )
+  ) {
+    return new SandboxError(
+      'permission-denied',
+      `The TLS certificate of the Docker engine at ${where} is not trusted here (${code}).`,
+      `Check that ca.pem is the CA that signed the engine's certificate, and that the certificate names this address.`,
+    );
+  }
+  if (status === 400 && /HTTP request to an HTTPS server/i.test(message)) {
+    return new SandboxError(
+      'engine-error',
+      `The Docker engine at ${where} speaks TLS, and this client does not.`,
+      `Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (or the tls files of this engine in sandbox.engines).`,
+    );
+  }
   switch (code) {
     case 'ENOENT':
       return new SandboxError(
