@@ -197,7 +197,11 @@ function crossTestReasons(
   const rivals = groups.filter((g) => g !== chosen && g.trustedPassed === chosen.trustedPassed);
   reasons.push(
     `Posterior that this group is the correct one: ${chosen.posterior.toFixed(2)} (B4: how likely the whole pass matrix is if these candidates and the cases they pass are the correct ones)` +
-      (rivals[0] ? `; next best ${rivals[0].members.join(', ')} at ${rivals[0].posterior.toFixed(2)}.` : '.'),
+      (rivals[0]
+        ? `; next best ${rivals[0].members.join(', ')} at ${rivals[0].posterior.toFixed(2)}.`
+        : trusted.length > 0 && groups.length > 1
+          ? '; no other group passes as many of your examples.'
+          : '.'),
   );
   const crashes = Object.values(top.outcome.evidence.cells).filter(
     (c) => c === 'error' || c === 'timeout',
