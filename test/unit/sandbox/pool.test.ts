@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Box, BoxSpec } from '../../../src/core/sandbox/container';
-import { WarmPool } from '../../../src/core/sandbox/pool';
+import { WarmPool, refillBackoffMs } from '../../../src/core/sandbox/pool';
 import { DEFAULT_LIMITS, SandboxError, silentLogger } from '../../../src/core/types';
 
 const SPEC: BoxSpec = { language: 'python', image: 'img', limits: DEFAULT_LIMITS, labels: {} };
@@ -109,5 +109,42 @@ describe('sandbox warm pool: opening containers', () => {
     await engine.finish(1);
     await take;
     await pool.close();
+  });
+});
+
+describe('sandbox pool: ask-aware preparation and back-off', function () {
+  it('trim() removes the waiting boxes beyond the idle size', async () => {
+    const destroyed: number[] = [];
+    let next = 0;
+    const pool = new WarmPool({
+      size: 1,
+      idleMs: 60_000,
+      opensAtOnce: 2,
+      open: () => {
+        const id = next++;
+        return Promise.resolve({
+          id,
+          destroy: () => {
+            destroyed.push(id);
+            return Promise.resolve();
+          },
+        } as unknown as Box);
+      },
+      logger: silentLogger,
+    });
+    await pool.warm('k', SPEC, 5);
+    assert.equal(pool.waiting(), 5);
+    pool.trim('k');
+    assert.equal(pool.waiting(), 1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(destroyed.sort(), [1, 2, 3, 4]);
+    await pool.close();
+  });
+
+  it('refill back-off doubles from 1 s and stops growing at 30 s', () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 20].map(refillBackoffMs),
+      [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000],
+    );
   });
 });
