@@ -174,4 +174,25 @@ describe('Quorum in the VS Code workbench (browser)', function () {
     await sidebar.screenshot({ path: join(SHOTS, 'panel-light.png') });
     await page.screenshot({ path: join(SHOTS, 'workbench-light.png') });
   });
+
+  it('Run pressed twice within 50 ms (double click, then Ctrl+Enter) gives one ask: one set of cards, one verdict', async function () {
+    this.timeout(240_000);
+    const status = panel.locator('[data-testid="progress"]');
+    const instruction = panel.locator('textarea[aria-label="Instruction"]');
+    await instruction.fill(DEMO_PROMPT);
+    await panel.locator('button[aria-label="Run"]').dblclick();
+    await instruction.press('Control+Enter');
+    await panel.locator('button[aria-label="Cancel"]:not([disabled])').waitFor({ timeout: 10_000 });
+    await waitUntil(
+      'the ask to end',
+      async () => (/^(Done|Cancelled)/.test((await status.innerText()).trim()) ? true : undefined),
+      180_000,
+    );
+    assert.match((await status.innerText()).trim(), /^Done/, 'the ask was not cancelled by a second one');
+    const cards = candidateCards(panel);
+    assert.equal(await cards.count(), DEMO_MODEL_COUNT);
+    assert.equal(await panel.locator('article[data-candidate-id].is-pick').count(), 1);
+    const badges = await panel.locator('article[data-candidate-id] .badge').allInnerTexts();
+    assert.ok(!badges.some((b) => /cancel/i.test(b)), `badges: ${badges.join(', ')}`);
+  });
 });
