@@ -3,6 +3,7 @@
  * the webview bundle, and the types are the core's own, not rebuilt from the protocol.
  */
 export type {
+  AskTimeline,
   CandidateRecord,
   CandidateTiming,
   CellResult,

@@ -3,8 +3,14 @@
  * text, extraction, run, cost, and the verdict. Live streams and replayed records both go through
  * `reduceEvent`, so a past run looks exactly like it did live.
  */
-import type { SessionEvent } from './domainTypes';
+import type { AskTimeline, SessionEvent } from './domainTypes';
 import type { CandidatePhase, CandidateView, ViewModel } from './viewModel';
+
+function verdictAfterLast(t: AskTimeline | undefined): number | undefined {
+  return t?.verdictMs !== undefined && t.lastAnswerMs !== undefined
+    ? t.verdictMs - t.lastAnswerMs
+    : undefined;
+}
 
 /** Longest answer kept in memory; a runaway model must not grow the panel without bound. */
 export const ANSWER_CAP = 200_000;
@@ -127,6 +133,7 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
             cancelled: event.cancelled,
             instruction: event.record.request.instruction,
             judgeError: event.record.judgeError ?? next.ask.judgeError,
+            verdictAfterLastMs: verdictAfterLast(event.record.timeline),
           }
         : undefined;
       return { ...next, ask, demo: next.demo || event.record.demo === true };

@@ -107,5 +107,8 @@ export function progressText(vm: ViewModel): string {
   }
   if (ask.cancelled) return `Cancelled: ${finished} of ${total} models answered`;
   const pick = vm.verdict?.pick ? vm.candidates[vm.verdict.pick]?.modelId : undefined;
-  return pick ? `Done: ${pick} picked` : `Done: ${finished} of ${total} models answered`;
+  const after = ask.verdictAfterLastMs;
+  const timing =
+    pick && after !== undefined && !ask.fromHistory ? ` · verdict +${after} ms after the last answer` : '';
+  return pick ? `Done: ${pick} picked${timing}` : `Done: ${finished} of ${total} models answered`;
 }

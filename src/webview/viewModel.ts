@@ -57,6 +57,8 @@ export interface AskView {
   readonly modelCount: number;
   /** Why the judge gave no verdict, when it failed. */
   readonly judgeError?: JudgeFailure;
+  /** Milliseconds from the last answer to the verdict, once the ask is done. */
+  readonly verdictAfterLastMs?: number;
 }
 
 export interface Notice {

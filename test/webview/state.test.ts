@@ -171,6 +171,25 @@ describe('webview state: asks never mix', () => {
     assert.equal(started.ask?.running, true);
   });
 
+  it("says how long the verdict took after the last answer, from the record's timeline", () => {
+    const messages = sessionMessages().map((m): HostMessage =>
+      m.type === 'session/event' && m.event.type === 'session-done'
+        ? {
+            ...m,
+            event: {
+              ...m.event,
+              record: {
+                ...m.event.record,
+                timeline: { lastAnswerMs: 4200, lastRunMs: 4230, verdictMs: 4320 },
+              },
+            },
+          }
+        : m,
+    );
+    const vm = fold([...initMessages(), ...messages]);
+    assert.equal(progressText(vm), 'Done: gpt-mini picked · verdict +120 ms after the last answer');
+  });
+
   it('shows a judge failure as the reason there is no verdict', () => {
     const messages = sessionMessages().filter(
       (m) => !(m.type === 'session/event' && (m.event.type === 'verdict' || m.event.type === 'session-done')),
