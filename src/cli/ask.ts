@@ -11,6 +11,7 @@ import { EXIT, UsageError, readAll } from './io';
 import type { CliIo, Subcommand } from './io';
 import { renderMarkdown, renderText } from './report';
 import { attachProgress, pullProgressPrinter } from './progress';
+import { remoteAsk } from './remoteAsk';
 
 export const ASK_HELP = `Usage: quorum ask "PROMPT" [options]
 
@@ -25,6 +26,7 @@ Options:
   --config FILE         config file (default: ./quorum.config.json)
   --image IMAGE         sandbox image for the ask's language
   --no-run              do not execute anything
+  --server URL          run the ask on a gateway (quorum serve); token from QUORUM_SERVER_TOKEN
   --json                print the whole run record as one JSON document
   --format FORMAT       text (default) | markdown (a pull-request comment)
   -h, --help            this help
@@ -96,6 +98,7 @@ export const askCommand: Subcommand = async (args, io) => {
       'no-run': { type: 'boolean' },
       json: { type: 'boolean' },
       format: { type: 'string' },
+      server: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -112,6 +115,28 @@ export const askCommand: Subcommand = async (args, io) => {
   if (values.format !== undefined && values.format !== 'text' && values.format !== 'markdown')
     throw new UsageError('--format: expected text or markdown');
   if (values.json && values.format) throw new UsageError('--json and --format are exclusive');
+  if (values.server) {
+    if (values.image || values.config)
+      throw new UsageError("--image and --config are the server's with --server");
+    return remoteAsk(
+      {
+        server: values.server,
+        request: {
+          instruction,
+          language: values.lang,
+          intent: values.intent ?? (values.file ? 'review' : 'generate'),
+        },
+        file: values.file,
+        models: values.models
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        execute: !values['no-run'],
+        format: values.json ? 'json' : (values.format ?? 'text'),
+      },
+      io,
+    );
+  }
 
   const { config, path } = loadConfigFile(values.config, io.cwd);
   const wanted = values.models
