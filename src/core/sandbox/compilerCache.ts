@@ -3,6 +3,7 @@ import type { Language, Logger, PullProgress } from '../types';
 import { SandboxError } from '../types';
 import { isNoSuchImage } from './engineErrors';
 import { GO_BUILD_ENV, GO_CACHE_SEED } from './languages';
+import { withDeadline } from './deadline';
 import { SANDBOX_ULIMITS } from './limits';
 import { Demuxer, StreamCapture } from './output';
 
@@ -131,16 +132,14 @@ export class CompilerCaches {
         ),
       2000,
     );
-    let timer: NodeJS.Timeout | undefined;
     this.building.add(container);
     try {
       await container.start();
-      const status = await Promise.race([
-        container.wait() as Promise<{ StatusCode: number }>,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('it took too long')), SEED_TIMEOUT_MS);
-        }),
-      ]);
+      const status = (await withDeadline(
+        'the Go standard library build',
+        (abortSignal) => container.wait({ abortSignal }),
+        { ms: SEED_TIMEOUT_MS },
+      )) as { StatusCode: number };
       if (status.StatusCode !== 0) {
         const log = await container.logs({ stdout: true, stderr: true }).then(
           (b) => logText(b),
@@ -162,7 +161,6 @@ export class CompilerCaches {
       );
     } finally {
       this.building.delete(container);
-      clearTimeout(timer);
       clearInterval(ticker);
       await container.remove({ force: true }).catch(() => undefined);
     }
