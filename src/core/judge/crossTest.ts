@@ -50,13 +50,17 @@ export async function crossTest(
 ): Promise<CrossTestResult> {
   const reports: Record<string, HarnessReport> = {};
   const runs: Record<string, RunResult> = {};
+  const crashes: (string | undefined)[] = [];
   let hostMs = 0;
   await eachBounded(candidates, options.concurrency ?? 2, async (candidate) => {
     const one = await runHarness(candidate, cases, options);
     reports[candidate.id] = one.report;
     runs[candidate.id] = one.run;
+    crashes.push(one.crash);
     hostMs += one.hostMs;
   });
+  const failed = harnessFailure(crashes);
+  if (failed) throw failed;
   const mark = cpuMs();
   const matrix = matrixOf(candidates, cases, reports);
   return { reports, runs, matrix, hostMs: hostMs + cpuMs() - mark };
@@ -83,14 +87,14 @@ export function matrixOf(
 
 /**
  * One candidate against some cases in one fresh container. Throws `JudgeError`: `sandbox` when
- * the engine fails, `cancelled` on abort, `harness-failed` when the harness program itself
- * crashed (a traceback through its own frames; a candidate that kills the process is its fault).
+ * the engine fails, `cancelled` on abort. `crash` is the last line of a traceback through the
+ * harness's own frames (see `harnessFailure`).
  */
 export async function runHarness(
   candidate: { readonly id: string; readonly code: string },
   cases: readonly JudgeCase[],
   options: CrossTestOptions,
-): Promise<{ report: HarnessReport; run: RunResult; hostMs: number }> {
+): Promise<{ report: HarnessReport; run: RunResult; hostMs: number; crash?: string }> {
   const build = HARNESSES[options.language];
   if (!build) {
     throw new SandboxError(
@@ -136,14 +140,22 @@ export async function runHarness(
     run.timedOut,
   );
   hostMs += cpuMs() - mark;
-  if (!report.complete && !run.timedOut && /_q_main|quorumMain/.test(run.stderr)) {
-    throw new JudgeError(
-      'harness-failed',
-      `The cross-test harness crashed on ${candidate.id}: ${lastLine(run.stderr)}`,
-      "This is a Quorum bug, not the candidate's: please report it with the Quorum log.",
-    );
-  }
-  return { report, run, hostMs };
+  const crashed = !report.complete && !run.timedOut && /_q_main|quorumMain/.test(run.stderr);
+  return { report, run, hostMs, crash: crashed ? lastLine(run.stderr) : undefined };
+}
+
+/**
+ * The harness crashed through its own frames for every candidate: a Quorum bug (or a broken
+ * image), not the candidates' fault, so the judge fails visibly. One candidate alone can break
+ * the harness it runs in (it shares the interpreter); that only costs that candidate its cells.
+ */
+export function harnessFailure(crashes: readonly (string | undefined)[]): JudgeError | undefined {
+  if (crashes.length === 0 || crashes.some((c) => c === undefined)) return undefined;
+  return new JudgeError(
+    'harness-failed',
+    `The cross-test harness crashed for every candidate: ${crashes[0]}`,
+    "This is a Quorum bug, not the candidates': please report it with the Quorum log.",
+  );
 }
 
 /** A sandbox failure under the judge, as the judge's typed error (the original as its cause). */

@@ -2,7 +2,7 @@ import { cpuMs } from './cpuClock';
 import type { JudgeCandidate, JudgeInput, RunResult, TestCase, Verdict } from '../types';
 import type { JudgeError } from '../types';
 import { silentLogger } from '../types';
-import { judgeErrorOf, matrixOf, runHarness, supportsCrossTest } from './crossTest';
+import { harnessFailure, judgeErrorOf, matrixOf, runHarness, supportsCrossTest } from './crossTest';
 import type { CandidateOutcome, JudgeEvidence } from './evidence';
 import { outcomeOf, ownRun } from './evidence';
 import type { HarnessReport } from './harnessResult';
@@ -41,6 +41,8 @@ interface Row {
   /** The first harness run (its stderr stands for the candidate's noise), or its own plain run. */
   run?: RunResult;
   busy: boolean;
+  /** Its last harness run crashed through the harness's own frames. */
+  crash?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
           });
           hostMs += one.hostMs;
           row.run ??= one.run;
+          row.crash = one.crash;
           row.report = merge(row.report, one.report);
         })
           .catch((error: unknown) => {
@@ -140,6 +143,10 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
           while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
           if (failure) throw failure;
           if (start.signal?.aborted) throw judgeErrorOf(new Error('cancelled'), start.signal);
+          const broken = harnessed
+            ? harnessFailure(rows.filter((r) => r.report).map((r) => r.crash))
+            : undefined;
+          if (broken) throw broken;
           const t = cpuMs();
           const candidates = rows.map((r) => r.candidate);
           // A candidate with a session run and never a case has no report, as in the batch judge.
