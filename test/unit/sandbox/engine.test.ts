@@ -129,3 +129,51 @@ describe('sandbox engine errors', () => {
     assert.equal(engineError({ statusCode: 500, message: 'boom' }, target).reason, 'engine-error');
   });
 });
+
+describe('sandbox engine entries of sandbox.engines, and TLS refusals', () => {
+  it('an engine entry with tls files is a TLS target that reads exactly those files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quorum-tls-files-'));
+    for (const f of ['my-ca.pem', 'me.pem', 'me-key.pem']) writeFileSync(join(dir, f), f);
+    const tls = { ca: join(dir, 'my-ca.pem'), cert: join(dir, 'me.pem'), key: join(dir, 'me-key.pem') };
+    const target = parseDockerHost('tcp://10.0.0.7', {}, tls);
+    assert.equal(target.kind === 'tcp' && target.port, 2376);
+    assert.equal(describeTarget(target), 'tcp+tls://10.0.0.7:2376');
+    const options = dockerodeOptions(target, {});
+    assert.equal(options.protocol, 'https');
+    assert.equal(String(options.ca), 'my-ca.pem');
+    assert.equal(String(options.cert), 'me.pem');
+    assert.equal((options.key as Buffer).toString(), 'me-key.pem');
+    assert.throws(
+      () =>
+        dockerodeOptions(parseDockerHost('tcp://10.0.0.7', {}, { ...tls, key: join(dir, 'absent.pem') }), {}),
+      (e: unknown) => SandboxError.is(e) && /sandbox\.engines\[\]\.tls/.test(e.message),
+    );
+  });
+
+  it("says the engine refused this client's certificate, or that it speaks TLS to a plain client", () => {
+    const target = parseDockerHost('tcp://10.0.0.7:2376', { DOCKER_TLS_VERIFY: '1' });
+    const refused = engineError(
+      Object.assign(new Error('sslv3 alert bad certificate'), {
+        code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+      }),
+      target,
+    );
+    assert.equal(refused.reason, 'permission-denied');
+    assert.match(refused.message, /refused this client's TLS certificate/);
+    const untrusted = engineError(
+      Object.assign(new Error('x'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+      target,
+    );
+    assert.match(untrusted.message, /not trusted here/);
+    const plain = engineError(
+      Object.assign(
+        new Error('(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server.'),
+        {
+          statusCode: 400,
+        },
+      ),
+      parseDockerHost('tcp://10.0.0.7:2376', {}),
+    );
+    assert.match(plain.message, /speaks TLS, and this client does not/);
+  });
+});
