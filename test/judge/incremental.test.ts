@@ -142,6 +142,30 @@ describe('incremental judge against the batch judge (real sandbox, dev benchmark
     assert.equal(verdict.strategy, 'cross-test');
   });
 
+  it('a language without a harness: each candidate runs as it arrives, same verdict as the batch judge', async () => {
+    const problem: JudgeInput = {
+      prompt: 'print the sum of 2 and 3',
+      language: 'bash',
+      candidates: [
+        { id: 'a', model: 'm', code: 'echo $((2 + 3))' },
+        { id: 'b', model: 'm', code: 'echo 23' },
+        { id: 'c', model: 'm', code: 'expr 2 + 3' },
+      ],
+      tests: [{ id: 't1', model: 'm', code: '[ "$(main)" = 5 ]' }],
+    };
+    const watch = observed(sandbox);
+    const judgement = createIncrementalJudge({ sandbox: watch.sandbox }).begin(problem);
+    judgement.addCandidate(problem.candidates[0]);
+    await watch.idle();
+    assert.equal(watch.runs.length, 1, 'the first candidate ran before the others arrived');
+    for (const c of problem.candidates.slice(1)) judgement.addCandidate(c);
+    judgement.addTests(problem.tests[0]);
+    const incremental = await judgement.finish();
+    const batch = await createJudge({ sandbox }).judge(problem);
+    assert.equal(incremental.strategy, 'consensus');
+    assert.deepEqual(incremental, batch);
+  });
+
   it('cancellation rejects finish with a cancelled JudgeError and leaves no container running', async () => {
     const problem = problems[0];
     const controller = new AbortController();
