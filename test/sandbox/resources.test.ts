@@ -50,6 +50,29 @@ forEachEngine('sandbox: resource attacks are contained', (engine) => {
     });
   });
 
+  it('sets every rlimit explicitly, and a fork bomb in one container does not stop another (same uid) from forking', async () => {
+    await withSandbox(async (sb) => {
+      const limits = await sb.run({
+        language: 'python',
+        code: 'import resource as r\nfor k in ("NOFILE", "NPROC", "CORE"):\n  print(k, *r.getrlimit(getattr(r, "RLIMIT_" + k)))',
+      });
+      assert.equal(limits.stdout, 'NOFILE 256 256\nNPROC 8192 8192\nCORE 0 0\n');
+      // nproc counts every process of uid 65534 on the machine: it must leave room for the others.
+      const bomb = sb.run({
+        language: 'bash',
+        code: ':(){ :|:& };:\nsleep 3',
+        limits: { timeoutMs: 4000, pids: 32 },
+      });
+      await new Promise((r) => setTimeout(r, 1500)); // the bomb is at its pids limit by now
+      const other = await sb.run({
+        language: 'python',
+        code: 'import subprocess\nps = [subprocess.Popen(["/bin/sh", "-c", "exit 0"]) for _ in range(40)]\nprint(sum(p.wait() == 0 for p in ps))',
+      });
+      assert.equal(other.stdout, '40\n', other.stderr);
+      assert.ok((await bomb).limitsHit.includes('pids'));
+    });
+  });
+
   it('reports a memory bomb as out of memory', async () => {
     await withSandbox(async (sb) => {
       const r = await sb.run({
