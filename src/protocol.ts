@@ -7,6 +7,8 @@ import { INTENTS } from './core/types';
 import type { Intent, Language, ProviderKind, RunRecord, SessionEvent } from './core/types';
 import type { SpendEstimate } from './core/spend';
 
+export type { SentContext, SpendEstimate } from './core/spend';
+
 /** A model as the panel sees it: never a key, only whether one is stored. */
 export interface ModelView {
   readonly id: string;
@@ -98,7 +100,12 @@ export type WebviewMessage =
   | { readonly type: 'model/edit'; readonly modelId: string }
   | { readonly type: 'model/remove'; readonly modelId: string }
   /** Asks for the input cost of this ask before it is sent; answered with `spend/update`. */
-  | { readonly type: 'spend/estimate'; readonly instruction: string; readonly modelIds: readonly string[] };
+  | {
+      readonly type: 'spend/estimate';
+      readonly instruction: string;
+      readonly intent: Intent;
+      readonly modelIds: readonly string[];
+    };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
@@ -134,7 +141,11 @@ const GUARDS: { readonly [K in WebviewMessageType]: (m: Fields) => boolean } = {
   'model/edit': (m) => id(m.modelId),
   'model/remove': (m) => id(m.modelId),
   'spend/estimate': (m) =>
-    str(m.instruction) && Array.isArray(m.modelIds) && m.modelIds.length <= 50 && m.modelIds.every(id),
+    str(m.instruction) &&
+    (INTENTS as readonly unknown[]).includes(m.intent) &&
+    Array.isArray(m.modelIds) &&
+    m.modelIds.length <= 50 &&
+    m.modelIds.every(id),
 };
 
 /** Validates an untrusted message from the webview against the protocol. */

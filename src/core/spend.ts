@@ -17,8 +17,21 @@ export interface ModelSpend {
   readonly inputUsd?: number;
 }
 
+/** What an ask sends besides the instruction, shown before it is sent. */
+export interface SentContext {
+  /** Workspace-relative file name; undefined for an untitled editor. */
+  readonly file?: string;
+  readonly chars: number;
+  readonly lines: number;
+  readonly wholeFile: boolean;
+  /** The `quorum.contextExclude` glob that kept the file's text out of the ask. */
+  readonly excludedBy?: string;
+}
+
 export interface SpendEstimate {
   readonly models: readonly ModelSpend[];
+  /** Undefined when no editor text goes with the ask. */
+  readonly context?: SentContext;
   /** Sum over the priced models; undefined when none has a price. */
   readonly inputUsd?: number;
   /** True when any count is the characters / 4 estimate rather than a tokenizer's. */

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { ModelConfig, ProviderKind } from '../core/types';
 import type { SettingsSnapshot } from './config';
 import { DEFAULT_BASE_URLS, ModelListError, listServerModels } from './modelCatalog';
+import { uniqueModelId } from './addModelId';
 import type { ApiKeyStore } from './secrets';
 
 export interface AddModelUi {
@@ -25,18 +26,6 @@ export interface AddModelDeps {
   readonly settings: SettingsSnapshot;
   readonly keys: ApiKeyStore;
   readonly needsKey: (kind: ProviderKind) => boolean;
-}
-
-/** A settings id from the model name: `groq-llama-3.3-70b`, with `-2`, `-3` while taken. */
-export function uniqueModelId(kind: ProviderKind, model: string, taken: ReadonlySet<string>): string {
-  const base = `${kind === 'openai-compatible' ? 'local' : kind}-${model}`
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 58);
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  return id;
 }
 
 /** Runs the flow; resolves the model written to the user settings, or undefined when cancelled. */

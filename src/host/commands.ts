@@ -6,7 +6,12 @@ import * as vscode from 'vscode';
 import type { Intent, ModelConfig, RunRecord } from '../core/types';
 import { addModel, vscodeAddModelUi } from './addModel';
 import type { AddModelUi } from './addModel';
+import { ApplyPreview } from './applyPreview';
+import { trackContextKeys } from './contextKeys';
 import { loadProviders } from './coreLoader';
+import { CANDIDATE_SCHEME } from './diffDocuments';
+import { FIX_COMMAND, FixWithModelsProvider, fixInstruction, selectFixRange } from './fixCodeAction';
+import type { FixArgs } from './fixCodeAction';
 import type { QuorumPanel } from './panel';
 import type { QuorumPanelRouter } from './panelRouter';
 import type { HostServices } from './services';
@@ -28,7 +33,14 @@ export const COMMANDS = {
   addModel: 'quorum.addModel',
   editModel: 'quorum.editModel',
   removeModel: 'quorum.removeModel',
+  applyCandidate: 'quorum.applyCandidate',
+  acceptApply: 'quorum.acceptApply',
+  rejectApply: 'quorum.rejectApply',
+  fixWithModels: FIX_COMMAND,
 } as const;
+
+/** What Apply… previews: a candidate of the shown run, or (tests, other callers) code given directly. */
+export type ApplyArgs = string | { readonly code: string; readonly label?: string };
 
 export interface AskArgs {
   readonly instruction?: string;
@@ -88,6 +100,7 @@ export function registerCommands(
   router: QuorumPanelRouter,
   verifier: SelectionVerifier,
 ): vscode.Disposable[] {
+  const apply = new ApplyPreview(s.documents);
   const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (...args: never[]) => unknown> = {
     [COMMANDS.ask]: async (args?: AskArgs): Promise<RunRecord | undefined> => {
       const asked = args?.instruction
@@ -178,10 +191,37 @@ export function registerCommands(
         )) === 'Remove';
       return ok ? s.settings.removeModel(id) : false;
     },
+    [COMMANDS.applyCandidate]: async (what: ApplyArgs): Promise<vscode.Uri | undefined> => {
+      const editor = s.tracker.editor;
+      if (!editor || editor.document.uri.scheme === CANDIDATE_SCHEME) {
+        void vscode.window.showWarningMessage(
+          'Quorum: open the file to apply to, and place the cursor first.',
+        );
+        return undefined;
+      }
+      const code = typeof what === 'string' ? s.runner.state.candidate(what)?.code : what.code;
+      if (code === undefined) throw new Error('That candidate has no code to apply.');
+      const label = typeof what === 'string' ? what : (what.label ?? 'candidate');
+      return apply.open(editor, code, label);
+    },
+    [COMMANDS.acceptApply]: () => apply.accept(),
+    [COMMANDS.rejectApply]: () => apply.reject(),
+    [COMMANDS.fixWithModels]: async (args: FixArgs): Promise<RunRecord | undefined> => {
+      await selectFixRange(args);
+      void panel.reveal();
+      return router.ask(fixInstruction(args), 'fix');
+    },
     [COMMANDS.startDemo]: async (): Promise<void> => {
       await s.demo.start();
       await panel.reveal();
     },
   };
-  return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+  return [
+    apply,
+    trackContextKeys(s),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixWithModelsProvider(), {
+      providedCodeActionKinds: FixWithModelsProvider.kinds,
+    }),
+    ...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  ];
 }

@@ -7,6 +7,8 @@ import type { Intent, Language, RunRecord, SessionEvent } from '../core/types';
 import type { DiffBase, HostMessage, WebviewMessage } from '../protocol';
 import { AskNotStartedError, NoModelsError } from './askRunner';
 import { candidateDiffs } from './candidateDiffs';
+import { sendableSelection } from './contextPreview';
+import { confirmSpend, estimateAsk } from './spendCheck';
 import { DeltaBatcher } from './deltaBatcher';
 import { copyCode, insertCode, openUntitled } from './editorActions';
 import type { InsertMode } from './editorActions';
@@ -127,6 +129,24 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
       case 'log/show':
         s.log.channel.show(true);
         return;
+      case 'candidate/apply':
+        await vscode.commands.executeCommand('quorum.applyCandidate', m.candidateId);
+        return;
+      case 'model/add':
+        await vscode.commands.executeCommand('quorum.addModel');
+        return;
+      case 'model/edit':
+        await vscode.commands.executeCommand('quorum.editModel', m.modelId);
+        return;
+      case 'model/remove':
+        await vscode.commands.executeCommand('quorum.removeModel', m.modelId);
+        return;
+      case 'spend/estimate':
+        this.panel.post({
+          type: 'spend/update',
+          estimate: await estimateAsk(s, m.instruction, m.intent, m.modelIds),
+        });
+        return;
     }
   }
 
@@ -137,8 +157,13 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     modelIds?: readonly string[],
   ): Promise<RunRecord | undefined> {
     const s = this.s;
-    const selection = s.tracker.selection;
+    // The text of a file matching quorum.contextExclude is never sent (contextPreview.ts).
+    const selection = sendableSelection(s);
     try {
+      if (!(await confirmSpend(s, instruction, intent, modelIds))) {
+        this.panel.post({ type: 'ask/refused', reason: 'Not sent: above quorum.confirmAboveUsd.' });
+        return undefined;
+      }
       return await s.runner.ask(
         {
           instruction,

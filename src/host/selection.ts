@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { isLanguage } from '../core/types';
 import type { Language } from '../core/types';
 import type { SelectionContext } from '../protocol';
+import { CANDIDATE_SCHEME } from './diffDocuments';
 
 /** VS Code language ids that differ from Quorum's names. */
 const LANGUAGE_IDS: Readonly<Record<Language, string>> = {
@@ -49,7 +50,9 @@ export class EditorTracker implements vscode.Disposable {
   constructor() {
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor((e) => {
-        if (e && e.document.uri.scheme !== 'output') this.last = e;
+        // Not the output panel, nor a Quorum preview: Apply… and Insert target the user's own file.
+        if (e && e.document.uri.scheme !== 'output' && e.document.uri.scheme !== CANDIDATE_SCHEME)
+          this.last = e;
         this.schedule();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {

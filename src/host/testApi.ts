@@ -3,10 +3,13 @@
  * extension host but in its own bundle, so it cannot reach the services any other way. It exposes
  * no key material except through the same SecretStorage wrapper the commands use.
  */
-import type { AskRequest, ModelConfig, RunRecord, SessionEvent } from '../core/types';
+import type { AskRequest, Intent, ModelConfig, RunRecord, SessionEvent } from '../core/types';
 import type { HostMessage } from '../protocol';
 import type { AddModelUi } from './addModel';
 import { runAddModel } from './commands';
+import { estimateAsk, setSpendPrompt } from './spendCheck';
+import type { SpendPrompt } from './spendCheck';
+import type { SpendEstimate } from '../core/spend';
 import type { InsertMode } from './editorActions';
 import type { LmTestHooks } from './lm';
 import type { QuorumPanel } from './panel';
@@ -46,6 +49,10 @@ export interface QuorumTestApi {
   };
   /** Runs the Add Model flow with scripted answers instead of quick picks. */
   addModel(ui: AddModelUi): Promise<ModelConfig | undefined>;
+  /** What the panel's spend line shows for this ask now (selection, enabled models). */
+  estimateSpend(instruction: string, intent: Intent, modelIds?: readonly string[]): Promise<SpendEstimate>;
+  /** Answers the quorum.confirmAboveUsd question instead of the modal; `undefined` restores the modal. */
+  setSpendPrompt(prompt: SpendPrompt | undefined): void;
   /** Every session event the host relays to the panel, as it relays them. */
   onSessionEvent(listener: (event: SessionEvent) => void): { dispose(): void };
   /** The models an ask would use right now. */
@@ -91,6 +98,8 @@ export function createTestApi(
       migrate: () => s.keys.migrate(s.settings.config.models.map((m) => m.id)),
     },
     addModel: (ui) => runAddModel(s, ui),
+    estimateSpend: (instruction, intent, modelIds) => estimateAsk(s, instruction, intent, modelIds),
+    setSpendPrompt,
     onSessionEvent: (listener) => s.runner.onEvent(listener),
     models: () => s.runner.models(),
     panelState: () => router.initialMessages(),

@@ -177,7 +177,12 @@ function createActions(id: string, ctx: ViewContext): Actions {
     ctx.post({ type: 'candidate/openDiff', candidateId: id, base }),
   );
   const root = el('div', { class: 'card-actions', role: 'toolbar', 'aria-label': `Actions for ${id}` });
-  const buttons = [insert, replace, copy, rerun, untitled, diff];
+  const apply = iconButton(
+    'git-pull-request-go-to-changes',
+    'Apply… (preview the change, then accept or reject)',
+    () => ctx.post({ type: 'candidate/apply', candidateId: id }),
+  );
+  const buttons = [apply, insert, replace, copy, rerun, untitled, diff];
   append(root, buttons);
   const roving = makeRovingToolbar(root, buttons);
   return {
@@ -185,7 +190,7 @@ function createActions(id: string, ctx: ViewContext): Actions {
     update(c, vm) {
       base = vm.diffBase;
       const hasCode = c.code !== undefined && c.code.length > 0;
-      for (const b of [insert, replace, copy, untitled, diff]) b.disabled = !hasCode;
+      for (const b of [apply, insert, replace, copy, untitled, diff]) b.disabled = !hasCode;
       rerun.disabled = !hasCode || !vm.trusted || c.running || vm.ask?.running === true;
       rerun.title = vm.trusted ? 'Re-run' : 'Re-run (disabled in Restricted Mode)';
       roving.refresh();

@@ -7,6 +7,8 @@ import { createBannersView } from './bannersView';
 import { createCandidatesView } from './candidatesView';
 import { el } from './dom';
 import { createHistoryView } from './historyView';
+import { createModelsView } from './modelsView';
+import { createSpendView } from './spendView';
 import { boundForStorage, restoreViewModel } from './persist';
 import { createPromptView } from './promptView';
 import { reduce, reduceLocal, type LocalAction } from './state';
@@ -73,7 +75,9 @@ function start(): void {
   const candidates = createCandidatesView(ctx);
   const verdict = createVerdictView();
   const history = createHistoryView(ctx);
-  const views = [banners, prompt, verdict, candidates, history];
+  const spend = createSpendView(ctx);
+  const models = createModelsView(ctx);
+  const views = [banners, prompt, spend, models, verdict, candidates, history];
   mount(views.map((v) => v.root));
 
   function render(): void {
