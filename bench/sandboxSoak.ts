@@ -11,6 +11,7 @@
  *   SOAK_RUNS=200 SOAK_CONCURRENCY=4 npx tsx bench/sandboxSoak.ts
  */
 import Docker from 'dockerode';
+import pLimit from 'p-limit';
 import { createDockerSandbox } from '../src/core/sandbox/docker';
 import { LABEL, ownerId } from '../src/core/sandbox/orphans';
 import { SandboxError } from '../src/core/types';
@@ -35,42 +36,39 @@ async function main(): Promise<void> {
   /** Milliseconds from abort() to the cancelled rejection: program started (container removed) or not. */
   const cancelMs = { started: [] as number[], waiting: [] as number[] };
   const started = Date.now();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < RUNS) {
-      const i = next++;
-      const program = PROGRAMS[i % PROGRAMS.length] ?? PROGRAMS[0];
-      const controller = new AbortController();
-      let abortedAt = 0;
-      if (Math.random() < CANCEL_SHARE) {
-        setTimeout(() => {
-          abortedAt = performance.now();
-          controller.abort();
-        }, Math.random() * 3000);
-      }
-      try {
-        const r = await sandbox.run({
-          language: program.language,
-          code: program.code,
-          signal: controller.signal,
-        });
-        if (r.stdout === program.expect && r.exitCode === 0) counts.ok++;
-        else counts.wrong++;
-      } catch (error) {
-        if (SandboxError.is(error) && error.reason === 'cancelled') {
-          counts.cancelled++;
-          // The runner's advice says whether there was a container to remove.
-          const started = error.advice.includes('container was removed');
-          cancelMs[started ? 'started' : 'waiting'].push(performance.now() - abortedAt);
-        } else {
-          counts.failed++;
-          console.error(`run ${i}: ${String(error)}`);
-        }
-      }
-      if (i % 50 === 0) process.stderr.write(`${i} `);
+  const limit = pLimit(CONCURRENCY);
+  const one = async (i: number): Promise<void> => {
+    const program = PROGRAMS[i % PROGRAMS.length] ?? PROGRAMS[0];
+    const controller = new AbortController();
+    let abortedAt = 0;
+    if (Math.random() < CANCEL_SHARE) {
+      setTimeout(() => {
+        abortedAt = performance.now();
+        controller.abort();
+      }, Math.random() * 3000);
     }
+    try {
+      const r = await sandbox.run({
+        language: program.language,
+        code: program.code,
+        signal: controller.signal,
+      });
+      if (r.stdout === program.expect && r.exitCode === 0) counts.ok++;
+      else counts.wrong++;
+    } catch (error) {
+      if (SandboxError.is(error) && error.reason === 'cancelled') {
+        counts.cancelled++;
+        // The runner's advice says whether there was a container to remove.
+        const started = error.advice.includes('container was removed');
+        cancelMs[started ? 'started' : 'waiting'].push(performance.now() - abortedAt);
+      } else {
+        counts.failed++;
+        console.error(`run ${i}: ${String(error)}`);
+      }
+    }
+    if (i % 50 === 0) process.stderr.write(`${i} `);
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: RUNS }, (_, i) => limit(() => one(i))));
   await sandbox.dispose();
   const docker = new Docker();
   const left = await docker.listContainers({
