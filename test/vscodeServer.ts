@@ -63,6 +63,11 @@ export interface VscodeServerOptions {
   readonly logFile?: string;
   /** Install directory of the server to run (see vscodeServerDirFor); vscodeServerDir() by default. */
   readonly serverDir?: string;
+  /**
+   * Lets the workbench honour a development payload (extensionDevelopmentPath, extensionTestsPath):
+   * VS Code 1.10x-1.11x always did, newer built workbenches only with the smoke-test driver on.
+   */
+  readonly developmentPayload?: boolean;
 }
 
 export interface RunningVscodeServer {
@@ -150,6 +155,7 @@ export async function startVscodeServer(options: VscodeServerOptions = {}): Prom
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const args = [...baseArgs, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token'];
+  if (options.developmentPayload) args.push('--enable-smoke-test-driver');
   // A process group of its own, so close() also ends the extension host and file watchers.
   const child = spawn(node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const logFile = options.logFile ?? join(root, 'server.log');

@@ -27,6 +27,17 @@ import { prepareWorkspace, testUserSettings } from '../workspaceFixture';
 
 const TIMEOUT_MS = Number(process.env.QUORUM_INTEGRATION_TIMEOUT_MS ?? 600_000);
 
+/** Packs test/fixtures/NAME into a .vsix in `dir`, for the server to install before it starts. */
+function packageFixture(name: string, dir: string): string {
+  const out = join(dir, `${name}.vsix`);
+  execFileSync(
+    join(REPO_ROOT, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out],
+    { cwd: join(REPO_ROOT, 'test/fixtures', name), stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return out;
+}
+
 /** The versions to run: QUORUM_VSCODE_VERSIONS, else the oldest plus the latest when it is installed. */
 function versions(): string[] {
   const listed = process.env.QUORUM_VSCODE_VERSIONS?.split(/[\s,]+/).filter(Boolean);
@@ -100,10 +111,13 @@ async function runVersion(version: string, testsBundle: string): Promise<number>
 
   try {
     server = await startVscodeServer({
+      // A test-only extension contributing language models (the payload takes one development path).
+      installExtensions: [packageFixture('lmExtension', dirname(RESULT_FILE))],
       userSettings: testUserSettings(),
       env: { [RESULT_FILE_ENV]: RESULT_FILE, [FOLDER_ENV]: workspace.folder },
       logFile: join(OUT, 'server.log'),
       serverDir: vscodeServerDirFor(version),
+      developmentPayload: true,
     });
     const url = server.workbenchUrl(workspace.folder, {
       extensionDevelopmentPath: REPO_ROOT,
