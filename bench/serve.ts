@@ -1,0 +1,140 @@
+/**
+ * Gateway load benchmark (`npm run bench:serve`): a real `quorum serve` process (default settings:
+ * 2 asks at once, 8 queued) in front of the replay server paced as in the demo (recorded time to
+ * first token and pace between pieces) and the real Docker sandbox, driven by autocannon at 1, 4
+ * and 16 concurrent clients for a fixed count of asks each, through the original synchronous
+ * `POST /api/v1/inference` (four models per ask, every answer run, judged). Prints per level:
+ * completed asks per minute, p50/p95 latency of completed asks, 429 and 503 counts, the server's
+ * memory (RSS) before and after; at the end, the containers the server left after SIGTERM (0).
+ *
+ * Env: BENCH_SERVE_N asks per level (default and least 16).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { DEMO_MODELS, DEMO_PROMPT } from '../src/demo/recordings';
+import { startReplayServer } from '../src/demo/replayServer';
+import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
+
+/** At least the most clients: autocannon gives each connection one request at least. */
+const N = Math.max(16, Number(process.env.BENCH_SERVE_N ?? 16));
+const LEVELS = [1, 4, 16];
+
+const rssMiB = (pid: number): number => {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(line?.[1] ?? 0) / 1024;
+};
+const containersOf = (pid: number): number =>
+  execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.quorum.owner=${hostname()}:${pid}`], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean).length;
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length
+    ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN)
+    : NaN;
+
+async function main(): Promise<void> {
+  const replay = await startReplayServer(); // the demo's recorded pacing
+  const dir = mkdtempSync(join(tmpdir(), 'quorum-bench-serve-'));
+  writeFileSync(
+    join(dir, 'quorum.config.json'),
+    JSON.stringify({ models: DEMO_MODELS(replay.url), sandbox: { images: OFFLINE_IMAGES } }),
+  );
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const child = spawn(
+    process.execPath,
+    ['--import', tsx, join(__dirname, '../src/cli.ts'), 'serve', '--port', '0'],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        QUORUM_DEMO_GPT_4O_MINI_API_KEY: 'demo',
+        QUORUM_DEMO_LLAMA_3_3_70B_API_KEY: 'demo',
+        QUORUM_DEMO_DEEPSEEK_R1_API_KEY: 'demo',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const pid = child.pid ?? 0;
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`quorum serve exited ${code}:\n${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // A bench that dies must not leave its server (and its containers) behind.
+  process.once('exit', () => child.kill('SIGTERM'));
+
+  // One ask to warm the process (first SDK loads, the first container runs) before measuring.
+  await fetch(`${url}/api/v1/inference`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: DEMO_PROMPT }),
+  });
+  console.log(
+    `quorum serve (pid ${pid}) at ${url}: 4 demo models, maxConcurrentRuns 2, queueSize 8; ${N} asks per level`,
+  );
+  console.log('clients  completed  asks/min  p50 (s)  p95 (s)  429  503  other  RSS before -> after (MiB)');
+  for (const connections of LEVELS) {
+    const before = rssMiB(pid);
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    const instance = autocannon({
+      url: `${url}/api/v1/inference`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: DEMO_PROMPT, execute_code: true }),
+      connections,
+      amount: N,
+      timeout: 300,
+    });
+    instance.on('response', (_client, status, _bytes, ms) => {
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status === 200) latencies.push(ms);
+    });
+    const result = await new Promise<{ duration: number; errors: number }>((resolve) =>
+      instance.on('done', resolve),
+    );
+    latencies.sort((a, b) => a - b);
+    const completed = statuses.get(200) ?? 0;
+    const other =
+      [...statuses].filter(([s]) => ![200, 429, 503].includes(s)).reduce((n, [, c]) => n + c, 0) +
+      result.errors;
+    console.log(
+      [
+        String(connections).padStart(7),
+        String(completed).padStart(10),
+        ((completed / result.duration) * 60).toFixed(1).padStart(9),
+        (percentile(latencies, 50) / 1000).toFixed(2).padStart(8),
+        (percentile(latencies, 95) / 1000).toFixed(2).padStart(8),
+        String(statuses.get(429) ?? 0).padStart(4),
+        String(statuses.get(503) ?? 0).padStart(4),
+        String(other).padStart(6),
+        `  ${before.toFixed(0)} -> ${rssMiB(pid).toFixed(0)}`,
+      ].join(' '),
+    );
+  }
+  child.kill('SIGTERM');
+  const code = await exited;
+  const left = containersOf(pid);
+  console.log(
+    `after SIGTERM: exit ${code}, ${left} container(s) left   target 0   ${left === 0 ? 'MET' : 'MISSED'}`,
+  );
+  await replay.close();
+  if (code !== 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
