@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { availableParallelism, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -84,6 +84,13 @@ async function main(): Promise<void> {
   console.log(
     `quorum serve (pid ${pid}) at ${url}: 4 demo models, maxConcurrentRuns 2, queueSize 8; ${N} asks per level`,
   );
+  const load = (): string =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+  console.log(
+    `${availableParallelism()} cores, load average ${load()} (other work on the machine slows every figure)`,
+  );
   console.log('clients  completed  asks/min  p50 (s)  p95 (s)  429  503  other  RSS before -> after (MiB)');
   for (const connections of LEVELS) {
     const before = rssMiB(pid);
@@ -124,6 +131,7 @@ async function main(): Promise<void> {
       ].join(' '),
     );
   }
+  console.log(`load average ${load()}`);
   child.kill('SIGTERM');
   const code = await exited;
   const left = containersOf(pid);
