@@ -1,4 +1,6 @@
+import type Docker from 'dockerode';
 import type { Limits } from '../types';
+import { SandboxError } from '../types';
 import type { Box, BoxOutcome } from './container';
 import type { Program } from './languages';
 import { withDeadline } from './deadline';
@@ -106,17 +108,9 @@ export async function runInBox(
     // The bootstrap itself was killed (usually by the OOM killer): ask the engine what happened.
     // The stream also ends when the engine itself goes away (killed, restarted, connection cut):
     // then the run has no result, and fails with the engine's error, which names the engine.
-    const state = await withDeadline('inspect', (abortSignal) => box.container.inspect({ abortSignal }), {
-      ms: INSPECT_MS,
-    }).then(
-      (info) => info.State,
-      (error: unknown) => {
-        if (isNoSuchContainer(error)) return undefined;
-        throw error;
-      },
-    );
-    exitCode = state?.ExitCode ?? null;
-    oomKilled = state?.OOMKilled === true;
+    const state = await exitedState(box);
+    exitCode = state.ExitCode;
+    oomKilled = state.OOMKilled;
   } else if (exitCode === 137) {
     oomKilled = await waitForOomFlag(box);
   }
@@ -130,6 +124,36 @@ export async function runInBox(
     outputTruncated: out.truncated || err.truncated,
     pidsAtLimit,
   };
+}
+
+/**
+ * The state of a container whose attach stream ended. Podman can still report it running (exit
+ * code 0) for a moment after its death, until conmon has written the exit status: ask again. A
+ * container the engine no longer knows, or one it says still runs, gives the run no result.
+ */
+async function exitedState(box: Box): Promise<Docker.ContainerInspectInfo['State']> {
+  const deadline = performance.now() + INSPECT_MS;
+  for (;;) {
+    const info = await withDeadline('inspect', (abortSignal) => box.container.inspect({ abortSignal }), {
+      ms: INSPECT_MS,
+    }).catch((error: unknown) => {
+      if (!isNoSuchContainer(error)) throw error;
+      throw new SandboxError(
+        'engine-error',
+        'The container disappeared while its program ran (the engine restarted, or something removed it).',
+        "Run it again; if it happens again, look at the engine's log.",
+      );
+    });
+    if (!info.State.Running) return info.State;
+    if (performance.now() > deadline) {
+      throw new SandboxError(
+        'engine-error',
+        `The program's output ended, but after ${INSPECT_MS / 1000} s the engine still reports its container running.`,
+        "Run it again; if it happens again, look at the engine's log.",
+      );
+    }
+    await new Promise((r) => setTimeout(r, 40));
+  }
 }
 
 /** At a timeout: is the process table full? Asked of the engine, bounded so the kill is not delayed much. */
