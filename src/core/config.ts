@@ -84,6 +84,8 @@ const topSchema = z
     language: z.enum(LANGUAGES).optional(),
     sandbox: sandboxSchema.default(sandboxSchema.parse({})),
     judge: judgeSchema.default(judgeSchema.parse({})),
+    /** `quorum serve`'s section; validated by src/server/options.ts, so one file serves both. */
+    server: z.unknown().optional(),
   })
   .strict();
 
