@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS, LANGUAGES, PROVIDER_KINDS } from './types';
 import type { Language, Limits, ModelConfig } from './types';
 import type { EngineConfig } from './sandbox/docker';
+import { EDITOR_ONLY, editorModelSchema, isEditorModelEntry } from './editorModels';
+import type { EditorModelConfig } from './editorModels';
 
 const modelSchema = z
   .object({
@@ -51,7 +53,10 @@ const imagesSchema = z.partialRecord(z.enum(LANGUAGES), z.string().min(1));
 const engineSchema = z
   .object({
     host: z.string().min(1),
-    tls: z.object({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ ca: z.string().min(1), cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
     maxConcurrent: z.number().int().min(1).max(256).optional(),
     weight: z.number().positive().max(100).optional(),
   })
@@ -108,6 +113,13 @@ export interface QuorumConfig {
   readonly language?: Language;
   readonly sandbox: SandboxSettings;
   readonly judge: { readonly crossTests: boolean; readonly model?: string };
+  /** `vscode-lm` entries of `models`, kept apart: only the editor can ask them (see ./editorModels). */
+  readonly editorModels?: readonly EditorModelConfig[];
+}
+
+export interface ParseOptions {
+  /** True in the VS Code extension: `vscode-lm` models are accepted (elsewhere they are an issue). */
+  readonly editor?: boolean;
 }
 
 /** The parts of a config an ask session reads; the CLI and the extension both pass them this way. */
@@ -146,7 +158,10 @@ function issuesOf(prefix: string, error: z.ZodError): ConfigIssue[] {
 }
 
 /** Validates a raw configuration. Valid models are kept even when others are rejected. */
-export function parseConfig(raw: unknown): { config: QuorumConfig; issues: ConfigIssue[] } {
+export function parseConfig(
+  raw: unknown,
+  options: ParseOptions = {},
+): { config: QuorumConfig; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const top = topSchema.safeParse(raw ?? {});
   if (!top.success) {
@@ -154,21 +169,38 @@ export function parseConfig(raw: unknown): { config: QuorumConfig; issues: Confi
     // Keep going with defaults plus whatever models parse: a typo elsewhere must not lose the models.
     const modelsOnly = z.object({ models: z.array(z.unknown()) }).safeParse(raw);
     return {
-      config: buildConfig(topSchema.parse({}), modelsOnly.success ? modelsOnly.data.models : [], issues),
+      config: buildConfig(
+        topSchema.parse({}),
+        modelsOnly.success ? modelsOnly.data.models : [],
+        issues,
+        options,
+      ),
       issues,
     };
   }
-  return { config: buildConfig(top.data, top.data.models, issues), issues };
+  return { config: buildConfig(top.data, top.data.models, issues, options), issues };
 }
 
 function buildConfig(
   top: z.infer<typeof topSchema>,
   rawModels: readonly unknown[],
   issues: ConfigIssue[],
+  options: ParseOptions,
 ): QuorumConfig {
   const models: ModelConfig[] = [];
+  const editorModels: EditorModelConfig[] = [];
   const seen = new Set<string>();
   rawModels.forEach((entry, index) => {
+    if (isEditorModelEntry(entry)) {
+      if (!options.editor) return void issues.push({ path: `models[${index}].kind`, message: EDITOR_ONLY });
+      const editor = editorModelSchema.safeParse(entry);
+      if (!editor.success) return void issues.push(...issuesOf(`models[${index}]`, editor.error));
+      if (seen.has(editor.data.id)) {
+        return void issues.push({ path: `models[${index}].id`, message: `duplicate id "${editor.data.id}"` });
+      }
+      seen.add(editor.data.id);
+      return void editorModels.push(Object.freeze(editor.data));
+    }
     const parsed = modelSchema.safeParse(entry);
     if (!parsed.success) {
       issues.push(...issuesOf(`models[${index}]`, parsed.error));
@@ -197,5 +229,6 @@ function buildConfig(
       pull: sandbox.pull,
     }),
     judge: Object.freeze({ ...judge }),
+    editorModels: Object.freeze(editorModels),
   });
 }

@@ -114,7 +114,8 @@ export class SettingsSnapshot implements vscode.Disposable {
   }
 
   private load(): QuorumConfig {
-    const { config, issues } = parseConfig(readRawSettings());
+    // `vscode-lm` models are accepted here only: the editor is what asks them.
+    const { config, issues } = parseConfig(readRawSettings(), { editor: true });
     for (const issue of issues) {
       const text = `quorum.${formatIssue(issue)}`;
       if (this.warned.has(text)) continue;

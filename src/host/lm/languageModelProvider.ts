@@ -6,21 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { ProviderError } from '../../core/types';
+import type { EditorModelConfig, LmSelector } from '../../core/editorModels';
 import type { CompletionResult, ModelConfig, Provider, ProviderRequest, Usage } from '../../core/types';
 
-/** The models to use, as `vscode.lm.selectChatModels` takes them; every field optional. */
-export interface LmSelector {
-  readonly vendor?: string;
-  readonly family?: string;
-  readonly id?: string;
-  readonly version?: string;
-}
-
-/** A configured editor model: the usual fields, `kind: 'vscode-lm'` and a selector instead of a URL and key. */
-export type EditorModelConfig = Omit<ModelConfig, 'kind' | 'baseUrl'> & {
-  readonly kind: 'vscode-lm';
-  readonly selector: LmSelector;
-};
+export type { EditorModelConfig, LmSelector };
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
