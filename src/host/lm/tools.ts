@@ -125,7 +125,8 @@ class VerifyTool implements vscode.LanguageModelTool<AskModelsInput> {
     refuseWhenBlocked(this.s);
     const { parseToolInput, askModelsInput, askSummary } = await loadAgentTools();
     const input = parseToolInput(askModelsInput, options.input);
-    const known = new Set(this.s.runner.models().map((m) => m.id));
+    const editorModels = this.s.settings.config.editorModels ?? [];
+    const known = new Set([...this.s.runner.models(), ...editorModels].map((m) => m.id));
     const unknown = input.models?.filter((id) => !known.has(id)) ?? [];
     if (unknown.length) throw new Error(`Quorum: no model with id ${unknown.join(', ')} in quorum.models.`);
     try {
