@@ -49,6 +49,9 @@ export async function confirmSpend(
   modelIds?: readonly string[],
 ): Promise<boolean> {
   if (s.demo.active) return true; // recorded answers cost nothing
+  // No priced model, nothing to confirm: do not delay the ask by loading a tokenizer.
+  const asked = s.runner.models().filter((m) => (modelIds ? modelIds.includes(m.id) : m.enabled));
+  if (!asked.some((m) => m.price)) return true;
   const threshold = s.settings.confirmAboveUsd;
   const estimate = await estimateAsk(s, instruction, intent, modelIds);
   if (estimate.inputUsd === undefined || estimate.inputUsd <= threshold) return true;
