@@ -8,14 +8,14 @@ import { buildPipeline, createSandbox } from '../core/pipeline';
 import type { QuorumConfig } from '../core/config';
 import { PROVIDER_REGISTRY } from '../core/providers/registry';
 import type { DockerSandbox } from '../core/sandbox/docker';
-import { startAsk } from '../core/session';
 import { LANGUAGES, SandboxError, silentLogger } from '../core/types';
 import type { AskRequest, JudgeInput, Logger, ModelConfig, RunResult, Verdict } from '../core/types';
 import { keyFromEnv } from '../cli/configFile';
 import { HttpError, badField, notFound } from './httpError';
 import type { ServerSettings } from './options';
 import { RunEntry, RunRegistry } from './runEntry';
-import type { RunFailure } from './runEntry';
+import { failureOf } from './runEntry';
+import { runAsk } from './askJob';
 import { RunQueue } from './runQueue';
 import type { AskInput, ExecuteInput } from './schemas';
 
@@ -26,11 +26,6 @@ export interface GatewayInit {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
 }
-
-const failureOf = (error: unknown): RunFailure =>
-  HttpError.is(error) || SandboxError.is(error)
-    ? { message: error.message, advice: error.advice }
-    : { message: String(error), advice: 'See the server log for details.' };
 
 const shuttingDown = (): HttpError =>
   new HttpError(
@@ -112,56 +107,21 @@ export class Gateway {
     };
     this.registry.add(entry, key);
     this.queue
-      .submit(entry, () => this.runAsk(entry, request, models, input.execute !== false))
+      .submit(entry, () =>
+        runAsk(
+          entry,
+          { request, models, execute: input.execute !== false },
+          {
+            config: this.init.config,
+            keyFor: this.keyFor,
+            sandbox: this.sandbox ?? null,
+            env: this.init.env,
+            logger: this.logger,
+          },
+        ),
+      )
       .catch((error: unknown) => entry.finish('cancelled', undefined, failureOf(error)));
     return { entry, created: true };
-  }
-
-  private async runAsk(
-    entry: RunEntry,
-    request: AskRequest,
-    models: ModelConfig[],
-    execute: boolean,
-  ): Promise<void> {
-    if (entry.cancelRequested) return entry.finish('cancelled');
-    entry.setStatus('running');
-    let pipeline: Awaited<ReturnType<typeof buildPipeline>> | undefined;
-    try {
-      pipeline = await buildPipeline({
-        config: this.init.config,
-        models,
-        keyFor: this.keyFor,
-        sandbox: this.sandbox ?? null,
-        execute,
-        env: this.init.env,
-        logger: this.logger,
-      });
-      if (!pipeline.providers.length) {
-        return entry.finish('failed', undefined, {
-          message: `No model can be asked: ${pipeline.missingKeys.join(', ')} need an API key.`,
-          advice: "Set OPENAI_API_KEY / GROQ_API_KEY / QUORUM_<ID>_API_KEY in the server's environment.",
-        });
-      }
-      const handle = startAsk(request, pipeline, (event) => entry.push(event.type, event), {
-        askId: entry.id,
-      });
-      entry.handle = handle;
-      if (entry.cancelRequested) handle.cancel();
-      const record = await handle.done;
-      const answered = record.candidates.some((c) => c.status === 'done');
-      if (record.cancelled) entry.finish('cancelled', record);
-      else if (answered) entry.finish('completed', record);
-      else
-        entry.finish('failed', record, {
-          message: 'Every model failed.',
-          advice: "Each candidate's error says why (keys, limits, the provider's status).",
-        });
-    } catch (error) {
-      this.logger.error(`run ${entry.id} failed: ${String(error)}`);
-      entry.finish('failed', entry.handle?.record(), failureOf(error));
-    } finally {
-      await pipeline?.dispose();
-    }
   }
 
   get(id: string): RunEntry {

@@ -21,6 +21,14 @@ export interface RunFailure {
   readonly advice: string;
 }
 
+/** Any error as a run's failure: typed errors keep their advice. */
+export function failureOf(error: unknown): RunFailure {
+  const advised = error as { message?: unknown; advice?: unknown };
+  return error instanceof Error && typeof advised.advice === 'string'
+    ? { message: error.message, advice: advised.advice }
+    : { message: String(error), advice: 'See the server log for details.' };
+}
+
 export class RunEntry {
   readonly createdAt = Date.now();
   status: RunStatus = 'queued';

@@ -4,7 +4,17 @@ import type { ReplayServer } from '../../src/demo/replayServer';
 import type { RunningServer } from '../../src/server/server';
 import { runCli } from '../cli/cliHarness';
 import { startFastReplay } from '../fakes/replayHarness';
-import { PROMPT, SLOW_PROMPT, json, readSse, slowAnswers, startGateway, until } from './harness';
+import {
+  PROMPT,
+  SLOW_PROMPT,
+  containersOf,
+  json,
+  programContainers,
+  readSse,
+  slowAnswers,
+  startGateway,
+  until,
+} from './harness';
 
 const TOKEN_A = 'token-a-0123456789abcdef';
 const TOKEN_B = 'token-b-0123456789abcdef';
@@ -140,6 +150,37 @@ describe('server: limits, bad input and auth over real HTTP', () => {
         json: { code: 'while True: pass', language: 'python', timeoutMs: 500 },
       });
       assert.equal(slow.body.timedOut, true);
+    });
+
+    it('POST /v1/execute is stopped (its container removed) when the caller goes away', async () => {
+      const controller = new AbortController();
+      const call = fetch(`${server.url}/v1/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          code: 'import time\ntime.sleep(60)\n',
+          language: 'python',
+          timeoutMs: 60_000,
+        }),
+        signal: controller.signal,
+      }).catch(() => 'aborted');
+      const [holding] = await until(
+        'the program running',
+        () => programContainers(process.pid),
+        (ids) => ids.length === 1,
+      );
+      controller.abort();
+      assert.equal(await call, 'aborted');
+      await until(
+        'its container',
+        () => containersOf(process.pid),
+        (ids) => !ids.includes(holding ?? ''),
+      );
+      await until(
+        'the queue',
+        async () => (await json(`${server.url}/v1/queue`)).body.running,
+        (n) => n === 0,
+      );
     });
 
     it('POST /v1/judge gives the verdict for given candidates and tests', async () => {

@@ -1,0 +1,56 @@
+/**
+ * One queued ask, run exactly as `quorum ask` runs it: the one pipeline builder (with the
+ * gateway's long-lived sandbox injected), then `startAsk`, every session event pushed to the run.
+ * Decides the run's final status from the record.
+ */
+import { buildPipeline } from '../core/pipeline';
+import type { Pipeline, PipelineSpec } from '../core/pipeline';
+import { startAsk } from '../core/session';
+import type { AskRequest, ModelConfig } from '../core/types';
+import { failureOf } from './runEntry';
+import type { RunEntry } from './runEntry';
+
+export interface AskJob {
+  readonly request: AskRequest;
+  readonly models: readonly ModelConfig[];
+  readonly execute: boolean;
+}
+
+export type AskDeps = Pick<PipelineSpec, 'config' | 'keyFor' | 'env' | 'logger'> & {
+  /** The gateway's sandbox, or null when execution is off on this server. */
+  readonly sandbox: NonNullable<PipelineSpec['sandbox']> | null;
+};
+
+export async function runAsk(entry: RunEntry, job: AskJob, deps: AskDeps): Promise<void> {
+  if (entry.cancelRequested) return entry.finish('cancelled');
+  entry.setStatus('running');
+  let pipeline: Pipeline | undefined;
+  try {
+    pipeline = await buildPipeline({ ...deps, models: job.models, execute: job.execute });
+    if (!pipeline.providers.length) {
+      return entry.finish('failed', undefined, {
+        message: `No model can be asked: ${pipeline.missingKeys.join(', ')} need an API key.`,
+        advice: "Set OPENAI_API_KEY / GROQ_API_KEY / QUORUM_<ID>_API_KEY in the server's environment.",
+      });
+    }
+    const handle = startAsk(job.request, pipeline, (event) => entry.push(event.type, event), {
+      askId: entry.id,
+    });
+    entry.handle = handle;
+    // A DELETE that came while the pipeline was being built.
+    if (entry.cancelRequested) handle.cancel();
+    const record = await handle.done;
+    if (record.cancelled) entry.finish('cancelled', record);
+    else if (record.candidates.some((c) => c.status === 'done')) entry.finish('completed', record);
+    else
+      entry.finish('failed', record, {
+        message: 'Every model failed.',
+        advice: "Each candidate's error says why (keys, limits, the provider's status).",
+      });
+  } catch (error) {
+    deps.logger?.error(`run ${entry.id} failed: ${String(error)}`);
+    entry.finish('failed', entry.handle?.record(), failureOf(error));
+  } finally {
+    await pipeline?.dispose();
+  }
+}
