@@ -182,7 +182,8 @@ function createActions(id: string, ctx: ViewContext): Actions {
     'Apply… (preview the change, then accept or reject)',
     () => ctx.post({ type: 'candidate/apply', candidateId: id }),
   );
-  const buttons = [apply, insert, replace, copy, rerun, untitled, diff];
+  // Apply… sits after the quick Insert / Replace, so the toolbar still starts at Insert at Cursor.
+  const buttons = [insert, replace, apply, copy, rerun, untitled, diff];
   append(root, buttons);
   const roving = makeRovingToolbar(root, buttons);
   return {

@@ -52,7 +52,8 @@ export function usePanelSuite(): PanelSuite {
     },
     card,
     badges: (modelId) => card(modelId).locator('.badge').allTextContents(),
-    lastPosted: async () => (await panel.posted()).at(-1)!,
+    // spend/estimate is the spend line's background query, not a user action: skip it.
+    lastPosted: async () => (await panel.posted()).filter((m) => m.type !== 'spend/estimate').at(-1)!,
     replay: () => panel.send([...initMessages(), ...sessionMessages()]),
     async reopen(theme) {
       await panel.close();
