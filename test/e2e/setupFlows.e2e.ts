@@ -179,4 +179,25 @@ describe('Quorum setup and apply flows in the VS Code workbench (browser)', func
     const after = readFileSync(join(workspace.folder, TARGET), 'utf8');
     assert.ok(after.startsWith(before), 'inserted at the cursor (the end); the rest is untouched');
   });
+
+  it('edits the sandbox limits and images field by field in the Settings UI (no "Edit in settings.json")', async function () {
+    this.timeout(120_000);
+    await runCommand(page, 'Preferences: Open User Settings');
+    const search = page
+      .locator('.settings-editor .suggest-input-container textarea, .settings-editor .search-container input')
+      .first();
+    await search.waitFor({ timeout: 30_000 });
+    for (const key of ['quorum.sandbox.limits', 'quorum.sandbox.images']) {
+      await search.fill(`@id:${key}`);
+      const item = page.locator('.settings-editor .setting-item-contents', { hasText: 'Sandbox' }).first();
+      await item.waitFor({ timeout: 30_000 });
+      await until(
+        async () => (await item.locator('.setting-list-object-widget').count()) > 0,
+        30_000,
+        `${key}'s object widget`,
+      );
+      assert.equal(await item.locator('a', { hasText: 'Edit in settings.json' }).count(), 0, key);
+    }
+    await page.locator('.part.editor').screenshot({ path: join(OUT, 'settings-images.png') });
+  });
 });
