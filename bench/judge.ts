@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PAPER_B4 } from '../src/core/judge/b4';
-import { eachBounded } from '../src/core/judge/crossTest';
+import pLimit from 'p-limit';
 import type { JudgeEvidence } from '../src/core/judge/evidence';
 import { gatherEvidence } from '../src/core/judge/evidence';
 import { cpuMs } from '../src/core/judge/cpuClock';
@@ -168,26 +168,31 @@ async function gatherRows(limit: number, image: string): Promise<{ rows: Row[]; 
   const rows: Row[] = [];
   const work = byVariant[0].problems.map((p, i) => ({ p, i }));
   let done = 0;
-  await eachBounded(work, 2, async ({ p, i }) => {
-    const passed = await scoreWithReference(sandbox, p, image);
-    for (const { variant, problems } of byVariant) {
-      const problem = problems[i];
-      const evidence = await gatherEvidence(problem.input, { sandbox, image, concurrency: 2 });
-      const t = cpuMs();
-      quorumVerdict(evidence, problem.input.candidates);
-      const judgeCpuMs = evidence.hostMs + cpuMs() - t;
-      rows.push({
-        task: problem.taskId,
-        variant,
-        half: halfOf(problem.taskId),
-        candidates: problem.input.candidates,
-        evidence,
-        passed,
-        judgeCpuMs,
-      });
-    }
-    if (++done % 10 === 0) process.stderr.write(`  ${done}/${total} problems\n`);
-  });
+  const twoAtOnce = pLimit(2);
+  await Promise.all(
+    work.map(({ p, i }) =>
+      twoAtOnce(async () => {
+        const passed = await scoreWithReference(sandbox, p, image);
+        for (const { variant, problems } of byVariant) {
+          const problem = problems[i];
+          const evidence = await gatherEvidence(problem.input, { sandbox, image, concurrency: 2 });
+          const t = cpuMs();
+          quorumVerdict(evidence, problem.input.candidates);
+          const judgeCpuMs = evidence.hostMs + cpuMs() - t;
+          rows.push({
+            task: problem.taskId,
+            variant,
+            half: halfOf(problem.taskId),
+            candidates: problem.input.candidates,
+            evidence,
+            passed,
+            judgeCpuMs,
+          });
+        }
+        if (++done % 10 === 0) process.stderr.write(`  ${done}/${total} problems\n`);
+      }),
+    ),
+  );
   await sandbox.dispose();
   return { rows, wallS: (Date.now() - started) / 1000 };
 }

@@ -81,8 +81,10 @@ const CANCELLED = (): ProviderError =>
 
 /** The judge's failure as the panel and the CLI show it. */
 export function judgeFailureOf(error: unknown): JudgeFailure {
-  if (JudgeError.is(error) || SandboxError.is(error)) {
-    return { message: `The judge could not decide: ${error.message}`, advice: error.advice };
+  // A JudgeError already says what the judge could not do; a bare SandboxError says what failed.
+  if (JudgeError.is(error)) return { message: error.message, advice: error.advice };
+  if (SandboxError.is(error)) {
+    return { message: `The judge could not run the candidates: ${error.message}`, advice: error.advice };
   }
   return {
     message: `The judge failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { cpuMs } from './cpuClock';
 import type { CellResult, Language, RunResult, Sandbox, TestMatrix } from '../types';
 import { JudgeError, SandboxError } from '../types';
@@ -52,13 +53,18 @@ export async function crossTest(
   const runs: Record<string, RunResult> = {};
   const crashes: (string | undefined)[] = [];
   let hostMs = 0;
-  await eachBounded(candidates, options.concurrency ?? 2, async (candidate) => {
-    const one = await runHarness(candidate, cases, options);
-    reports[candidate.id] = one.report;
-    runs[candidate.id] = one.run;
-    crashes.push(one.crash);
-    hostMs += one.hostMs;
-  });
+  const limit = pLimit(Math.max(1, options.concurrency ?? 2));
+  await Promise.all(
+    candidates.map((candidate) =>
+      limit(async () => {
+        const one = await runHarness(candidate, cases, options);
+        reports[candidate.id] = one.report;
+        runs[candidate.id] = one.run;
+        crashes.push(one.crash);
+        hostMs += one.hostMs;
+      }),
+    ),
+  );
   const failed = harnessFailure(crashes);
   if (failed) throw failed;
   const mark = cpuMs();
@@ -176,17 +182,4 @@ export function judgeErrorOf(error: unknown, signal?: AbortSignal): JudgeError {
 function lastLine(text: string): string {
   const lines = text.trim().split('\n');
   return lines[lines.length - 1] ?? '';
-}
-
-/** Runs `task` over `items` with at most `limit` in flight; the first failure rejects. */
-export async function eachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { cpuMs } from './cpuClock';
 import type { JudgeCandidate, JudgeInput, RunResult, TestCase, Verdict } from '../types';
 import type { JudgeError } from '../types';
@@ -60,7 +61,7 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
       const cases: JudgeCase[] = harnessed ? trustedCases(start) : [];
       const tests: TestCase[] = [];
       const rows: Row[] = [];
-      const slots = semaphore(options.concurrency ?? 2);
+      const slots = pLimit(Math.max(1, options.concurrency ?? 2));
       const inFlight = new Set<Promise<void>>();
       let failure: JudgeError | undefined;
       let finished = false;
@@ -174,20 +175,4 @@ export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge 
 function merge(a: HarnessReport | undefined, b: HarnessReport): HarnessReport {
   if (!a) return b;
   return { load: a.load, cases: { ...b.cases, ...a.cases }, complete: a.complete && b.complete };
-}
-
-/** At most `limit` tasks at once, started in call order. */
-function semaphore(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= Math.max(1, limit)) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
