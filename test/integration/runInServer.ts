@@ -11,7 +11,7 @@
  *        when scripts/installVscodeServer.sh installed it). Each version runs the whole suite in turn.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -36,6 +36,11 @@ function packageFixture(name: string, dir: string): string {
     { cwd: join(REPO_ROOT, 'test/fixtures', name), stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return out;
+}
+
+/** `1.139.1` for ~/.cache/quorum/vscode-server-1.139.1 (through the `latest` symlink too). */
+function installedVersion(dir: string): string {
+  return /vscode-server-(\d+\.\d+\.\d+)$/.exec(realpathSync(dir))?.[1] ?? '1.100';
 }
 
 /** The versions to run: QUORUM_VSCODE_VERSIONS, else the oldest plus the latest when it is installed. */
@@ -114,7 +119,11 @@ async function runVersion(version: string, testsBundle: string): Promise<number>
       // A test-only extension contributing language models (the payload takes one development path).
       installExtensions: [packageFixture('lmExtension', dirname(RESULT_FILE))],
       userSettings: testUserSettings(),
-      env: { [RESULT_FILE_ENV]: RESULT_FILE, [FOLDER_ENV]: workspace.folder },
+      env: {
+        [RESULT_FILE_ENV]: RESULT_FILE,
+        [FOLDER_ENV]: workspace.folder,
+        QUORUM_EXPECTED_VSCODE: installedVersion(vscodeServerDirFor(version)),
+      },
       logFile: join(OUT, 'server.log'),
       serverDir: vscodeServerDirFor(version),
       developmentPayload: true,

@@ -7,6 +7,7 @@ import { DEMO_MODELS, DEMO_PROMPT } from '../../../src/demo/recordings';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
 import type { QuorumTestApi } from '../../../src/host/testApi';
+import { addTranscript, writeTranscript } from './lmTranscript';
 import {
   OFFLINE_IMAGES,
   closeAllEditors,
@@ -59,6 +60,17 @@ const markdownOf = (calls: StreamCall[]): string =>
     .filter((c) => c.method === 'markdown')
     .map((c) => (typeof c.args[0] === 'string' ? c.args[0] : (c.args[0] as vscode.MarkdownString).value))
     .join('\n');
+/** The response as the chat view shows it: progress lines, the markdown, the buttons. */
+function chatTranscript(prompt: string, command: string, calls: StreamCall[]): string {
+  const out = [`**You:** \`@quorum /${command}\` ${prompt.includes('\n') ? `\n\n${prompt}` : prompt}`, ''];
+  for (const c of calls) {
+    if (c.method === 'progress') out.push(`> ⏳ ${String(c.args[0])}`, '');
+    else if (c.method === 'button') out.push(`[${(c.args[0] as vscode.Command).title}]`, '');
+    else if (c.method === 'markdown') out.push(markdownOf([c]), '');
+  }
+  return out.join('\n');
+}
+
 const progressOf = (calls: StreamCall[]): string[] =>
   calls.filter((c) => c.method === 'progress').map((c) => String(c.args[0]));
 
@@ -86,6 +98,7 @@ describe('the @quorum chat participant', function () {
   });
 
   after(async () => {
+    writeTranscript();
     api?.setTrusted(undefined);
     await closeAllEditors();
     await server?.close();
@@ -109,6 +122,7 @@ describe('the @quorum chat participant', function () {
       );
     }
     assert.ok(progress.includes('Judging'));
+    addTranscript('@quorum /ask', chatTranscript(DEMO_PROMPT, 'ask', calls));
     const markdown = markdownOf(calls);
     const pick = result.metadata?.pick;
     assert.ok(pick, 'a pick');
@@ -141,6 +155,7 @@ describe('the @quorum chat participant', function () {
     const { stream, calls } = recordingStream();
     const prompt = 'does this work?\n\n```python\nprint(sum(range(10)))\n```\n';
     await handler(chatRequest(prompt, 'run'), context, stream, new vscode.CancellationTokenSource().token);
+    addTranscript('@quorum /run', chatTranscript(prompt, 'run', calls));
     const markdown = markdownOf(calls);
     assert.match(markdown, /\*\*Run:\*\* exit 0 in \d+ ms on `quorum-offline\/python:3\.11`/);
     assert.match(markdown, /stdout:\n`{3,}text\n45\n/);

@@ -8,6 +8,7 @@ import { DEMO_MODELS, DEMO_PROMPT } from '../../../src/demo/recordings';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
 import type { QuorumTestApi } from '../../../src/host/testApi';
+import { addTranscript, writeTranscript } from './lmTranscript';
 import { OFFLINE_IMAGES, quorumApi, setQuorumSettings, until } from './quorumApi';
 
 const KEY = 'replay-key-for-the-tools';
@@ -48,6 +49,7 @@ describe('Language Model Tools: quorum_run_code and quorum_verify through vscode
   });
 
   after(async () => {
+    writeTranscript(); // after chat.test.ts's sections, with this file's
     api?.setTrusted(undefined);
     await server?.close();
   });
@@ -129,6 +131,11 @@ describe('Language Model Tools: quorum_run_code and quorum_verify through vscode
       .slice(0, 2)
       .map((m) => m.id);
     const result = jsonOf(await invoke('quorum_verify', { prompt: DEMO_PROMPT, language: 'python', models }));
+    addTranscript(
+      'vscode.lm.invokeTool("quorum_verify")',
+      `Input:\n\n\`\`\`json\n${JSON.stringify({ prompt: DEMO_PROMPT, language: 'python', models }, null, 2)}\n\`\`\`\n\n` +
+        `Result (the tool's text part):\n\n\`\`\`json\n${JSON.stringify(result, null, 2)}\n\`\`\``,
+    );
     const candidates = result.candidates as { id: string; status: string; run?: { exitCode: number } }[];
     assert.deepEqual(
       candidates.map((c) => [c.id, c.status, c.run?.exitCode]),
