@@ -11,6 +11,7 @@ export type {
   Intent,
   JudgeFailure,
   Language,
+  MatrixCase,
   ModelConfig,
   ProviderFailure,
   RunRecord,

@@ -3,7 +3,7 @@
  * optional LLM opinion, and the full candidate x test-case matrix as an accessible table.
  */
 import { el, icon, replaceChildren } from './dom';
-import type { CellResult, JudgeFailure, Verdict } from './domainTypes';
+import type { CellResult, JudgeFailure, MatrixCase, Verdict } from './domainTypes';
 import type { ViewModel } from './viewModel';
 
 const STRATEGY_TEXT: Readonly<Record<Verdict['strategy'], string>> = {
@@ -73,6 +73,7 @@ function render(v: Verdict, vm: ViewModel): HTMLElement[] {
         ])
       : null,
     el('dl', { class: 'facts' }, [
+      ...evidenceFacts(v),
       el('dt', {}, ['Pick']),
       el('dd', { class: 'pick-name' }, [nameOf(vm, v.pick)]),
       el('dt', {}, ['Strategy']),
@@ -97,6 +98,29 @@ function render(v: Verdict, vm: ViewModel): HTMLElement[] {
   ].filter((x): x is HTMLElement => x !== null);
 }
 
+const SOURCE_TEXT: Readonly<Record<NonNullable<MatrixCase['source']>, string>> = {
+  prompt: 'from the prompt',
+  context: 'from the selected code',
+  file: 'from a test file',
+};
+
+/** What the chosen group did: examples and cases passed, how many candidates behave the same. */
+function evidenceFacts(v: Verdict): HTMLElement[] {
+  const e = v.evidence;
+  if (!e) return [];
+  return [
+    ...(e.trustedTotal > 0
+      ? [el('dt', {}, ['Your examples']), el('dd', {}, [`${e.trustedPassed} of ${e.trustedTotal} pass`])]
+      : []),
+    el('dt', {}, ['Cases passed']),
+    el('dd', {}, [`${e.casesPassed} of ${e.casesTotal}`]),
+    el('dt', {}, ['Agreeing']),
+    el('dd', {}, [
+      e.groupSize === 1 ? 'no other candidate behaves the same' : `${e.groupSize} candidates behave the same`,
+    ]),
+  ];
+}
+
 function confidenceMeter(confidence: number): HTMLElement {
   const pct = Math.round(Math.max(0, Math.min(1, confidence)) * 100);
   return el('span', { class: 'confidence' }, [
@@ -117,14 +141,24 @@ function matrixTable(v: Verdict, vm: ViewModel): HTMLElement {
   const ids = vm.order.filter((id) => matrix.cells[id]);
   return el('div', { class: 'matrix-scroll', tabindex: 0 }, [
     el('table', { class: 'matrix' }, [
-      el('caption', {}, ['Test matrix: each candidate against every test case the models wrote']),
+      el('caption', {}, [
+        matrix.cases.some((c) => c.trusted)
+          ? 'Test matrix: each candidate against your examples (E, trusted) and the test cases the models wrote (T)'
+          : 'Test matrix: each candidate against every test case the models wrote',
+      ]),
       el('thead', {}, [
         el('tr', {}, [
           el('th', { scope: 'col' }, ['Candidate']),
           ...matrix.cases.map((tc, i) =>
-            el('th', { scope: 'col', title: tc.code }, [
-              el('abbr', { title: `${tc.id}: ${tc.code}` }, [`T${i + 1}`]),
-            ]),
+            tc.trusted
+              ? el('th', { scope: 'col', class: 'trusted', title: tc.code }, [
+                  el('abbr', { title: `Your example (${SOURCE_TEXT[tc.source ?? 'prompt']}): ${tc.code}` }, [
+                    `E${i + 1}`,
+                  ]),
+                ])
+              : el('th', { scope: 'col', title: tc.code }, [
+                  el('abbr', { title: `${tc.id}: ${tc.code}` }, [`T${i + 1}`]),
+                ]),
           ),
         ]),
       ]),

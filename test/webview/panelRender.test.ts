@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionEventBody } from '../../src/core/types';
+import type { SessionEventBody, Verdict } from '../../src/core/types';
 import type { HostMessage } from '../../src/protocol';
 import { REPO } from './harnessServer';
 import { usePanelSuite } from './panelSuite';
-import { initMessages, INSTRUCTION, sessionMessages, XSS_PROSE } from './sessionFixture';
+import { initMessages, INSTRUCTION, sessionMessages, VERDICT, XSS_PROSE } from './sessionFixture';
 
 const SHOTS = join(REPO, '.test-output/screenshots');
 
@@ -135,6 +135,51 @@ describe('webview panel in Chromium: what it shows', function () {
     );
     await s.card('ollama-qwen').getByRole('button', { name: 'Open in Diff Editor' }).click();
     assert.equal((await s.lastPosted()).base, 'selection');
+  });
+
+  it("marks the user's examples in the matrix and says what the chosen group passed", async () => {
+    await s.panel.send(initMessages());
+    const trusted = {
+      id: 'examples.1',
+      testId: 'examples',
+      code: 'assert slugify("Hello World") == "hello-world"',
+      trusted: true as const,
+      source: 'prompt' as const,
+    };
+    const verdict: Verdict = {
+      ...VERDICT,
+      matrix: {
+        cases: [trusted, ...(VERDICT.matrix?.cases ?? [])],
+        cells: Object.fromEntries(
+          Object.entries(VERDICT.matrix?.cells ?? {}).map(([id, row]) => [
+            id,
+            { ...row, 'examples.1': id === 'gpt-mini' ? 'pass' : 'fail' },
+          ]),
+        ),
+      },
+      evidence: {
+        casesPassed: 4,
+        casesTotal: 4,
+        trustedPassed: 1,
+        trustedTotal: 1,
+        groupSize: 1,
+        posterior: 0.9,
+      },
+    };
+    await s.panel.send(
+      sessionMessages().map((m) =>
+        m.type === 'session/event' && m.event.type === 'verdict'
+          ? { ...m, event: { ...m.event, verdict } }
+          : m,
+      ),
+    );
+    const header = s.panel.page.locator('table.matrix th.trusted abbr');
+    assert.equal(await header.textContent(), 'E1');
+    assert.match((await header.getAttribute('title')) ?? '', /^Your example \(from the prompt\)/);
+    const facts = (await s.panel.page.getByTestId('verdict').locator('dl.facts').textContent()) ?? '';
+    assert.match(facts, /Your examples\s*1 of 1 pass/);
+    assert.match(facts, /Cases passed\s*4 of 4/);
+    assert.match(facts, /no other candidate behaves the same/);
   });
 
   it('shows a judge failure in the verdict area, as text, instead of a verdict', async () => {
