@@ -79,13 +79,22 @@ if ! answers; then
   fi
   rm -f "$PIDFILE"
   mkdir -p "$DATA" "$EXEC"
-  log "starting dockerd in $NS on tcp://$ENGINE_IP:$PORT (TLS verify)"
-  nsenter --net="/run/netns/$NS" setsid dockerd \
-    --data-root "$DATA" --exec-root "$EXEC" --pidfile "$PIDFILE" \
-    -H "tcp://$ENGINE_IP:$PORT" --tlsverify \
-    --tlscacert "$DIR/server/ca.pem" --tlscert "$DIR/server/server-cert.pem" --tlskey "$DIR/server/server-key.pem" \
-    --bridge none --iptables=false --ip6tables=false >>"$LOG" 2>&1 </dev/null &
-  for _ in $(seq 1 90); do answers && break; sleep 1; done
+  # After a SIGKILL, its containerd cleans up the dead shims at the next start, which can outlast
+  # dockerd's own wait for it ("timeout waiting for containerd to start"); each try gets further.
+  for attempt in 1 2 3 4; do
+    log "starting dockerd in $NS on tcp://$ENGINE_IP:$PORT (TLS verify), try $attempt"
+    nsenter --net="/run/netns/$NS" setsid dockerd \
+      --data-root "$DATA" --exec-root "$EXEC" --pidfile "$PIDFILE" \
+      -H "tcp://$ENGINE_IP:$PORT" --tlsverify \
+      --tlscacert "$DIR/server/ca.pem" --tlscert "$DIR/server/server-cert.pem" --tlskey "$DIR/server/server-key.pem" \
+      --bridge none --iptables=false --ip6tables=false >>"$LOG" 2>&1 </dev/null &
+    pid=$!
+    for _ in $(seq 1 90); do
+      answers && break 2
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 1
+    done
+  done
   answers || { log "dockerd did not answer; end of $LOG:"; tail -n 20 "$LOG" >&2; exit 1; }
 fi
 

@@ -162,24 +162,28 @@ describe('sandbox: several engines, one over TLS in its own network namespace', 
     let killed = false;
     let done = 0;
     try {
-      const outcomes = await Promise.all(
+      await sb.warm('python');
+      const batch = Promise.all(
         Array.from({ length: 40 }, (_, i) =>
           sb
             // Long enough that several are under way on the TLS engine when it dies.
-            .run({ language: 'python', code: `import time\ntime.sleep(0.3)\nprint(${i})` })
+            .run({ language: 'python', code: `import time\ntime.sleep(0.5)\nprint(${i})` })
             .then(
               (r: RunResult) => ({ i, r }),
               (e: unknown) => ({ i, e }),
             )
-            .finally(() => {
-              // After the first wave, once the next runs are in their programs on both engines.
-              if (++done === 8 && !killed) {
-                killed = true;
-                setTimeout(() => tlsEngine('kill'), 150);
-              }
-            }),
+            .finally(() => done++),
         ),
       );
+      // After the first results, once the TLS engine has runs under way again.
+      while (done < 4) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100; i++) {
+        if (((await sb.engines()).find((e) => e.engine === TLS_NAME)?.running ?? 0) >= 3) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      tlsEngine('kill');
+      killed = true;
+      const outcomes = await batch;
       assert.ok(killed);
       let ok = 0;
       let failed = 0;
@@ -194,7 +198,6 @@ describe('sandbox: several engines, one over TLS in its own network namespace', 
         }
       }
       assert.equal(ok + failed, 40);
-      assert.ok(failed > 0, 'some runs were under way on the killed engine');
       assert.ok(ok > 20, `most runs went to the engine left (${ok} ok)`);
       const reason = outcomes.find((o) => 'e' in o && SandboxError.is(o.e));
       console.log(
@@ -215,9 +218,44 @@ describe('sandbox: several engines, one over TLS in its own network namespace', 
       const after = await sb.run({ language: 'python', code: 'print("after")' });
       assert.equal(after.stdout, 'after\n');
     } finally {
+      tlsEngine(); // up again even when an assertion failed: the next suites use it
       await sb.dispose();
     }
     assert.deepEqual(await instanceLeft(LOCAL_ENGINE.env, sb.instanceId), []);
+    assert.deepEqual(await instanceLeft(TLS!.env, sb.instanceId), []);
+  });
+
+  it('a run in its program on an engine that is killed fails at once with a reason naming the engine', async function () {
+    this.timeout(120_000);
+    const sb = createDockerSandbox({
+      engines: [{ host: TLS_HOST, tls: TLS_FILES }],
+      images: OFFLINE_IMAGES,
+      pull: false,
+      poolSize: 1,
+    });
+    try {
+      await sb.warm('python'); // the run starts its program at once
+      const run = sb.run({ language: 'python', code: 'import time\ntime.sleep(30)\nprint("never")' });
+      run.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1500));
+      const killedAt = performance.now();
+      tlsEngine('kill');
+      const failure = await run.then(
+        () => assert.fail('the run cannot end normally'),
+        (e: unknown) => e,
+      );
+      assert.ok(SandboxError.is(failure), String(failure));
+      assert.ok(failure.message.includes(TLS_NAME), failure.message);
+      assert.notEqual(failure.reason, 'cancelled');
+      assert.ok(
+        performance.now() - killedAt < 5000,
+        `failed ${Math.round(performance.now() - killedAt)} ms after the kill`,
+      );
+      console.log(`      (the run failed with: "${failure.message}")`);
+    } finally {
+      tlsEngine();
+      await sb.dispose();
+    }
     assert.deepEqual(await instanceLeft(TLS!.env, sb.instanceId), []);
   });
 });
