@@ -1,12 +1,15 @@
 /**
  * Quorum inside the editor's AI features, registered in one call from `activate`: the Language
- * Model Tools (quorum_run_code, quorum_verify) and the `@quorum` chat participant.
+ * Model Tools (quorum_run_code, quorum_verify), the `@quorum` chat participant and, where the
+ * editor supports it, `quorum mcp` as an MCP server definition.
  */
 import type * as vscode from 'vscode';
 import type { QuorumPanel } from '../panel';
 import type { QuorumPanelRouter } from '../panelRouter';
 import type { HostServices } from '../services';
 import { createChatHandler, registerChatParticipant } from './chatParticipant';
+import { quorumMcpCommand, registerMcpDefinition } from './mcpDefinition';
+import type { QuorumMcpCommand } from './mcpDefinition';
 import { createQuorumTools, registerQuorumTools } from './tools';
 import type { QuorumTools } from './tools';
 
@@ -19,6 +22,8 @@ export interface LmTestHooks {
    * confirms every dialog by itself, so `invokeTool` never shows them.
    */
   readonly tools: QuorumTools;
+  /** What the MCP server definition offered to VS Code starts (`quorum mcp` from dist/cli.js). */
+  readonly mcpCommand: () => QuorumMcpCommand;
 }
 
 export interface LmFeatures extends vscode.Disposable {
@@ -36,8 +41,14 @@ export function registerLmFeatures(
     ...registerQuorumTools(tools),
     ...registerChatParticipant(s, router, panel, extensionUri),
   ];
+  try {
+    disposables.push(...registerMcpDefinition(extensionUri));
+  } catch (error) {
+    // An optional convenience: the tools, the participant and the panel work without it.
+    s.log.logger.warn(`quorum mcp not offered to VS Code: ${String(error)}`);
+  }
   return {
-    testHooks: { chatHandler: createChatHandler(s), tools },
+    testHooks: { chatHandler: createChatHandler(s), tools, mcpCommand: () => quorumMcpCommand(extensionUri) },
     dispose: () => {
       for (const d of disposables) d.dispose();
     },
