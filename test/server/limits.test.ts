@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { recordingFor } from '../../src/demo/recordings';
 import type { ReplayServer } from '../../src/demo/replayServer';
 import type { RunningServer } from '../../src/server/server';
@@ -305,6 +308,25 @@ describe('server: limits, bad input and auth over real HTTP', () => {
       );
     });
 
+    it('/openapi.json declares the bearer scheme; docs/openapi.json is that document', async () => {
+      const api = await json(`${server.url}/openapi.json`, {
+        headers: { authorization: `Bearer ${TOKEN_A}` },
+      });
+      assert.deepEqual(api.body.security, [{ bearer: [] }]);
+      const file = join(__dirname, '../../docs/openapi.json');
+      // Written as Prettier formats it, so the lint suite's check passes.
+      if (process.env.QUORUM_UPDATE_DOCS === '1')
+        writeFileSync(
+          file,
+          await format(JSON.stringify(api.body), { ...(await resolveConfig(file)), filepath: file }),
+        );
+      assert.deepEqual(
+        JSON.parse(readFileSync(file, 'utf8')),
+        api.body,
+        'docs/openapi.json is stale: QUORUM_UPDATE_DOCS=1 npx mocha --config test/server/.mocharc.json',
+      );
+    });
+
     it('429 with Retry-After past the per-token limit; another token is not affected', async () => {
       const as = (token: string) =>
         json(`${server.url}/v1/queue`, { headers: { authorization: `Bearer ${token}` } });
@@ -314,7 +336,7 @@ describe('server: limits, bad input and auth over real HTTP', () => {
       const limited = await as(TOKEN_B);
       assert.equal(limited.body.error, 'rate-limited');
       assert.ok(Number(limited.headers.get('retry-after')) > 0);
-      // TOKEN_A used one request in the test before and one here.
+      // TOKEN_A's own count is apart from TOKEN_B's.
       assert.equal((await as(TOKEN_A)).status, 200);
     });
   });
