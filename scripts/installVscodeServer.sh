@@ -138,7 +138,14 @@ first=""
 for want in "${wanted[@]}"; do
   case "$want" in
     oldest | "$OLDEST" | "$(vscode_version "$OLDEST")") version="$OLDEST" ;;
-    latest) version="$(newest_4x)" ;;
+    latest)
+      # Offline with an earlier install: keep using it rather than failing.
+      if ! version="$(newest_4x 2>/dev/null)"; then
+        link="$(readlink "$CACHE/vscode-server-latest" 2>/dev/null)" || fail "cannot list code-server versions; is the npm registry reachable?"
+        step "npm registry not reachable: using the installed $link"
+        version="4.${link##*vscode-server-1.}"
+      fi
+      ;;
     4.*.*) version="$want" ;;
     1.*.*) version="4.${want#1.}" ;;
     *) fail "unknown version \"$want\"; use oldest, latest, or a code-server version like 4.139.1" ;;
