@@ -176,6 +176,7 @@ class Ask implements AskHandle {
     this.judgement = judge?.begin?.({
       prompt: this.request.instruction,
       context: this.request.context,
+      trustedTests: this.request.trustedTests,
       language: this.language,
       signal: this.controller.signal,
     });
@@ -347,6 +348,7 @@ class Ask implements AskHandle {
         : await judge.judge({
             prompt: this.request.instruction,
             context: this.request.context,
+            trustedTests: this.request.trustedTests,
             language: this.language,
             candidates: judged,
             tests,

@@ -413,6 +413,8 @@ export interface AskRequest {
   readonly contextFile?: string;
   readonly language?: Language;
   readonly intent: Intent;
+  /** Tests the user pointed at (a workspace test file): trusted cases for the judge. */
+  readonly trustedTests?: readonly TestCase[];
 }
 
 export interface CandidateTiming {

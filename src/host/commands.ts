@@ -3,6 +3,7 @@
  * arguments so tests and the walkthrough can run them without prompts; without arguments they ask.
  */
 import * as vscode from 'vscode';
+import { INTENT_INFO, INTENTS } from '../core/types';
 import type { Intent, ModelConfig, RunRecord } from '../core/types';
 import { addModel, vscodeAddModelUi } from './addModel';
 import type { AddModelUi } from './addModel';
@@ -37,6 +38,7 @@ export const COMMANDS = {
   acceptApply: 'quorum.acceptApply',
   rejectApply: 'quorum.rejectApply',
   fixWithModels: FIX_COMMAND,
+  useTestsFromFile: 'quorum.useTestsFromFile',
 } as const;
 
 /** What Apply… previews: a candidate of the shown run, or (tests, other callers) code given directly. */
@@ -48,15 +50,22 @@ export interface AskArgs {
   readonly modelIds?: readonly string[];
 }
 
-const INTENTS: readonly (vscode.QuickPickItem & { intent: Intent })[] = [
-  { label: '$(sparkle) Generate', description: 'write new code for the instruction', intent: 'generate' },
-  { label: '$(wrench) Fix', description: 'fix the selected code', intent: 'fix' },
-  { label: '$(eye) Review', description: 'review the selected code and improve it', intent: 'review' },
-  { label: '$(beaker) Write Tests', description: 'write tests for the selected code', intent: 'tests' },
-];
+const INTENT_ICONS: Readonly<Record<Intent, string>> = {
+  generate: 'sparkle',
+  fix: 'wrench',
+  review: 'eye',
+  tests: 'beaker',
+};
+const INTENT_ITEMS: readonly (vscode.QuickPickItem & { intent: Intent })[] = INTENTS.map((intent) => ({
+  label: `$(${INTENT_ICONS[intent]}) ${INTENT_INFO[intent].label}`,
+  description: INTENT_INFO[intent].description,
+  intent,
+}));
 
 async function promptAsk(): Promise<{ instruction: string; intent: Intent } | undefined> {
-  const pick = await vscode.window.showQuickPick(INTENTS, { title: 'Quorum: what should the models do?' });
+  const pick = await vscode.window.showQuickPick(INTENT_ITEMS, {
+    title: 'Quorum: what should the models do?',
+  });
   if (!pick) return undefined;
   const instruction = await vscode.window.showInputBox({
     title: `Quorum: ${pick.label.replace(/\$\([^)]*\)\s*/, '')}`,
@@ -137,6 +146,21 @@ export function registerCommands(
       if (picked) await s.settings.setEnabledModels(new Set(picked.map((p) => p.label)));
     },
     [COMMANDS.showLog]: () => s.log.channel.show(),
+    [COMMANDS.useTestsFromFile]: async (target?: vscode.Uri): Promise<boolean | undefined> => {
+      const uri = target ?? vscode.window.activeTextEditor?.document.uri;
+      if (!uri || uri.scheme === 'untitled') {
+        void vscode.window.showWarningMessage('Quorum: open (and save) the test file to use first.');
+        return undefined;
+      }
+      const used = await s.testFiles.toggle(uri);
+      const name = vscode.workspace.asRelativePath(uri);
+      void vscode.window.showInformationMessage(
+        used
+          ? `Quorum: the asserts in ${name} are now trusted cases of every ask's judge.`
+          : `Quorum: ${name} is no longer used as trusted tests.`,
+      );
+      return used;
+    },
     [COMMANDS.cancel]: () => s.runner.cancel(),
     [COMMANDS.exportRun]: async (target?: vscode.Uri): Promise<vscode.Uri | undefined> => {
       const record = s.runner.state.record;

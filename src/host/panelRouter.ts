@@ -20,6 +20,8 @@ const MAX_REPLAY_EVENTS = 20_000;
 
 export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   private diffBase: DiffBase = 'pick';
+  /** Counts Run presses; only the newest one may start an ask. */
+  private askSeq = 0;
   private live: SessionEvent[] = [];
   private modelsSeq = 0;
   private readonly batcher: DeltaBatcher;
@@ -157,13 +159,19 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     modelIds?: readonly string[],
   ): Promise<RunRecord | undefined> {
     const s = this.s;
+    // Taken before the first await: a newer Run made while this one confirms spend or reads test
+    // files replaces it, whichever await finishes first.
+    const mine = ++this.askSeq;
     // The text of a file matching quorum.contextExclude is never sent (contextPreview.ts).
     const selection = sendableSelection(s);
     try {
       if (!(await confirmSpend(s, instruction, intent, modelIds))) {
-        this.panel.post({ type: 'ask/refused', reason: 'Not sent: above quorum.confirmAboveUsd.' });
+        if (mine === this.askSeq)
+          this.panel.post({ type: 'ask/refused', reason: 'Not sent: above quorum.confirmAboveUsd.' });
         return undefined;
       }
+      const trustedTests = await s.testFiles.read();
+      if (mine !== this.askSeq) return undefined;
       return await s.runner.ask(
         {
           instruction,
@@ -171,6 +179,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
           context: selection?.text || undefined,
           contextFile: selection?.file,
           language: selection?.language ?? s.settings.config.language,
+          trustedTests: trustedTests.length ? trustedTests : undefined,
         },
         { modelIds },
       );

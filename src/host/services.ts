@@ -14,6 +14,7 @@ import { SandboxSlot } from './sandboxSlot';
 import { ApiKeyStore } from './secrets';
 import { EditorTracker } from './selection';
 import { QuorumStatusBar } from './statusBar';
+import { TrustedTestFiles } from './testFiles';
 import { TrustState } from './trust';
 
 export interface HostServices {
@@ -28,6 +29,8 @@ export interface HostServices {
   readonly runner: AskRunner;
   readonly documents: CandidateDocuments;
   readonly statusBar: QuorumStatusBar;
+  /** Test files whose asserts every ask's judge trusts. */
+  readonly testFiles: TrustedTestFiles;
   /** Re-checks Docker and shows the result in the status bar (and returns it). */
   refreshDocker(): Promise<void>;
   /** Cancels what runs, stores it, and removes every container; awaited by `deactivate`. */
@@ -52,6 +55,7 @@ export function createServices(
   const history = new RunHistory(vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath);
   const runner = new AskRunner({ config, keys, sandbox, demo, history, logger });
   const documents = new CandidateDocuments();
+  const testFiles = new TrustedTestFiles(context.workspaceState, logger);
   const statusBar = new QuorumStatusBar(commandIds, () => demo.active);
 
   const refreshDocker = async (): Promise<void> => {
@@ -90,6 +94,7 @@ export function createServices(
     runner,
     documents,
     statusBar,
+    testFiles,
     refreshDocker,
     shutdown: async () => {
       await runner.shutdown();
