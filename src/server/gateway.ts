@@ -27,6 +27,9 @@ export interface GatewayInit {
   readonly logger?: Logger;
 }
 
+/** How long a start waits for the sandbox's first use (orphan sweep, warm pool) before listening anyway. */
+const WARM_WAIT_MS = 15_000;
+
 const shuttingDown = (): HttpError =>
   new HttpError(
     503,
@@ -61,9 +64,13 @@ export class Gateway {
     if (config.sandbox.enabled) {
       const sandbox = createSandbox(config.sandbox, { logger: gateway.logger, env: init.env });
       gateway.sandbox = sandbox;
-      await sandbox
+      const warmed = sandbox
         .warm(config.language ?? 'python')
         .catch((error: unknown) => gateway.logger.warn(`sandbox not ready: ${failureOf(error).message}`));
+      // The sweep comes first and is quick; an image pull behind it must not hold the port closed.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([warmed, new Promise((resolve) => (timer = setTimeout(resolve, WARM_WAIT_MS)))]);
+      clearTimeout(timer);
     }
     return gateway;
   }
