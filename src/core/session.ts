@@ -97,6 +97,8 @@ class Ask implements AskHandle {
   /** Set by `start` or `restore`, one of which every constructor call is followed by. */
   done!: Promise<RunRecord>;
   private readonly controller = new AbortController();
+  /** Aborted when the ask ends (or is cancelled): the containers prepared for it go back to idle size. */
+  private readonly preparation = new AbortController();
   private readonly rerunControllers = new Set<AbortController>();
   private readonly log: Logger;
   private readonly language: Language;
@@ -136,6 +138,7 @@ class Ask implements AskHandle {
 
   cancel(): void {
     this.controller.abort(CANCELLED());
+    this.preparation.abort();
     for (const c of this.rerunControllers) c.abort(CANCELLED());
   }
 
@@ -146,6 +149,7 @@ class Ask implements AskHandle {
     this.prepare();
     await Promise.all(this.deps.providers.map((p) => this.generate(p)));
     await this.judge();
+    this.preparation.abort();
     this.finishedAt = new Date().toISOString();
     const record = this.record();
     this.emit({ type: 'session-done', record, cancelled: this.controller.signal.aborted });
@@ -171,7 +175,7 @@ class Ask implements AskHandle {
     // A program run per answer, and a cross-test run per answer for the cases known at its end
     // plus one for those that arrive later: about three containers per model.
     sandbox
-      .prepareFor?.(this.language, 3 * n, this.controller.signal)
+      .prepareFor?.(this.language, 3 * n, this.preparation.signal)
       .catch((e: unknown) => this.log.debug(`containers not prepared: ${String(e)}`));
     this.judgement = judge?.begin?.({
       prompt: this.request.instruction,

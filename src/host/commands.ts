@@ -186,9 +186,17 @@ export function registerCommands(
     [COMMANDS.checkDocker]: async (): Promise<boolean> => {
       await s.refreshDocker();
       const status = s.statusBar.docker;
+      // Each engine of quorum.sandbox.engines (or the one engine) with its version, state and load.
+      const engines = status?.available ? await (await s.sandbox.get())?.engines().catch(() => []) : [];
+      const each = (engines ?? []).map(
+        (e) =>
+          `${e.engine}${e.version ? ` (${e.version})` : ''}: ${e.state}${e.reason ? ` (${e.reason})` : ''}, ` +
+          `${e.pool} waiting, ${e.running} running of ${e.maxConcurrent}`,
+      );
+      for (const line of each) s.log.logger.info(`engine ${line}`);
       if (status?.available)
         void vscode.window.showInformationMessage(
-          'Quorum: Docker is reachable; answers will run in the sandbox.',
+          `Quorum: Docker is reachable; answers will run in the sandbox. ${each.join('; ')}`,
         );
       else void vscode.window.showWarningMessage(`Quorum: Docker is not available. ${status?.message ?? ''}`);
       return status?.available ?? false;

@@ -28,6 +28,7 @@ export function readRawSettings(): Record<string, unknown> {
       images: c.get('sandbox.images', {}),
       limits: c.get('sandbox.limits', {}),
       dockerHost: optionalString(c.get('sandbox.dockerHost')),
+      engines: c.get('sandbox.engines', []),
       poolSize: c.get('sandbox.poolSize', 2),
       pull: c.get('sandbox.pull', true),
     },
