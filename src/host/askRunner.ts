@@ -13,7 +13,9 @@ import type { QuorumConfig } from '../core/config';
 import type { AskHandle } from '../core/session';
 import type { AskRequest, Logger, ModelConfig, RunRecord, SessionEvent } from '../core/types';
 import type { ModelView } from '../protocol';
-import { keyRule, loadPipeline, loadSession } from './coreLoader';
+import { keyRule, loadGatewayClient, loadPipeline, loadSession } from './coreLoader';
+import type { GatewayAccess } from './gatewayAccess';
+import type { TrustState } from './trust';
 import type { DemoMode } from './demo';
 import type { RunHistory } from './history';
 import { RunState } from './runState';
@@ -27,6 +29,9 @@ const SHUTDOWN_WAIT_MS = 3_000;
 
 export interface AskRunnerDeps {
   readonly config: () => QuorumConfig;
+  /** The gateway asks go to instead of local providers and Docker, when one is configured. */
+  readonly gateway: GatewayAccess;
+  readonly trust: TrustState;
   readonly keys: ApiKeyStore;
   readonly sandbox: SandboxSlot;
   readonly demo: DemoMode;
@@ -143,6 +148,19 @@ export class AskRunner implements vscode.Disposable {
   ): Promise<RunRecord> {
     const notStarted = (): AskNotStartedError =>
       new AskNotStartedError(this.current === askId ? 'cancelled' : 'superseded');
+    const gateway = this.deps.demo.active ? undefined : await this.deps.gateway.target();
+    if (gateway) {
+      if (starting.aborted) throw notStarted();
+      const { startGatewayAsk } = await loadGatewayClient();
+      // Workspace Trust still gates execution: in Restricted Mode the gateway only asks the models.
+      const handle = startGatewayAsk(
+        gateway,
+        request,
+        { askId, models: options.modelIds, execute: this.deps.trust.trusted },
+        (e) => this.relay(e),
+      );
+      return this.follow(handle);
+    }
     const lease = await this.deps.sandbox.forAsk();
     try {
       if (starting.aborted) throw notStarted();
@@ -167,15 +185,19 @@ export class AskRunner implements vscode.Disposable {
       });
       if (starting.aborted) throw notStarted();
       if (pipeline.providers.length === 0) throw noModels(pipeline.missingKeys);
-      const handle = startAsk(request, { ...pipeline, demo }, (e) => this.relay(e), { askId });
-      this.handle = handle;
-      this.starting = undefined;
-      const record = await handle.done;
-      await this.store(record);
-      return record;
+      return await this.follow(startAsk(request, { ...pipeline, demo }, (e) => this.relay(e), { askId }));
     } finally {
       lease.release();
     }
+  }
+
+  /** The started ask becomes the shown one; its record is stored when it ends. */
+  private async follow(handle: AskHandle): Promise<RunRecord> {
+    this.handle = handle;
+    this.starting = undefined;
+    const record = await handle.done;
+    await this.store(record);
+    return record;
   }
 
   /** Cancels the current ask (starting or running) and its re-runs. */

@@ -39,6 +39,7 @@ export const COMMANDS = {
   rejectApply: 'quorum.rejectApply',
   fixWithModels: FIX_COMMAND,
   useTestsFromFile: 'quorum.useTestsFromFile',
+  setGatewayToken: 'quorum.setGatewayToken',
 } as const;
 
 /** What Apply… previews: a candidate of the shown run, or (tests, other callers) code given directly. */
@@ -146,6 +147,7 @@ export function registerCommands(
       if (picked) await s.settings.setEnabledModels(new Set(picked.map((p) => p.label)));
     },
     [COMMANDS.showLog]: () => s.log.channel.show(),
+    [COMMANDS.setGatewayToken]: () => s.gateway.promptToken(),
     [COMMANDS.useTestsFromFile]: async (target?: vscode.Uri): Promise<boolean | undefined> => {
       const uri = target ?? vscode.window.activeTextEditor?.document.uri;
       if (!uri || uri.scheme === 'untitled') {

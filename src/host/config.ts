@@ -65,6 +65,12 @@ export class SettingsSnapshot implements vscode.Disposable {
     return typeof value === 'number' && value >= 0 ? value : DEFAULT_CONFIRM_ABOVE_USD;
   }
 
+  /** A Quorum gateway (`quorum serve`) that asks go to instead of local providers and Docker. */
+  get gatewayUrl(): string | undefined {
+    const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('server.url');
+    return typeof value === 'string' && /^https?:\/\//.test(value.trim()) ? value.trim() : undefined;
+  }
+
   /** Globs of files whose text is never sent to a model (`quorum.contextExclude`). */
   get contextExclude(): readonly string[] {
     const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('contextExclude');

@@ -14,6 +14,7 @@ import { SandboxSlot } from './sandboxSlot';
 import { ApiKeyStore } from './secrets';
 import { EditorTracker } from './selection';
 import { QuorumStatusBar } from './statusBar';
+import { GatewayAccess } from './gatewayAccess';
 import { TrustedTestFiles } from './testFiles';
 import { TrustState } from './trust';
 
@@ -31,6 +32,8 @@ export interface HostServices {
   readonly statusBar: QuorumStatusBar;
   /** Test files whose asserts every ask's judge trusts. */
   readonly testFiles: TrustedTestFiles;
+  /** `quorum.server.url` and its token. */
+  readonly gateway: GatewayAccess;
   /** Re-checks Docker and shows the result in the status bar (and returns it). */
   refreshDocker(): Promise<void>;
   /** Cancels what runs, stores it, and removes every container; awaited by `deactivate`. */
@@ -53,7 +56,8 @@ export function createServices(
   const sandbox = new SandboxSlot(config, trust, logger);
   const demo = new DemoMode(logger);
   const history = new RunHistory(vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath);
-  const runner = new AskRunner({ config, keys, sandbox, demo, history, logger });
+  const gateway = new GatewayAccess(context.secrets, settings);
+  const runner = new AskRunner({ config, gateway, trust, keys, sandbox, demo, history, logger });
   const documents = new CandidateDocuments();
   const testFiles = new TrustedTestFiles(context.workspaceState, logger);
   const statusBar = new QuorumStatusBar(commandIds, () => demo.active);
@@ -95,6 +99,7 @@ export function createServices(
     documents,
     statusBar,
     testFiles,
+    gateway,
     refreshDocker,
     shutdown: async () => {
       await runner.shutdown();

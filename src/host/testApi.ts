@@ -28,6 +28,8 @@ export interface QuorumTestApi {
   shutdown(): Promise<void>;
   /** The ask the panel shows. */
   currentAskId(): string | undefined;
+  /** Stores the token of the gateway `quorum.server.url` names, as Set Gateway Token does. */
+  setGatewayToken(token: string): Promise<void>;
   /** Inserts a candidate of the shown run into the last active editor, as the panel button does. */
   insertCandidate(candidateId: string, mode: InsertMode): Promise<boolean>;
   /** Forces Workspace Trust for this session; `undefined` returns to the real value. */
@@ -86,6 +88,7 @@ export function createTestApi(
     cancel: () => s.runner.cancel(),
     shutdown: () => s.shutdown(),
     currentAskId: () => s.runner.currentAskId,
+    setGatewayToken: (token) => s.gateway.setToken(token),
     insertCandidate: (id, mode) => router.insert(id, mode),
     setTrusted: (trusted) => s.trust.setOverride(trusted),
     executionAllowed: () => s.sandbox.blockedReason === undefined,
