@@ -12,7 +12,8 @@ export type { SentContext, SpendEstimate } from './core/spend';
 /** A model as the panel sees it: never a key, only whether one is stored. */
 export interface ModelView {
   readonly id: string;
-  readonly kind: ProviderKind;
+  /** A key-based kind, or `vscode-lm`: a model of the editor's Language Model API. */
+  readonly kind: ProviderKind | 'vscode-lm';
   readonly model: string;
   readonly enabled: boolean;
   /** False when the kind needs a key and none is stored. Ollama never needs one. */

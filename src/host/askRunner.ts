@@ -15,6 +15,7 @@ import type { AskRequest, Logger, ModelConfig, RunRecord, SessionEvent } from '.
 import type { ModelView } from '../protocol';
 import { keyRule, loadGatewayClient, loadPipeline, loadSession } from './coreLoader';
 import type { GatewayAccess } from './gatewayAccess';
+import { editorProviders } from './lm/editorModels';
 import type { TrustState } from './trust';
 import type { DemoMode } from './demo';
 import type { RunHistory } from './history';
@@ -104,8 +105,18 @@ export class AskRunner implements vscode.Disposable {
   async modelViews(): Promise<ModelView[]> {
     const demo = this.deps.demo.active;
     const models = this.models(); // read before any await, so the list and `demo` agree
+    // The editor's own models (vscode-lm) need no key: the editor asks for consent itself.
+    const editor: ModelView[] = demo
+      ? []
+      : (this.deps.config().editorModels ?? []).map((m) => ({
+          id: m.id,
+          kind: m.kind,
+          model: m.model,
+          enabled: m.enabled,
+          hasKey: true,
+        }));
     const needsKey = await keyRule();
-    return Promise.all(
+    const keyed = await Promise.all(
       models.map(async (m) => ({
         id: m.id,
         kind: m.kind,
@@ -114,6 +125,7 @@ export class AskRunner implements vscode.Disposable {
         hasKey: demo || !needsKey(m) || (await this.deps.keys.has(m)),
       })),
     );
+    return [...keyed, ...editor];
   }
 
   /**
@@ -181,6 +193,8 @@ export class AskRunner implements vscode.Disposable {
         sandbox: lease.sandbox ?? null,
         execute: lease.sandbox !== undefined,
         judgeModels: this.models(),
+        // Models of the editor's Language Model API (vscode-lm): only the host can build them.
+        extraProviders: demo ? [] : editorProviders(config, options.modelIds),
         logger: this.deps.logger,
       });
       if (starting.aborted) throw notStarted();

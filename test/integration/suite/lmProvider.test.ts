@@ -13,7 +13,7 @@ import { DEMO_MODELS, DEMO_PROMPT } from '../../../src/demo/recordings';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import { createVscodeLmProvider } from '../../../src/host/lm/languageModelProvider';
 import type { EditorModelConfig, LmSelector } from '../../../src/host/lm/languageModelProvider';
-import { OFFLINE_IMAGES, until } from './quorumApi';
+import { OFFLINE_IMAGES, quorumApi, setQuorumSettings, until } from './quorumApi';
 
 const hasProviderApi = (): boolean =>
   typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider ===
@@ -147,6 +147,44 @@ describe('vscode-lm: models from the editor’s Language Model API', function ()
       assert.ok(record.verdict?.pick && ids.includes(record.verdict.pick), `pick ${record.verdict?.pick}`);
     } finally {
       await pipeline.dispose();
+      await server.close();
+    }
+  });
+
+  it('the panel lists the editor model beside the others, and its Run asks it', async () => {
+    const server = await startReplayServer();
+    try {
+      const replayModels = DEMO_MODELS(server.url).filter((m) => m.kind === 'ollama');
+      const editor = {
+        id: 'editor-coder',
+        kind: 'vscode-lm',
+        model: 'quorum-test',
+        enabled: true,
+        selector: { vendor: 'quorum-test', family: 'quorum-test' },
+      };
+      await setQuorumSettings({
+        models: [...replayModels, editor],
+        'sandbox.images': OFFLINE_IMAGES,
+        'sandbox.pull': false,
+      });
+      const api = await quorumApi();
+      await until(
+        async () => {
+          const init = (await api.panelState()).find((m) => m.type === 'state/init');
+          return (
+            init?.type === 'state/init' &&
+            init.models.some((m) => m.id === 'editor-coder' && m.kind === 'vscode-lm' && m.hasKey)
+          );
+        },
+        10_000,
+        'the editor model in the panel',
+      );
+      const record = await api.panelAsk(DEMO_PROMPT);
+      const fromEditor = record?.candidates.find((c) => c.id === 'editor-coder');
+      assert.equal(fromEditor?.status, 'done');
+      assert.match(fromEditor?.answer ?? '', /def primes_up_to/);
+      assert.ok(record?.verdict, 'a verdict over the editor model and the replay model');
+    } finally {
       await server.close();
     }
   });
