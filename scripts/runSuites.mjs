@@ -20,6 +20,8 @@ const SUITES = {
   package: ['bash', ['scripts/checkPackage.sh']],
   integration: ['npx', ['tsx', 'test/integration/runInServer.ts']],
   e2e: mocha('e2e'),
+  // The browser suites again on the current VS Code release (the in-host suite runs both itself).
+  'e2e-latest': [...mocha('e2e'), { QUORUM_E2E_VSCODE: 'latest' }],
   // Not a test: the benchmark figures of the README, printed in every CI log.
   bench: ['npm', ['run', '--silent', 'bench']],
 };
@@ -106,11 +108,11 @@ function skipReasons(text) {
   return out;
 }
 
-function run(cmd, args) {
+function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', ...env },
     });
     let output = '';
     const take = (chunk, stream) => {

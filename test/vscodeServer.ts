@@ -123,6 +123,15 @@ async function waitUntilServing(origin: string, child: ChildProcess, timeoutMs: 
 }
 
 /** Starts the server and resolves once its workbench page is served. */
+/**
+ * The server the browser suites (test/e2e) run on: QUORUM_E2E_VSCODE names the version (`oldest`,
+ * the default, or `latest`), so the same suite runs on the engines.vscode floor and the current release.
+ */
+export function e2eServerOptions(): Pick<VscodeServerOptions, 'serverDir' | 'developmentPayload'> {
+  const version = process.env.QUORUM_E2E_VSCODE ?? 'oldest';
+  return { serverDir: vscodeServerDirFor(version), developmentPayload: true };
+}
+
 export async function startVscodeServer(options: VscodeServerOptions = {}): Promise<RunningVscodeServer> {
   const serverDir = options.serverDir ?? vscodeServerDir();
   const main = serverMain(serverDir);

@@ -11,7 +11,13 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { startReplayServer, type ReplayServer } from '../../src/demo/replayServer';
-import { REPO_ROOT, TEST_OUTPUT_DIR, startVscodeServer, type RunningVscodeServer } from '../vscodeServer';
+import {
+  REPO_ROOT,
+  TEST_OUTPUT_DIR,
+  e2eServerOptions,
+  startVscodeServer,
+  type RunningVscodeServer,
+} from '../vscodeServer';
 import { openWorkbench, type WorkbenchBrowser } from '../workbenchBrowser';
 import { prepareWorkspace, testUserSettings, type TestWorkspace } from '../workspaceFixture';
 import { waitUntil } from './waitUntil';
@@ -65,6 +71,7 @@ describe('Quorum setup and apply flows in the VS Code workbench (browser)', func
     });
     workspace = prepareWorkspace();
     server = await startVscodeServer({
+      ...e2eServerOptions(),
       userSettings: testUserSettings({
         'workbench.colorTheme': 'Default Dark Modern',
         'quorum.sandbox.enabled': false,
@@ -183,12 +190,16 @@ describe('Quorum setup and apply flows in the VS Code workbench (browser)', func
   it('edits the sandbox limits and images field by field in the Settings UI (no "Edit in settings.json")', async function () {
     this.timeout(120_000);
     await runCommand(page, 'Preferences: Open User Settings');
+    // The search box is an input on older workbenches and a small Monaco editor on newer ones:
+    // focus it by clicking and type as a user does.
     const search = page
-      .locator('.settings-editor .suggest-input-container textarea, .settings-editor .search-container input')
+      .locator('.settings-editor .suggest-input-container, .settings-editor .search-container')
       .first();
     await search.waitFor({ timeout: 30_000 });
     for (const key of ['quorum.sandbox.limits', 'quorum.sandbox.images']) {
-      await search.fill(`@id:${key}`);
+      await search.click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(`@id:${key}`);
       const item = page.locator('.settings-editor .setting-item-contents', { hasText: 'Sandbox' }).first();
       await item.waitFor({ timeout: 30_000 });
       await until(

@@ -15,7 +15,13 @@ import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO_MODELS, DEMO_PROMPT } from '../../src/demo/recordings';
 import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
-import { REPO_ROOT, TEST_OUTPUT_DIR, startVscodeServer, type RunningVscodeServer } from '../vscodeServer';
+import {
+  REPO_ROOT,
+  TEST_OUTPUT_DIR,
+  e2eServerOptions,
+  startVscodeServer,
+  type RunningVscodeServer,
+} from '../vscodeServer';
 import { openWorkbench, type WorkbenchBrowser } from '../workbenchBrowser';
 import { prepareWorkspace, testUserSettings, type TestWorkspace } from '../workspaceFixture';
 import { waitUntil } from './waitUntil';
@@ -67,6 +73,7 @@ describe('Quorum in the VS Code workbench (browser)', function () {
     original = readFileSync(join(workspace.folder, TARGET), 'utf8');
     const vsix = process.env.QUORUM_E2E_VSIX ? resolve(process.env.QUORUM_E2E_VSIX) : undefined;
     server = await startVscodeServer({
+      ...e2eServerOptions(),
       userSettings: settings,
       installExtensions: vsix ? [vsix] : [],
       logFile: join(OUT, 'server.log'),

@@ -59,8 +59,20 @@ export async function answerNotification(
   timeoutMs = 60_000,
 ): Promise<void> {
   const toast = page.locator('.notification-toast', { hasText: text }).first();
-  await toast.waitFor({ timeout: timeoutMs });
-  await toast.locator('.monaco-button', { hasText: button }).first().click();
+  const shown = await toast.waitFor({ timeout: timeoutMs / 2 }).then(
+    () => true,
+    () => false,
+  );
+  if (shown) {
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+    return;
+  }
+  // Newer workbenches may keep it in the notification center instead of a toast (another view took
+  // the focus when it arrived): open the center and answer it there, as a user would.
+  await runCommand(page, 'Notifications: Show Notifications');
+  const row = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await row.waitFor({ timeout: timeoutMs / 2 });
+  await row.locator('.monaco-button', { hasText: button }).first().click();
 }
 
 /**
