@@ -252,6 +252,9 @@ class Ask implements AskHandle {
       incomplete,
       costUsd: candidate.costUsd,
     });
+    // Its test block need not wait for its own run: the other candidates take it at once.
+    const { tests } = this.judged(candidate);
+    if (tests && this.judgement && !this.controller.signal.aborted) this.judgement.addTests(tests);
   }
 
   private failed(candidate: MutableCandidate, error: unknown): void {
@@ -327,11 +330,11 @@ class Ask implements AskHandle {
     };
   }
 
+  /** After its own run (the judge weighs it), a candidate's row of cross-tests starts. */
   private feedJudge(c: MutableCandidate): void {
     if (!this.judgement || this.controller.signal.aborted) return;
-    const { candidate, tests } = this.judged(c);
+    const { candidate } = this.judged(c);
     if (candidate) this.judgement.addCandidate(candidate);
-    if (tests) this.judgement.addTests(tests);
   }
 
   private async judge(): Promise<void> {
