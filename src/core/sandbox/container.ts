@@ -62,8 +62,10 @@ export class Box {
         User: SANDBOX_USER,
         // Nothing from the host environment is passed: the image's own variables (its PATH finds
         // /usr/local/cargo/bin in rust images, /usr/local/go/bin in golang ones; Docker supplies a
-        // default PATH when the image sets none) and these.
-        Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PYTHONUNBUFFERED=1'],
+        // default PATH when the image sets none) and these. A fixed hash seed gives a program the
+        // same set and dict order of strings in every container: a candidate's own run and its
+        // cross-test runs agree, and the judge's harness need not re-exec itself to get one.
+        Env: ['HOME=/tmp', 'LANG=C.UTF-8', 'PYTHONUNBUFFERED=1', 'PYTHONHASHSEED=0'],
         Labels: { ...spec.labels },
         NetworkDisabled: true,
         OpenStdin: true,
