@@ -97,6 +97,9 @@ function skipReasons(text) {
   const lines = text.split('\n');
   const out = [];
   for (let i = 0; i < lines.length; i++) {
+    // The in-host runner names each skipped test on a `skip TITLE` line; its reason is in the title.
+    const inHost = /^\s+skip (.+)$/.exec(lines[i]);
+    if (inHost) out.push(inHost[1]);
     const m = /\(skipped: (.*)\)\s*$/.exec(lines[i]);
     if (!m) continue;
     const title = lines

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { startAsk } from '../core/session';
 import { buildPipeline, withImage } from '../core/pipeline';
 import { INTENTS, LANGUAGES, isIntent, isLanguage } from '../core/types';
-import type { AskRequest, Intent, ModelConfig, RunRecord } from '../core/types';
+import type { AskRequest, ModelConfig, RunRecord } from '../core/types';
 import type { QuorumConfig } from '../core/config';
 import { keyFromEnv, loadConfigFile } from './configFile';
 import { EXIT, UsageError, readAll } from './io';
@@ -165,7 +165,7 @@ export const askCommand: Subcommand = async (args, io) => {
     context,
     contextFile: values.file && values.file !== '-' ? values.file : undefined,
     language: values.lang,
-    intent: (values.intent as Intent | undefined) ?? (context ? 'review' : 'generate'),
+    intent: values.intent ?? (context ? 'review' : 'generate'),
   };
   return executeAsk(
     {

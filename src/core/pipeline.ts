@@ -176,5 +176,6 @@ async function judgeOf(
   if (spec.batchJudge) return batch;
   // The session feeds the incremental judge as answers arrive; `judge` stays for callers with all
   // the candidates at once (`quorum judge`, the gateway's /v1/judge).
-  return { judge: (input) => batch.judge(input), begin: createIncrementalJudge(options).begin };
+  const incremental = createIncrementalJudge(options);
+  return { judge: (input) => batch.judge(input), begin: (start) => incremental.begin(start) };
 }
