@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createParser } from 'eventsource-parser';
 import type { EventSourceMessage } from 'eventsource-parser';
+import { readEventStream } from '../core/eventStream';
 import type { AskRequest, RunRecord, SessionEvent } from '../core/types';
 import { EXIT, readAll } from './io';
 import type { CliIo } from './io';
@@ -80,7 +80,7 @@ export async function remoteAsk(options: RemoteAskOptions, io: CliIo): Promise<n
     });
     for (let attempt = 0; ; attempt++) {
       if (!response.ok) return await refused(response, io);
-      await readStream(response, onEvent).catch(() => undefined);
+      await readEventStream(response, onEvent).catch(() => undefined);
       if (end || !runId || attempt >= RESUMES) break;
       io.stderr.write(`quorum ask: the event stream dropped; resuming after event ${lastId}\n`);
       response = await fetch(`${base}/v1/runs/${runId}/events`, {
@@ -94,17 +94,6 @@ export async function remoteAsk(options: RemoteAskOptions, io: CliIo): Promise<n
     process.off('SIGINT', cancel);
   }
   return printEnd(end, io, options.format);
-}
-
-async function readStream(response: Response, onEvent: (message: EventSourceMessage) => void): Promise<void> {
-  const parser = createParser({ onEvent });
-  const decoder = new TextDecoder();
-  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
-  for (;;) {
-    const chunk = await reader?.read();
-    if (!chunk || chunk.done) return;
-    parser.feed(decoder.decode(chunk.value, { stream: true }));
-  }
 }
 
 async function refused(response: Response, io: CliIo): Promise<number> {

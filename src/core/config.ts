@@ -7,23 +7,14 @@ import { DEFAULT_LIMITS, LANGUAGES, PROVIDER_KINDS } from './types';
 import type { Language, Limits, ModelConfig } from './types';
 import type { EngineConfig } from './sandbox/docker';
 import { EDITOR_ONLY, editorModelSchema, isEditorModelEntry } from './editorModels';
+import { MODEL_FIELDS } from './modelFields';
 import type { EditorModelConfig } from './editorModels';
 
 const modelSchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-" (max 64)'),
+    ...MODEL_FIELDS,
     kind: z.enum(PROVIDER_KINDS),
-    model: z.string().min(1),
     baseUrl: z.url().optional(),
-    enabled: z.boolean().default(true),
-    temperature: z.number().min(0).max(2).optional(),
-    maxTokens: z.number().int().positive().optional(),
-    price: z
-      .object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() })
-      .optional(),
-    timeoutMs: z.number().int().min(1000).optional(),
   })
   .strict()
   .refine((m) => m.kind !== 'openai-compatible' || m.baseUrl !== undefined, {

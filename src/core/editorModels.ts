@@ -6,6 +6,7 @@
  * them with EDITOR_ONLY, since they have no editor to ask.
  */
 import { z } from 'zod';
+import { MODEL_FIELDS } from './modelFields';
 import type { ModelConfig } from './types';
 
 export const EDITOR_MODEL_KIND = 'vscode-lm';
@@ -32,22 +33,12 @@ const selectorField = z.string().min(1).optional();
 
 export const editorModelSchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-" (max 64)'),
+    ...MODEL_FIELDS,
     kind: z.literal(EDITOR_MODEL_KIND),
-    model: z.string().min(1),
     selector: z
       .object({ vendor: selectorField, family: selectorField, id: selectorField, version: selectorField })
       .strict()
       .refine((s) => Object.values(s).some((v) => v !== undefined), 'name at least a vendor, family or id'),
-    enabled: z.boolean().default(true),
-    temperature: z.number().min(0).max(2).optional(),
-    maxTokens: z.number().int().positive().optional(),
-    price: z
-      .object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() })
-      .optional(),
-    timeoutMs: z.number().int().min(1000).optional(),
   })
   .strict();
 

@@ -6,8 +6,8 @@
  * panel's per-ask filtering works unchanged; a dropped stream resumes with Last-Event-ID; `cancel`
  * sends DELETE. No `vscode` import: the caller supplies the URL and the token (from SecretStorage).
  */
-import { createParser } from 'eventsource-parser';
 import type { EventSourceMessage } from 'eventsource-parser';
+import { readEventStream } from '../core/eventStream';
 import type { AskHandle } from '../core/session';
 import { DEFAULT_LIMITS } from '../core/types';
 import type { AskRequest, RunRecord, SessionEvent } from '../core/types';
@@ -109,7 +109,7 @@ export function startGatewayAsk(
     });
     for (let attempt = 0; ; attempt++) {
       if (!response.ok) throw await refusal(response);
-      await read(response, onMessage).catch(() => undefined);
+      await readEventStream(response, onMessage).catch(() => undefined);
       if (end || !known || attempt >= RESUMES) break;
       response = await fetch(`${base}/v1/runs/${known}/events`, {
         headers: { ...headers, 'last-event-id': String(lastId) },
@@ -148,17 +148,6 @@ export function startGatewayAsk(
       );
     },
   };
-}
-
-async function read(response: Response, onEvent: (message: EventSourceMessage) => void): Promise<void> {
-  const parser = createParser({ onEvent });
-  const decoder = new TextDecoder();
-  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
-  for (;;) {
-    const chunk = await reader?.read();
-    if (!chunk || chunk.done) return;
-    parser.feed(decoder.decode(chunk.value, { stream: true }));
-  }
 }
 
 async function refusal(response: Response): Promise<GatewayError> {
