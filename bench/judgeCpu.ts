@@ -28,6 +28,7 @@ function oneVerdict(input: JudgeInput): number {
         caseBudget: 1,
         stdoutCap: 4096,
         probe: true,
+        live: false,
       });
       // What the harness prints: a load line, a line per case (a pattern of results), done.
       const lines = [`${marker}${JSON.stringify({ kind: 'load', status: 'pass', detail: '', stdout: '' })}`];

@@ -61,7 +61,7 @@ const sandboxSchema = z
     dockerHost: z.string().min(1).optional(),
     engines: z.array(engineSchema).default([]),
     poolSize: z.number().int().min(0).max(16).default(2),
-    prepareMax: z.number().int().min(0).max(32).default(10),
+    prepareMax: z.number().int().min(0).max(32).default(16),
     pull: z.boolean().default(true),
   })
   .strict();

@@ -6,6 +6,7 @@
  * slow model never blocks the others; cancel stops every request and run.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { extract } from './extract';
 import { buildMessages, systemPromptFor } from './prompt';
 import { costOf } from './cost';
@@ -92,6 +93,9 @@ export function judgeFailureOf(error: unknown): JudgeFailure {
   };
 }
 
+/** Listeners an ask's cancellation may have at once before Node warns. */
+const ASK_LISTENERS = 200;
+
 class Ask implements AskHandle {
   readonly askId: string;
   /** Set by `start` or `restore`, one of which every constructor call is followed by. */
@@ -113,7 +117,7 @@ class Ask implements AskHandle {
   private readonly reruns: RerunRecord[] = [];
   private verdict: Verdict | undefined;
   private judgeError: JudgeFailure | undefined;
-  /** The incremental judge's state for this ask, fed as candidates finish their runs. */
+  /** The incremental judge's state for this ask, fed as answers end. */
   private judgement: IncrementalJudgement | undefined;
   private finishedAt: string | undefined;
 
@@ -128,6 +132,9 @@ class Ask implements AskHandle {
     this.language = request.language ?? deps.defaultLanguage ?? 'python';
     this.limits = deps.limits ?? DEFAULT_LIMITS;
     this.messages = buildMessages(request, this.language, deps.systemPrompt);
+    // Every request, container wait and run of the ask listens for its cancellation (two or
+    // three each per model): more than Node's default of 10 is expected, not a leak.
+    setMaxListeners(ASK_LISTENERS, this.controller.signal);
   }
 
   /** Runs the stages once; `done` settles with the record. */
@@ -172,10 +179,11 @@ class Ask implements AskHandle {
     const { sandbox, judge } = this.deps;
     if (!sandbox) return;
     const n = this.deps.providers.length;
-    // A program run per answer, and a cross-test run per answer for the cases known at its end
-    // plus one for those that arrive later: about three containers per model.
+    // A program run per answer and, where the judge has live harnesses, one harness container per
+    // answer that takes every case; else one per answer and one per later test block.
+    const perModel = sandbox.feeds?.(this.language) ? 2 : 3;
     sandbox
-      .prepareFor?.(this.language, 3 * n, this.preparation.signal)
+      .prepareFor?.(this.language, perModel * n, this.preparation.signal)
       .catch((e: unknown) => this.log.debug(`containers not prepared: ${String(e)}`));
     this.judgement = judge?.begin?.({
       prompt: this.request.instruction,
@@ -252,9 +260,13 @@ class Ask implements AskHandle {
       incomplete,
       costUsd: candidate.costUsd,
     });
-    // Its test block need not wait for its own run: the other candidates take it at once.
-    const { tests } = this.judged(candidate);
-    if (tests && this.judgement && !this.controller.signal.aborted) this.judgement.addTests(tests);
+    // Neither waits for its own run: the other candidates take its test block at once, and its
+    // code goes against the cases known so far beside that run (the judge gets the run at finish).
+    const { candidate: judged, tests } = this.judged(candidate);
+    if (this.judgement && !this.controller.signal.aborted) {
+      if (tests) this.judgement.addTests(tests);
+      if (judged) this.judgement.addCandidate(judged);
+    }
   }
 
   private failed(candidate: MutableCandidate, error: unknown): void {
@@ -286,7 +298,6 @@ class Ask implements AskHandle {
       candidate.run = outcome.run;
       candidate.runError = outcome.error;
     }
-    this.feedJudge(candidate);
   }
 
   /** One program run with its events; shared by the ask's own runs and re-runs. */
@@ -331,12 +342,6 @@ class Ask implements AskHandle {
   }
 
   /** After its own run (the judge weighs it), a candidate's row of cross-tests starts. */
-  private feedJudge(c: MutableCandidate): void {
-    if (!this.judgement || this.controller.signal.aborted) return;
-    const { candidate } = this.judged(c);
-    if (candidate) this.judgement.addCandidate(candidate);
-  }
-
   private async judge(): Promise<void> {
     const { judge, sandbox } = this.deps;
     if (!judge || !sandbox || this.controller.signal.aborted) return;
@@ -351,7 +356,7 @@ class Ask implements AskHandle {
     this.emit({ type: 'judge-started' });
     try {
       this.verdict = this.judgement
-        ? await this.judgement.finish()
+        ? await this.judgement.finish(judged)
         : await judge.judge({
             prompt: this.request.instruction,
             context: this.request.context,

@@ -175,6 +175,31 @@ export interface RunRequest {
   readonly image?: string;
   readonly limits?: Partial<Limits>;
   readonly signal?: AbortSignal;
+  /**
+   * A live run (only where `Sandbox.feeds(language)` says so): the program keeps running while the
+   * caller sends it more input, which it reads on the descriptor named by `QUORUM_INPUT_FD` (its
+   * stdin is still `stdin`). The judge's harness takes each new test block this way as the models
+   * answer, in the one container of its candidate.
+   */
+  readonly feed?: RunFeed;
+}
+
+/** The caller's side of a live run. */
+export interface RunFeed {
+  /** Called once, when the program has started with its files: the way to send it more input. */
+  open(port: FeedPort): void;
+  /**
+   * The program's stdout as it arrives (split anywhere, uncapped), besides the run's result; at the
+   * end it carries the sandbox's own end-of-run marker line too.
+   */
+  stdout?(chunk: Uint8Array): void;
+}
+
+export interface FeedPort {
+  /** Writes to the program's input channel (in order; a run that has ended ignores it). */
+  send(text: string): void;
+  /** Stops the program as if its wall time had run out: the caller's own deadline passed. */
+  expire(): void;
 }
 
 export type LimitHit = 'timeout' | 'memory' | 'output' | 'pids';
@@ -259,6 +284,8 @@ export interface Sandbox {
    * ask's signal, aborted when it ends). Resolves when they are ready; never needed for correctness.
    */
   prepareFor?(language: Language, runs: number, signal?: AbortSignal): Promise<void>;
+  /** Whether `run` takes a `feed` (a live run) for this language. */
+  feeds?(language: Language): boolean;
   dispose(): Promise<void>;
 }
 

@@ -37,37 +37,59 @@ function devProblems(): (JudgeInput & { task: string })[] {
  */
 const problems = devProblems().filter((_, i) => process.env.QUORUM_JUDGE_FULL === '1' || i % 4 === 1);
 
-/** The real sandbox, observed: each run's case ids are read back from the harness payload. */
+const CASE_ID = /\\?"id\\?":\\?"((?:examples|t\d+)\.\d+)\\?"/g;
+
+/** The real sandbox, observed: each run's case ids, from its harness payload and then from its feed. */
 function observed(sandbox: Sandbox): {
   sandbox: Sandbox;
-  runs: { at: number; cases: string[] }[];
+  runs: { at: number; cases: string[]; fed: string[] }[];
   idle: () => Promise<void>;
 } {
-  const runs: { at: number; cases: string[] }[] = [];
-  let running = 0;
+  const runs: { at: number; cases: string[]; fed: string[] }[] = [];
+  let busy = 0;
   return {
     runs,
     sandbox: {
       ...sandbox,
       async run(request: RunRequest) {
-        const cases = [...request.code.matchAll(/\\"id\\":\\"((?:examples|t\d+)\.\d+)\\"/g)].map((m) => m[1]);
-        runs.push({ at: performance.now(), cases });
-        running++;
+        const seen = { at: performance.now(), cases: idsIn(request.code), fed: [] as string[] };
+        runs.push(seen);
+        const feed = request.feed;
+        busy++;
         try {
-          return await sandbox.run(request);
+          return await sandbox.run({
+            ...request,
+            feed: feed && {
+              open(port) {
+                busy--;
+                feed.open({
+                  send: (text) => {
+                    seen.fed.push(...idsIn(text));
+                    port.send(text);
+                  },
+                  expire: () => port.expire(),
+                });
+              },
+              stdout: (chunk) => feed.stdout?.(chunk),
+            },
+          });
         } finally {
-          running--;
+          if (!feed) busy--;
         }
       },
     },
-    /** Resolves once no run has been in flight for 300 ms. */
+    /** Resolves once no run has been starting or running (open harnesses wait) for 300 ms. */
     async idle() {
       for (let quiet = 0; quiet < 3;) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        quiet = running === 0 ? quiet + 1 : 0;
+        quiet = busy === 0 ? quiet + 1 : 0;
       }
     },
   };
+}
+
+function idsIn(text: string): string[] {
+  return [...text.matchAll(CASE_ID)].map((m) => m[1]);
 }
 
 /** Everything a verdict is decided from, in a comparable shape. */
@@ -111,7 +133,7 @@ describe('incremental judge against the batch judge (real sandbox, dev benchmark
     assert.deepEqual(differences, []);
   });
 
-  it('at the last answer only its own row and the new test column remain to run', async () => {
+  it('at the last answer only its own row starts a container; the earlier harnesses are fed the new cases', async () => {
     const problem = problems.find((p) => p.candidates.length === 5 && p.tests.length >= 5) ?? problems[0];
     const watch = observed(sandbox);
     const judgement = createIncrementalJudge({ sandbox: watch.sandbox }).begin(problem);
@@ -121,29 +143,45 @@ describe('incremental judge against the batch judge (real sandbox, dev benchmark
       judgement.addTests(problem.tests[i]);
     }
     for (const t of problem.tests.slice(n)) judgement.addTests(t);
-    // Let the first answers' work finish while "the last model is still answering".
+    // Let the first answers' work start while "the last model is still answering".
     await watch.idle();
     const last = performance.now();
-    judgement.addCandidate(problem.candidates[n - 1]);
+    const fedBefore = watch.runs.map((r) => r.fed.length);
     judgement.addTests(problem.tests[n - 1]);
+    judgement.addCandidate(problem.candidates[n - 1]);
     const verdict = await judgement.finish();
-    const after = watch.runs.filter((r) => r.at >= last);
-    const newCases = new Set(
-      after.flatMap((r) => r.cases).filter((id) => id.startsWith(`${problem.tests[n - 1].id}.`)),
-    );
+    const started = watch.runs.filter((r) => r.at >= last);
+    const block = (id: string): boolean => id.startsWith(`${problem.tests[n - 1].id}.`);
     const total = verdict.matrix?.cases.length ?? 0;
-    // One container for the new candidate with every case, one per earlier candidate with only
-    // the new block's cases: never the whole matrix again.
-    assert.equal(after.length, n);
-    assert.deepEqual(
-      after.map((r) => r.cases.length).sort((a, b) => a - b),
-      [...Array.from({ length: n - 1 }, () => newCases.size), total].sort((a, b) => a - b),
-    );
+    // One container per candidate, ever: the new one's with every case in its payload...
+    assert.equal(watch.runs.length, n);
+    assert.equal(started.length, 1);
+    assert.equal(started[0].cases.length, total);
+    // ... and each earlier one took only the new block's cases, on its feed.
+    const fedAfter = watch.runs.slice(0, n - 1).map((r, i) => r.fed.slice(fedBefore[i]));
+    const newCases = fedAfter[0];
+    assert.ok(newCases.length > 0 && newCases.every(block), `fed ${newCases.join(', ')}`);
+    for (const fed of fedAfter) assert.deepEqual(fed, newCases);
     assert.equal(verdict.strategy, 'cross-test');
   });
 
-  it('a language without a harness: each candidate runs as it arrives, same verdict as the batch judge', async () => {
-    const problem: JudgeInput = {
+  it('a sandbox without live runs, and a language without a harness, get the batch judge at finish', async () => {
+    const problem = problems[1];
+    const plain: Sandbox = {
+      run: (request) => sandbox.run(request),
+      check: () => sandbox.check(),
+      imageFor: (language) => sandbox.imageFor(language),
+      dispose: () => Promise.resolve(),
+    };
+    const judgement = createIncrementalJudge({ sandbox: plain }).begin(problem);
+    for (const c of problem.candidates) judgement.addCandidate(c);
+    for (const t of problem.tests) judgement.addTests(t);
+    assert.deepEqual(
+      comparable(await judgement.evidence()),
+      comparable(await gatherEvidence(problem, { sandbox })),
+    );
+
+    const bash: JudgeInput = {
       prompt: 'print the sum of 2 and 3',
       language: 'bash',
       candidates: [
@@ -153,17 +191,51 @@ describe('incremental judge against the batch judge (real sandbox, dev benchmark
       ],
       tests: [{ id: 't1', model: 'm', code: '[ "$(main)" = 5 ]' }],
     };
-    const watch = observed(sandbox);
-    const judgement = createIncrementalJudge({ sandbox: watch.sandbox }).begin(problem);
-    judgement.addCandidate(problem.candidates[0]);
-    await watch.idle();
-    assert.equal(watch.runs.length, 1, 'the first candidate ran before the others arrived');
-    for (const c of problem.candidates.slice(1)) judgement.addCandidate(c);
-    judgement.addTests(problem.tests[0]);
-    const incremental = await judgement.finish();
-    const batch = await createJudge({ sandbox }).judge(problem);
+    const one = createIncrementalJudge({ sandbox }).begin(bash);
+    for (const c of bash.candidates) one.addCandidate(c);
+    one.addTests(bash.tests[0]);
+    const incremental = await one.finish();
     assert.equal(incremental.strategy, 'consensus');
-    assert.deepEqual(incremental, batch);
+    assert.deepEqual(incremental, await createJudge({ sandbox }).judge(bash));
+  });
+
+  it('a candidate that blocks the harness alarm is stopped by the judge deadline; its cells time out, the others pass', async function () {
+    this.timeout(60_000);
+    const problem: JudgeInput = {
+      prompt: 'add',
+      language: 'python',
+      candidates: [
+        { id: 'good', model: 'm', code: 'def add(a, b):\n    return a + b\n' },
+        {
+          id: 'stuck',
+          model: 'm',
+          code: [
+            'import signal',
+            'def add(a, b):',
+            '    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])',
+            '    while True:',
+            '        pass',
+          ].join('\n'),
+        },
+      ],
+      tests: [{ id: 't1', model: 'm', code: 'assert add(1, 2) == 3\nassert add(2, 2) == 4\n' }],
+    };
+    const judgement = createIncrementalJudge({ sandbox, caseBudgetMs: 200 }).begin(problem);
+    for (const c of problem.candidates) judgement.addCandidate(c);
+    const started = performance.now();
+    judgement.addTests(problem.tests[0]);
+    const evidence = await judgement.evidence();
+    const cells = evidence.matrix?.cells ?? {};
+    assert.ok(
+      Object.values(cells.good).every((r) => r === 'pass'),
+      JSON.stringify(cells.good),
+    );
+    assert.ok(
+      Object.values(cells.stuck).every((r) => r === 'timeout'),
+      JSON.stringify(cells.stuck),
+    );
+    // Its deadline: the cases and their probes at 0.2 s each, plus 3 s; not the container's 10 minutes.
+    assert.ok(performance.now() - started < 15_000, `${performance.now() - started} ms`);
   });
 
   it('cancellation rejects finish with a cancelled JudgeError and leaves no container running', async () => {

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { cpuMs } from './cpuClock';
-import type { CellResult, Language, RunResult, Sandbox, TestMatrix } from '../types';
+import type { CellResult, Language, RunRequest, RunResult, Sandbox, TestMatrix } from '../types';
 import { JudgeError, SandboxError } from '../types';
 import type { HarnessPayload, HarnessReport } from './harnessResult';
 import { newMarker, parseHarnessOutput } from './harnessResult';
@@ -100,7 +100,39 @@ export async function runHarness(
   candidate: { readonly id: string; readonly code: string },
   cases: readonly JudgeCase[],
   options: CrossTestOptions,
-): Promise<{ report: HarnessReport; run: RunResult; hostMs: number; crash?: string }> {
+): Promise<HarnessRun> {
+  const mark = cpuMs();
+  const harness = harnessFor(candidate, cases, options, false);
+  const hostMs = cpuMs() - mark;
+  let run: RunResult;
+  try {
+    run = await options.sandbox.run(harness.request);
+  } catch (error) {
+    throw judgeErrorOf(error, options.signal);
+  }
+  const read = readHarness(run, harness.marker, cases);
+  return { ...read, hostMs: hostMs + read.hostMs };
+}
+
+export interface HarnessRun {
+  readonly report: HarnessReport;
+  readonly run: RunResult;
+  /** Milliseconds spent building the harness and reading its output. */
+  readonly hostMs: number;
+  readonly crash?: string;
+}
+
+/**
+ * The harness program for a candidate and its first cases, as a sandbox request. Its wall time is
+ * enough for a load and every case plus its probes at their budgets, but bounded; a live harness
+ * (`live`) takes more cases on its feed, and its caller keeps the deadline for those.
+ */
+export function harnessFor(
+  candidate: { readonly code: string },
+  cases: readonly JudgeCase[],
+  options: CrossTestOptions,
+  live: boolean,
+): { request: RunRequest; marker: string; loadBudget: number; caseBudget: number } {
   const build = HARNESSES[options.language];
   if (!build) {
     throw new SandboxError(
@@ -109,45 +141,59 @@ export async function runHarness(
       'Cross-testing supports Python and JavaScript; other languages are judged by their own runs.',
     );
   }
-  let mark = cpuMs();
   const loadBudget = (options.loadBudgetMs ?? 3000) / 1000;
   const caseBudget = (options.caseBudgetMs ?? 1000) / 1000;
-  // Enough wall time for a load and every case plus its probes at their budgets, but bounded.
-  const timeoutMs = Math.min(60_000, Math.round((loadBudget + cases.length * caseBudget * 2 + 3) * 1000));
   const marker = newMarker();
   const payload: HarnessPayload = {
     marker,
     candidate: candidate.code,
-    cases: cases.map(({ id, setup, code }) => ({ id, setup, code })),
+    cases: casesOf(cases),
     loadBudget,
     caseBudget,
     stdoutCap: 4096,
     probe: options.probe ?? true,
+    live,
   };
-  const program = build(payload);
-  let hostMs = cpuMs() - mark;
-  let run: RunResult;
-  try {
-    run = await options.sandbox.run({
-      code: program,
+  const timeoutMs = live
+    ? LIVE_HARNESS_MS
+    : Math.min(60_000, Math.round((loadBudget + cases.length * caseBudget * 2 + 3) * 1000));
+  return {
+    request: {
+      code: build(payload),
       language: options.language,
       image: options.image,
       limits: { timeoutMs, outputBytes: 1024 * 1024 },
       signal: options.signal,
-    });
-  } catch (error) {
-    throw judgeErrorOf(error, options.signal);
-  }
-  mark = cpuMs();
+    },
+    marker,
+    loadBudget,
+    caseBudget,
+  };
+}
+
+/** The longest a live harness container may live, whatever its feed: an ask's models have answered long before. */
+export const LIVE_HARNESS_MS = 10 * 60_000;
+
+/** What a harness program receives of each case. */
+export function casesOf(cases: readonly JudgeCase[]): HarnessPayload['cases'] {
+  return cases.map(({ id, setup, code }) => ({ id, setup, code }));
+}
+
+/** A finished harness run's report, and whether the harness itself crashed. */
+export function readHarness(
+  run: RunResult,
+  marker: string,
+  cases: readonly JudgeCase[],
+): { report: HarnessReport; run: RunResult; hostMs: number; crash?: string } {
+  const mark = cpuMs();
   const report = parseHarnessOutput(
     run.stdout,
     marker,
     cases.map((c) => c.id),
     run.timedOut,
   );
-  hostMs += cpuMs() - mark;
   const crashed = !report.complete && !run.timedOut && /_q_main|quorumMain/.test(run.stderr);
-  return { report, run, hostMs, crash: crashed ? lastLine(run.stderr) : undefined };
+  return { report, run, hostMs: cpuMs() - mark, crash: crashed ? lastLine(run.stderr) : undefined };
 }
 
 /**

@@ -94,7 +94,7 @@ async function runUnharnessed(
 }
 
 /** A candidate's plain run for a language without a harness; failures become `JudgeError`. */
-export async function ownRun(
+async function ownRun(
   candidate: JudgeCandidate,
   input: Pick<JudgeInput, 'language' | 'signal'>,
   options: Pick<GatherOptions, 'sandbox' | 'image'>,

@@ -16,6 +16,18 @@ export interface HarnessPayload {
   readonly stdoutCap: number;
   /** Record return values of the candidate's functions on each case's calls. */
   readonly probe: boolean;
+  /**
+   * A live run: after these cases, more arrive as lines on the sandbox's input channel
+   * (`QUORUM_INPUT_FD`), each `{"cases": [...]}` (run as they come) or `{"end": true}`.
+   */
+  readonly live: boolean;
+}
+
+/** One line of a live harness's feed. */
+export function feedLine(
+  message: { readonly cases: HarnessPayload['cases'] } | { readonly end: true },
+): string {
+  return `${JSON.stringify(message)}\n`;
 }
 
 /** How loading the candidate went: `pass` means its module-level code ran without raising. */

@@ -1,178 +1,265 @@
-import pLimit from 'p-limit';
 import { cpuMs } from './cpuClock';
-import type { JudgeCandidate, JudgeInput, RunResult, TestCase, Verdict } from '../types';
+import type { FeedPort, JudgeCandidate, JudgeInput, RunResult, TestCase, Verdict } from '../types';
 import type { JudgeError } from '../types';
 import { silentLogger } from '../types';
-import { harnessFailure, judgeErrorOf, matrixOf, runHarness, supportsCrossTest } from './crossTest';
-import type { CandidateOutcome, JudgeEvidence } from './evidence';
-import { outcomeOf, ownRun } from './evidence';
-import type { HarnessReport } from './harnessResult';
+import {
+  casesOf,
+  harnessFailure,
+  harnessFor,
+  judgeErrorOf,
+  matrixOf,
+  readHarness,
+  supportsCrossTest,
+} from './crossTest';
+import type { HarnessRun } from './crossTest';
+import type { JudgeEvidence } from './evidence';
+import { gatherEvidence, outcomeOf } from './evidence';
+import { feedLine } from './harnessResult';
 import { decideVerdict } from './strategies';
 import type { JudgeCase } from './testCases';
 import { splitTestCases } from './testCases';
 import { trustedCases } from './trustedCases';
 import type { JudgeOptions } from './verdict';
-import { withLlmOpinion } from './verdict';
+import { createJudge, withLlmOpinion } from './verdict';
 
 /** What the session knows when an ask starts; candidates and tests arrive later. */
 export type JudgeStart = Pick<JudgeInput, 'prompt' | 'language' | 'context' | 'trustedTests' | 'signal'>;
 
 export interface IncrementalJudgement {
-  /** A finished answer's code: run at once against every case known so far. */
+  /**
+   * A finished answer's code: run at once against every case known so far. It may come before
+   * its own program run: `finish` then gets the candidates as they ended, with their runs.
+   */
   addCandidate(candidate: JudgeCandidate): void;
   /** A model's test block: its cases run at once against every candidate known so far. */
   addTests(test: TestCase): void;
-  /** Waits for the remaining runs and decides; the same verdict a batch judge gives on the same inputs. */
-  finish(): Promise<Verdict>;
+  /**
+   * Waits for the remaining runs and decides; the same verdict a batch judge gives on the same
+   * inputs. `final`: the candidates as they ended (same ids), when they gained their own runs
+   * after they were added.
+   */
+  finish(final?: readonly JudgeCandidate[]): Promise<Verdict>;
   /** The evidence `finish` decides on (matrix, probes, outcomes), for benchmarks and tests. */
-  evidence(): Promise<JudgeEvidence>;
+  evidence(final?: readonly JudgeCandidate[]): Promise<JudgeEvidence>;
 }
 
 export interface IncrementalJudge {
   begin(start: JudgeStart): IncrementalJudgement;
 }
 
-interface Row {
-  readonly candidate: JudgeCandidate;
-  /** Cases not yet run against this candidate. */
-  pending: JudgeCase[];
-  /** Needs a harness run for its load outcome even without cases (the session did not run it). */
-  needsLoad: boolean;
-  report?: HarnessReport;
-  /** The first harness run (its stderr stands for the candidate's noise), or its own plain run. */
-  run?: RunResult;
-  busy: boolean;
-  /** Its last harness run crashed through the harness's own frames. */
-  crash?: string;
-}
-
 /**
- * The judge fed as answers arrive: each candidate runs against the cases known so far, each new
- * test block against the candidates so far, so at the last answer only its own row and column
- * remain. A candidate has at most one container in flight; cases arriving meanwhile queue and go
- * together into its next (fresh) container. Same matrix, probes and verdict as `createJudge`.
+ * The judge fed as answers arrive. Where the sandbox has live runs (Python and JavaScript in a
+ * container engine), each candidate gets one harness container when it arrives: it loads the
+ * candidate, runs the cases known so far, then waits on its feed, and each new test block goes to
+ * every open harness as it arrives. At the last answer only its own row and a few cases per
+ * earlier candidate remain, with no container to start for them. One container per candidate,
+ * holding all its cases in the order the batch judge runs them: the same matrix, probes and
+ * verdict as `createJudge` (a container is still never given a second program).
+ *
+ * Languages without a harness, and sandboxes without live runs, get the batch judge at `finish`.
  */
 export function createIncrementalJudge(options: JudgeOptions): IncrementalJudge {
-  const logger = options.logger ?? silentLogger;
   return {
     begin(start) {
-      const mark = cpuMs();
-      const harnessed = supportsCrossTest(start.language);
-      const cases: JudgeCase[] = harnessed ? trustedCases(start) : [];
-      const tests: TestCase[] = [];
-      const rows: Row[] = [];
-      const slots = pLimit(Math.max(1, options.concurrency ?? 2));
-      const inFlight = new Set<Promise<void>>();
-      let failure: JudgeError | undefined;
-      let finished = false;
-      let hostMs = cpuMs() - mark;
+      const live = supportsCrossTest(start.language) && options.sandbox.feeds?.(start.language) === true;
+      return live ? liveHarnesses(start, options) : collected(start, options);
+    },
+  };
+}
 
-      const pump = (row: Row): void => {
-        if (row.busy || failure || (row.pending.length === 0 && !row.needsLoad)) return;
-        row.busy = true;
-        const task = slots(async () => {
-          // The batch is taken once the container slot is ours, a tick later at the earliest:
-          // a test block that arrives with its candidate (or while waiting) joins this run.
-          await Promise.resolve();
-          const batch = row.pending;
-          row.pending = [];
-          row.needsLoad = false;
-          if (start.signal?.aborted) throw judgeErrorOf(new Error('cancelled'), start.signal);
-          if (!harnessed) {
-            row.run = await ownRun(row.candidate, start, options);
-            return;
-          }
-          const one = await runHarness(row.candidate, batch, {
-            sandbox: options.sandbox,
-            language: start.language,
-            image: options.image,
-            caseBudgetMs: options.caseBudgetMs,
-            signal: start.signal,
-          });
-          hostMs += one.hostMs;
-          row.run ??= one.run;
-          row.crash = one.crash;
-          row.report = merge(row.report, one.report);
-        })
-          .catch((error: unknown) => {
-            failure ??= judgeErrorOf(error, start.signal);
-          })
-          .finally(() => {
-            row.busy = false;
-            inFlight.delete(task);
-            pump(row);
-          });
-        inFlight.add(task);
+/** A candidate's open harness container and what it has been sent. */
+interface LiveRow {
+  readonly candidate: JudgeCandidate;
+  readonly marker: string;
+  /** Every case sent, in order: its report is read against these. */
+  readonly sent: JudgeCase[];
+  /** Feed lines written before the container was ready. */
+  queue: string[];
+  port?: FeedPort;
+  /** Result lines the harness owes (the load, then one per case) and has written so far. */
+  owed: number;
+  written: number;
+  deadline?: NodeJS.Timeout;
+  /** (Re)sets the deadline for what the harness still owes. */
+  arm: () => void;
+  run: Promise<RunResult | undefined>;
+}
+
+function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJudgement {
+  const mark = cpuMs();
+  const cases: JudgeCase[] = trustedCases(start);
+  const tests: TestCase[] = [];
+  const rows: LiveRow[] = [];
+  let failure: JudgeError | undefined;
+  let finished = false;
+  let hostMs = cpuMs() - mark;
+  const harnessOptions = {
+    sandbox: options.sandbox,
+    language: start.language,
+    image: options.image,
+    caseBudgetMs: options.caseBudgetMs,
+    signal: start.signal,
+  };
+
+  const send = (row: LiveRow, line: string): void => {
+    if (row.port) row.port.send(line);
+    else row.queue.push(line);
+  };
+
+  return {
+    addCandidate(candidate) {
+      if (finished) throw new Error('addCandidate after finish');
+      const t = cpuMs();
+      const harness = harnessFor(candidate, cases, harnessOptions, true);
+      hostMs += cpuMs() - t;
+      const row: LiveRow = {
+        candidate,
+        marker: harness.marker,
+        sent: [...cases],
+        queue: [],
+        owed: 1 + cases.length,
+        written: 0,
+        arm: () => undefined,
+        run: Promise.resolve(undefined),
       };
-
+      // The harness gets its own deadline for the work it owes, renewed as results come: a
+      // candidate that hangs past its budgets (in a blocking call no alarm interrupts) is stopped
+      // as the batch judge's container would be, and an idle harness waits as long as the ask.
+      const budget = (): number =>
+        (row.written === 0 ? harness.loadBudget : 0) +
+        (row.owed - Math.max(row.written, 1)) * harness.caseBudget * 2 +
+        3;
+      row.arm = (): void => {
+        clearTimeout(row.deadline);
+        if (row.port && row.written < row.owed) {
+          const port = row.port;
+          row.deadline = setTimeout(() => port.expire(), budget() * 1000);
+        }
+      };
+      const count = markerCounter(harness.marker, (n) => {
+        row.written += n;
+        row.arm();
+      });
+      row.run = options.sandbox
+        .run({
+          ...harness.request,
+          feed: {
+            open(port) {
+              row.port = port;
+              for (const line of row.queue.splice(0)) port.send(line);
+              row.arm();
+            },
+            stdout: count,
+          },
+        })
+        .catch((error: unknown) => {
+          failure ??= judgeErrorOf(error, start.signal);
+          return undefined;
+        })
+        .finally(() => clearTimeout(row.deadline));
+      rows.push(row);
+    },
+    addTests(test) {
+      if (finished) throw new Error('addTests after finish');
+      if (options.crossTests === false) return;
+      const t = cpuMs();
+      tests.push(test);
+      const added = splitTestCases([test], start.language);
+      cases.push(...added);
+      const line = added.length > 0 ? feedLine({ cases: casesOf(added) }) : '';
+      hostMs += cpuMs() - t;
+      if (!line) return;
+      for (const row of rows) {
+        row.sent.push(...added);
+        row.owed += added.length;
+        send(row, line);
+        row.arm();
+      }
+    },
+    async finish(final) {
+      const evidence = await this.evidence(final);
+      return decided(evidence, { ...start, candidates: ended(rows, final), tests }, options);
+    },
+    async evidence(final) {
+      if (!finished) {
+        finished = true;
+        for (const row of rows) send(row, feedLine({ end: true }));
+      }
+      const runs = await Promise.all(rows.map((r) => r.run));
+      if (failure) throw failure;
+      if (start.signal?.aborted) throw judgeErrorOf(new Error('cancelled'), start.signal);
+      const t = cpuMs();
+      const candidates = ended(rows, final);
+      // As in the batch judge: a candidate with its own run and no case to take has no report.
+      const read = rows.map((row, i): HarnessRun | undefined => {
+        const run = runs[i];
+        return run && (cases.length > 0 || !candidates[i].run)
+          ? readHarness(run, row.marker, row.sent)
+          : undefined;
+      });
+      const broken = harnessFailure(read.flatMap((r) => (r ? [r.crash] : [])));
+      if (broken) throw broken;
+      const reports = Object.fromEntries(read.flatMap((r, i) => (r ? [[candidates[i].id, r.report]] : [])));
       return {
-        addCandidate(candidate) {
-          if (finished) throw new Error('addCandidate after finish');
-          const row: Row = {
-            candidate,
-            pending: [...cases],
-            needsLoad: !candidate.run,
-            busy: false,
-          };
-          rows.push(row);
-          pump(row);
-        },
-        addTests(test) {
-          if (finished) throw new Error('addTests after finish');
-          if (!harnessed || options.crossTests === false) return;
-          const t = cpuMs();
-          tests.push(test);
-          const added = splitTestCases([test], start.language);
-          cases.push(...added);
-          hostMs += cpuMs() - t;
-          for (const row of rows) {
-            row.pending.push(...added);
-            pump(row);
-          }
-        },
-        async finish() {
-          const evidence = await this.evidence();
-          const input: JudgeInput = { ...start, candidates: rows.map((r) => r.candidate), tests };
-          const verdict = decideVerdict(evidence, input);
-          logger.info(
-            `judge: ${verdict.strategy} picked ${verdict.pick ?? 'nothing'} (${verdict.confidence})`,
-          );
-          return withLlmOpinion(verdict, input, options.llmJudge);
-        },
-        async evidence() {
-          finished = true;
-          while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-          if (failure) throw failure;
-          if (start.signal?.aborted) throw judgeErrorOf(new Error('cancelled'), start.signal);
-          const broken = harnessed
-            ? harnessFailure(rows.filter((r) => r.report).map((r) => r.crash))
-            : undefined;
-          if (broken) throw broken;
-          const t = cpuMs();
-          const candidates = rows.map((r) => r.candidate);
-          // A candidate with a session run and never a case has no report, as in the batch judge.
-          const outcomes: CandidateOutcome[] = rows.map((r) =>
-            outcomeOf(r.candidate, r.report, r.candidate.run ?? r.run),
-          );
-          const reports = Object.fromEntries(
-            rows.flatMap((r) => (r.report ? [[r.candidate.id, r.report]] : [])),
-          );
-          const result: JudgeEvidence = {
-            cases,
-            matrix: cases.length > 0 ? matrixOf(candidates, cases, reports) : undefined,
-            outcomes,
-            sandboxMs: rows.reduce((s, r) => s + (r.run?.durationMs ?? 0), 0),
-            hostMs: hostMs + cpuMs() - t,
-          };
-          return result;
-        },
+        cases,
+        matrix: cases.length > 0 ? matrixOf(candidates, cases, reports) : undefined,
+        outcomes: candidates.map((c, i) => outcomeOf(c, read[i]?.report, c.run ?? runs[i])),
+        sandboxMs: runs.reduce((s, r) => s + (r?.durationMs ?? 0), 0),
+        hostMs: hostMs + read.reduce((s, r) => s + (r?.hostMs ?? 0), 0) + cpuMs() - t,
       };
     },
   };
 }
 
-/** Reports of one candidate's successive containers: the first load, every case's first result. */
-function merge(a: HarnessReport | undefined, b: HarnessReport): HarnessReport {
-  if (!a) return b;
-  return { load: a.load, cases: { ...b.cases, ...a.cases }, complete: a.complete && b.complete };
+/**
+ * A language without a harness (judged by the candidates' own runs, which the session has made
+ * by `finish`), or a sandbox without live runs: the batch judge at `finish`.
+ */
+function collected(start: JudgeStart, options: JudgeOptions): IncrementalJudgement {
+  const candidates: JudgeCandidate[] = [];
+  const tests: TestCase[] = [];
+  const input = (): JudgeInput => ({
+    ...start,
+    candidates,
+    tests: options.crossTests === false ? [] : tests,
+  });
+  return {
+    addCandidate: (candidate) => void candidates.push(candidate),
+    addTests: (test) => void tests.push(test),
+    finish: (final) => createJudge(options).judge({ ...input(), candidates: ended(candidates, final) }),
+    evidence: (final) => gatherEvidence({ ...input(), candidates: ended(candidates, final) }, options),
+  };
+}
+
+/** The candidates in the order they came, as they ended (`final`, by id) where given. */
+function ended(
+  added: readonly (JudgeCandidate | { readonly candidate: JudgeCandidate })[],
+  final: readonly JudgeCandidate[] | undefined,
+): JudgeCandidate[] {
+  const byId = new Map(final?.map((c) => [c.id, c]));
+  return added.map((a) => {
+    const c = 'candidate' in a ? a.candidate : a;
+    return byId.get(c.id) ?? c;
+  });
+}
+
+async function decided(evidence: JudgeEvidence, input: JudgeInput, options: JudgeOptions): Promise<Verdict> {
+  const verdict = decideVerdict(evidence, input);
+  (options.logger ?? silentLogger).info(
+    `judge: ${verdict.strategy} picked ${verdict.pick ?? 'nothing'} (${verdict.confidence})`,
+  );
+  return withLlmOpinion(verdict, input, options.llmJudge);
+}
+
+/** Counts `marker` in a byte stream split anywhere (the harness starts every result line with it). */
+export function markerCounter(marker: string, onCount: (n: number) => void): (chunk: Uint8Array) => void {
+  let tail = '';
+  return (chunk) => {
+    const text = tail + Buffer.from(chunk).toString('latin1');
+    let n = 0;
+    for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + marker.length)) n++;
+    // Shorter than the marker: an occurrence is never counted twice.
+    tail = text.slice(Math.max(0, text.length - (marker.length - 1)));
+    if (n > 0) onCount(n);
+  };
 }

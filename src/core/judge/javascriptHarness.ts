@@ -47,16 +47,40 @@ function quorumMain(raw) {
   const sink = { parts: [], size: 0, cap: q.stdoutCap };
   const [status, detail] = step(q.candidate, fresh(sink), q.loadBudget, 'candidate.js');
   emit({ kind: 'load', status, detail, stdout: sink.parts.join('') });
-  for (const c of q.cases) {
-    const ctx = fresh({ parts: [], size: 0, cap: 0 });
-    step(q.candidate, ctx, q.loadBudget, 'candidate.js');
-    let [result, why] = step(c.setup, ctx, q.caseBudget, 'setup.js');
-    if (result === 'pass') [result, why] = step(c.code, ctx, q.caseBudget, 'case.js');
-    else if (result !== 'timeout') [result, why] = ['error', 'setup: ' + why];
-    if (result === 'syntax') result = 'error';
-    emit({ kind: 'case', id: c.id, result, detail: why, probes: [] });
-  }
+  const batch = (cases) => {
+    for (const c of cases) {
+      const ctx = fresh({ parts: [], size: 0, cap: 0 });
+      step(q.candidate, ctx, q.loadBudget, 'candidate.js');
+      let [result, why] = step(c.setup, ctx, q.caseBudget, 'setup.js');
+      if (result === 'pass') [result, why] = step(c.code, ctx, q.caseBudget, 'case.js');
+      else if (result !== 'timeout') [result, why] = ['error', 'setup: ' + why];
+      if (result === 'syntax') result = 'error';
+      emit({ kind: 'case', id: c.id, result, detail: why, probes: [] });
+    }
+  };
+  batch(q.cases);
+  if (q.live) for (const cases of quorumFeed()) batch(cases);
   emit({ kind: 'done' });
   process.exit(0);
+}
+
+/** A live run's further cases: JSON lines on the sandbox's input channel, until {"end": true}. */
+function* quorumFeed() {
+  const fd = Number(process.env.QUORUM_INPUT_FD ?? -1);
+  if (!(fd >= 0)) return;
+  const buf = Buffer.alloc(65536);
+  let pending = Buffer.alloc(0);
+  for (;;) {
+    let newline;
+    while ((newline = pending.indexOf(10)) < 0) {
+      const n = quorumFs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return;
+      pending = Buffer.concat([pending, buf.subarray(0, n)]);
+    }
+    const message = JSON.parse(pending.subarray(0, newline).toString('utf8'));
+    pending = pending.subarray(newline + 1);
+    if (message.end) return;
+    yield message.cases;
+  }
 }
 `;

@@ -122,6 +122,22 @@ def _q_main(raw):
         _q_os.dup2(saved, 1)
         _q_os.close(saved)
 
+def _q_feed():
+    # A live run's further cases: JSON lines on the sandbox's input channel, until {"end": true}.
+    fd = int(_q_os.environ.get('QUORUM_INPUT_FD', '-1'))
+    pending = b''
+    while fd >= 0:
+        while b'\n' not in pending:
+            part = _q_os.read(fd, 65536)
+            if not part:
+                return
+            pending += part
+        line, pending = pending.split(b'\n', 1)
+        message = _q_json.loads(line)
+        if message.get('end'):
+            return
+        yield message['cases']
+
 def _q_cases(q, channel):
     _q_signal.signal(_q_signal.SIGALRM, _q_alarm)
     mark = q['marker']
@@ -134,19 +150,27 @@ def _q_cases(q, channel):
     status, detail, _ = _q_exec(q['candidate'], ns, q['loadBudget'], '<candidate>')
     own = {k for k, v in ns.items() if getattr(getattr(v, '__code__', None), 'co_filename', '') == '<candidate>'}
     emit({'kind': 'load', 'status': status, 'detail': detail, 'stdout': captured.text()})
-    budget = q['caseBudget']
-    for case in q['cases']:
+    budget = [q['caseBudget']]
+    _q_batch(q, q['cases'], ns, own, budget, emit)
+    if q['live']:
+        for cases in _q_feed():
+            _q_batch(q, cases, ns, own, budget, emit)
+    emit({'kind': 'done'})
+    channel.flush()
+
+def _q_batch(q, cases, ns, own, budget, emit):
+    for case in cases:
         _q_sys.stdout = _QCap(0)
         case_ns = dict(ns)
-        result, detail, _ = _q_exec(case['setup'], case_ns, budget, '<setup>')
+        result, detail, _ = _q_exec(case['setup'], case_ns, budget[0], '<setup>')
         probes = []
         if result == 'pass':
             # Probes first, on a copy, so the assertion itself still sees a pristine namespace.
-            probes = _q_probes(case['code'], dict(case_ns), own, budget) if q['probe'] else []
+            probes = _q_probes(case['code'], dict(case_ns), own, budget[0]) if q['probe'] else []
             if '!Timeout' in probes:
-                result, detail = 'timeout', 'a call ran over the %.2fs budget' % budget
+                result, detail = 'timeout', 'a call ran over the %.2fs budget' % budget[0]
             else:
-                result, detail, _ = _q_exec(case['code'], case_ns, budget, '<case>')
+                result, detail, _ = _q_exec(case['code'], case_ns, budget[0], '<case>')
         elif result != 'timeout':
             result, detail = 'error', 'setup: ' + detail
         if result == 'syntax':
@@ -154,8 +178,6 @@ def _q_cases(q, channel):
         if result == 'timeout':
             # A candidate that hangs once usually hangs again: later cases get a short budget so
             # one slow candidate cannot hold the container for cases x budget seconds.
-            budget = min(budget, q['caseBudget'] / 4)
+            budget[0] = min(budget[0], q['caseBudget'] / 4)
         emit({'kind': 'case', 'id': case['id'], 'result': result, 'detail': detail, 'probes': probes})
-    emit({'kind': 'done'})
-    channel.flush()
 `;

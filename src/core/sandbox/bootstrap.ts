@@ -74,33 +74,50 @@ const AFTER_RUN =
 const PYTHON_BOOTSTRAP = String.raw`
 import io, os, sys, json, pkgutil, runpy, signal, traceback
 marker = sys.argv[1]
-def unpack(stream, into):
+def unpack(read, into):
     # The host's archive (archive.ts): regular files with plain names, ustar headers. Read by hand
-    # in 512-byte blocks: tarfile costs several times more per run, and block reads let the
-    # archive end at its end marker, without waiting for the end of input.
+    # in 512-byte blocks: tarfile costs several times more per run. Reads end exactly at the
+    # archive's end marker (both of its zero blocks): the input after it is a live run's feed.
     while True:
-        header = stream.read(512)
-        if len(header) < 512 or not header.strip(b"\0"):
+        header = read(512)
+        if len(header) < 512:
+            return
+        if not header.strip(b"\0"):
+            read(512)
             return
         name = header[:100].rstrip(b"\0").decode()
         size = int(header[124:136].strip(b"\0 ") or b"0", 8)
         if "/" in name or name in ("", ".", ".."):
             raise ValueError("unexpected archive member %r" % name)
-        data = stream.read(size)
-        stream.read(-size % 512)
+        data = read(size + (-size % 512))[:size]
         with open(into + "/" + name, "wb") as f:
             f.write(data)
+def exact(size):
+    # Unbuffered: a buffered reader could take the first bytes of the feed along with the archive.
+    parts = []
+    while size > 0:
+        part = os.read(0, size)
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 def warm_up():
     into = "/tmp/.quorum-warm-up"
     os.mkdir(into)
     header = (b"main.py".ljust(124, b"\0") + b"%011o\0" % 5).ljust(512, b"\0")
-    unpack(io.BytesIO(header + b"pass\n".ljust(512, b"\0") + bytes(1024)), into)
+    unpack(io.BytesIO(header + b"pass\n".ljust(512, b"\0") + bytes(1024)).read, into)
     runpy.run_path(into + "/main.py", run_name="__main__")
     os.remove(into + "/main.py")
     os.rmdir(into)
 warm_up()
 os.write(1, (marker + "ready\n").encode())
-unpack(sys.stdin.buffer, "${WORKDIR}")
+unpack(exact, "${WORKDIR}")
+if os.path.exists("${WORKDIR}/.live"):
+    # A live run: the rest of the input is the program's, on its own descriptor.
+    live = os.dup(0)
+    os.set_blocking(live, True)
+    os.environ["QUORUM_INPUT_FD"] = str(live)
 fd = os.open("${WORKDIR}/.stdin", os.O_RDONLY)
 os.dup2(fd, 0)
 os.close(fd)
@@ -180,7 +197,10 @@ function read(size) {
 function unpack(into) {
   for (;;) {
     const header = read(512);
-    if (header.every((b) => b === 0)) return;
+    if (header.every((b) => b === 0)) {
+      read(512); // the end marker's second block: what follows is a live run's feed
+      return;
+    }
     const name = header.subarray(0, 100).toString("latin1").replace(/\0.*$/s, "");
     const size = parseInt(header.subarray(124, 136).toString("latin1").replace(/[\0 ]/g, "") || "0", 8);
     if (name.includes("/") || name === "" || name === "." || name === "..") {
@@ -211,6 +231,11 @@ async function warmUp() {
 function run() {
   fs.writeSync(1, marker + "ready\n");
   unpack("${WORKDIR}");
+  if (fs.existsSync("${WORKDIR}/.live")) {
+    // A live run: the rest of the input is the program's, on its own descriptor (a new open of
+    // the same pipe: Node has no dup).
+    process.env.QUORUM_INPUT_FD = String(fs.openSync("/proc/self/fd/0", "r"));
+  }
   fs.closeSync(0);
   if (fs.openSync("${WORKDIR}/.stdin", "r") !== 0) throw new Error("stdin is not fd 0");
   const argv = JSON.parse(fs.readFileSync("${WORKDIR}/.argv", "utf8"));

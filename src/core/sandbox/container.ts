@@ -135,16 +135,19 @@ export class Box {
    * marker, and its stdin stays open: closing it costs a round trip from the engine through
    * containerd to the shim, about a third of the engine's CPU for a short run.
    */
-  deliver(program: Program, stdin: string): void {
+  deliver(program: Program, stdin: string, live = false): void {
     const files = [
       ...program.files,
       { name: '.stdin', content: stdin },
       { name: '.argv', content: JSON.stringify(program.argv) },
+      // A live run: the bootstrap leaves what follows the archive to the program (QUORUM_INPUT_FD).
+      ...(live ? [{ name: '.live', content: '' }] : []),
     ];
     if (runtimePrestarted(this.spec.language)) {
       this.stream.write(tarArchive(files));
       return;
     }
+    if (live) throw new Error(`live runs need a prestarted runtime, not ${this.spec.language}`);
     const run = `exec ${program.argv.map(shellQuote).join(' ')} < ${WORKDIR}/.stdin\n`;
     this.stream.end(tarArchive([...files, { name: '.run', content: run }]));
   }

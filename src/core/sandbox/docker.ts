@@ -5,7 +5,7 @@ import type { EngineTls } from './engine';
 import { cancelledError } from './engineErrors';
 import { EngineMember, isEngineFailure } from './engineMember';
 import type { EngineState } from './engineMember';
-import { createEngineSandbox, undelivered } from './engineSandbox';
+import { createEngineSandbox, undelivered, whenOpened } from './engineSandbox';
 import type { EngineSandbox, EngineSandboxOptions } from './engineSandbox';
 
 export { CHECK_TIMEOUT_MS, DEFER_MAX, DEFER_MS, OPENS_AT_ONCE, PREPARE_MAX } from './engineSandbox';
@@ -149,8 +149,16 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     const tried = new Set<EngineMember>();
     for (;;) {
       const member = await acquire(request.signal, tried);
+      // A live run gives its slot back once its program has started: it then mostly waits.
+      let held = true;
+      const release = (): void => {
+        if (!held) return;
+        held = false;
+        member.running--;
+        wake();
+      };
       try {
-        return await member.sandbox.run(request);
+        return await member.sandbox.run({ ...request, feed: whenOpened(request.feed, release) });
       } catch (error) {
         if (!isEngineFailure(error) || (await member.check())) throw error;
         // The engine is down. A run whose program never reached it may go to another engine.
@@ -159,8 +167,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
         if (undelivered.has(error as object) && elsewhere) continue;
         throw naming(error, member);
       } finally {
-        member.running--;
-        wake();
+        release();
       }
     }
   };
@@ -178,6 +185,7 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
       if (!answers.some(Boolean)) throw noEngine(members);
     },
     imageFor: (language) => first.sandbox.imageFor(language),
+    feeds: (language) => first.sandbox.feeds(language),
     async warm(language, count) {
       await Promise.all(usable().map((m) => m.sandbox.warm(language, count)));
     },

@@ -6,6 +6,7 @@ import type {
   Limits,
   Logger,
   PullProgress,
+  RunFeed,
   RunRequest,
   RunResult,
   Sandbox,
@@ -13,6 +14,7 @@ import type {
 import { DEFAULT_LIMITS, SandboxError, silentLogger } from '../types';
 import { CompilerCaches } from './compilerCache';
 import { Box } from './container';
+import { runtimePrestarted } from './bootstrap';
 import type { BoxSpec } from './container';
 import { withDeadline } from './deadline';
 import { describeTarget, dockerodeOptions, parseDockerHost } from './engine';
@@ -63,6 +65,8 @@ export interface EngineSandbox extends Sandbox {
    * removed when `signal` aborts (the ask is over), and the pool falls back to its idle size.
    */
   prepareFor(language: Language, runs: number, signal?: AbortSignal): Promise<void>;
+  /** Live runs (`RunRequest.feed`) for the languages whose runtime starts before the code comes. */
+  feeds(language: Language): boolean;
   /** Ids of this instance's containers still on the engine, waiting or being removed. */
   containers(): Promise<string[]>;
   /** Resolves when every used container has been removed. */
@@ -73,8 +77,8 @@ export interface EngineSandbox extends Sandbox {
   reset(): Promise<void>;
 }
 
-/** Default bound of `prepareFor`: four candidates' program runs and four harness runs, plus two. */
-export const PREPARE_MAX = 10;
+/** Default bound of `prepareFor`: eight candidates' program runs and their eight live harness containers. */
+export const PREPARE_MAX = 16;
 
 /** Longest wait for the engine to answer a ping before it counts as unreachable. */
 export const CHECK_TIMEOUT_MS = 5_000;
@@ -126,6 +130,19 @@ function signalled<K extends 'ping' | 'version'>(
 ): ReturnType<Docker[K]> {
   const method = docker[call] as unknown as (options: { abortSignal: AbortSignal }) => ReturnType<Docker[K]>;
   return method.call(docker, { abortSignal });
+}
+
+/** The feed, calling `hook` first when its run starts (a live run then stops counting as busy). */
+export function whenOpened(feed: RunFeed | undefined, hook: () => void): RunFeed | undefined {
+  return (
+    feed && {
+      open: (port) => {
+        hook();
+        feed.open(port);
+      },
+      stdout: feed.stdout?.bind(feed),
+    }
+  );
 }
 
 export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineSandbox {
@@ -238,9 +255,24 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
     const image = request.image ?? imageFor(request.language);
     const limits = resolveLimits(baseLimits, request.limits);
     if (request.signal?.aborted) throw cancelledError();
+    if (request.feed && !runtimePrestarted(request.language)) {
+      throw new SandboxError(
+        'unsupported-language',
+        `A live run needs Python or JavaScript, not ${request.language}.`,
+        'Run it without a feed.',
+      );
+    }
     let box: Box | undefined;
     let exited = false;
     let delivered = false;
+    // A live run counts as in flight until its program has started: then it mostly waits for
+    // input, and must not hold back the removals and refills that wait for no run in flight.
+    let counted = true;
+    const uncount = (): void => {
+      if (counted) active--;
+      counted = false;
+    };
+    const feed = whenOpened(request.feed, uncount);
     active++;
     try {
       await start();
@@ -250,7 +282,7 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
       touched.add(key);
       box = await whileNotAborted(pool.take(key, spec, request.signal), request.signal, removeWhenArrived);
       delivered = true;
-      const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal);
+      const outcome = await runInBox(box, program, request.stdin ?? '', limits, request.signal, feed);
       exited = outcome.stoppedBy === 'exit';
       const limitsHit: LimitHit[] = [];
       if (outcome.stoppedBy === 'timeout') limitsHit.push('timeout');
@@ -275,7 +307,7 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
       if (!delivered) undelivered.add(failure);
       throw failure;
     } finally {
-      active--;
+      uncount();
       if (box && exited && active > 0 && !disposed) defer(box);
       else if (box) remove(box);
       // After the caller has its result: removal and refill are not part of the run.
@@ -307,6 +339,7 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
     run,
     check,
     imageFor,
+    feeds: runtimePrestarted,
     async warm(language, count) {
       await prepared(language, count ?? poolSize);
     },

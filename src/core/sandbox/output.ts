@@ -85,6 +85,8 @@ export class Demuxer {
   constructor(
     private readonly stdout: StreamCapture,
     private readonly stderr: StreamCapture,
+    /** Sees every stdout byte as it arrives, before the cap (a live run's caller). */
+    private readonly stdoutTap?: (chunk: Uint8Array) => void,
   ) {}
 
   write(chunk: Buffer): void {
@@ -101,7 +103,9 @@ export class Demuxer {
         continue;
       }
       const take = Math.min(this.remaining, chunk.length - offset);
-      this.target?.write(chunk.subarray(offset, offset + take));
+      const piece = chunk.subarray(offset, offset + take);
+      this.target?.write(piece);
+      if (this.target === this.stdout) this.stdoutTap?.(piece);
       offset += take;
       this.remaining -= take;
     }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Limits } from '../types';
+import type { Limits, RunFeed } from '../types';
 import { SandboxError } from '../types';
 import type { Box, BoxOutcome } from './container';
 import type { Program } from './languages';
@@ -31,11 +31,12 @@ export async function runInBox(
   stdin: string,
   limits: Limits,
   signal?: AbortSignal,
+  feed?: RunFeed,
 ): Promise<BoxOutcome> {
   box.used = true;
   const out = new StreamCapture(limits.outputBytes, box.marker);
   const err = new StreamCapture(limits.outputBytes, box.marker);
-  const demux = new Demuxer(out, err);
+  const demux = new Demuxer(out, err, feed?.stdout?.bind(feed));
   const started = performance.now();
 
   let pidsAtLimit = false;
@@ -52,7 +53,9 @@ export async function runInBox(
       io.removeListener('close', onEnd);
       io.removeListener('error', onError);
     };
+    let over = false;
     const finish = (how: BoxOutcome['stoppedBy'] | 'died' | 'aborted'): void => {
+      over = true;
       cleanup();
       resolve(how);
     };
@@ -88,7 +91,15 @@ export async function runInBox(
     io.once('close', onEnd);
     io.once('error', onError);
     io.resume(); // paused by Box.open after the ready line
-    box.deliver(program, stdin);
+    box.deliver(program, stdin, feed !== undefined);
+    feed?.open({
+      send: (text) => {
+        if (!over && !stopping) io.write(text);
+      },
+      expire: () => {
+        if (!over) stop('timeout');
+      },
+    });
   });
   const durationMs = Math.round(performance.now() - started);
 

@@ -75,6 +75,7 @@ describe('judge/harnessResult', () => {
       caseBudget: 1,
       stdoutCap: 10,
       probe: true,
+      live: false,
     };
     for (const program of [pythonHarness(payload), javascriptHarness(payload)]) {
       const literal = /(?:_q_main|quorumMain)\((".*")\);?\s*$/.exec(program)?.[1];
