@@ -7,7 +7,8 @@
  *   run after answer     runEndedMs - answeredMs, per candidate: its run result after its answer
  *
  * Rows, each a median (and p95) over BENCH_ASKS asks (default 10), all in one run:
- *   new     incremental judge + ask-aware pool (what Quorum does), one long-lived sandbox (the editor)
+ *   new     incremental judge (a live harness container per candidate, fed each later test block)
+ *           + ask-aware pool (what Quorum does), one long-lived sandbox (the editor)
  *   batch   the judge once after the last answer + the fixed idle pool (before this change)
  *   cli     a cold-started `quorum ask --json` process per ask (new pipeline), engine warm
  * for Python and JavaScript, four models (the demo's) and eight (each recording asked twice).
@@ -139,7 +140,7 @@ function row(label: string, samples: readonly Sample[]): { verdict: number; p95:
     0.5,
   );
   console.log(
-    `${label.padEnd(30)} ${String(samples.length).padStart(3)}  ${verdict.toFixed(0).padStart(7)} ${p95.toFixed(0).padStart(7)}   ${run.toFixed(0).padStart(7)}`,
+    `${label.padEnd(36)} ${String(samples.length).padStart(3)}  ${verdict.toFixed(0).padStart(7)} ${p95.toFixed(0).padStart(7)}   ${run.toFixed(0).padStart(7)}`,
   );
   return { verdict, p95, run };
 }
@@ -152,10 +153,10 @@ async function main(): Promise<void> {
   try {
     console.log(`ask latency, ${ASKS} asks per row (ms; answers paced like the demo's models, 1-5.5 s)`);
     console.log(
-      `${'row'.padEnd(30)} ${'n'.padStart(3)}  ${'verdict after last'.padStart(15)}   run after answer`,
+      `${'row'.padEnd(36)} ${'n'.padStart(3)}  ${'verdict after last'.padStart(15)}   run after answer`,
     );
     console.log(
-      `${''.padEnd(30)} ${''.padStart(3)}  ${'median'.padStart(7)} ${'p95'.padStart(7)}   ${'median'.padStart(7)}`,
+      `${''.padEnd(36)} ${''.padStart(3)}  ${'median'.padStart(7)} ${'p95'.padStart(7)}   ${'median'.padStart(7)}`,
     );
     const lines: string[] = [];
     for (const language of ['python', 'javascript'] as const) {
@@ -176,7 +177,9 @@ async function main(): Promise<void> {
           eight.verdict,
           TARGET_VERDICT_MEDIAN,
         ),
+        check(`${language} 8 models: verdict after last answer, p95`, eight.p95, TARGET_VERDICT_P95),
         check(`${language} cold CLI: verdict after last answer, median`, cli.verdict, TARGET_VERDICT_MEDIAN),
+        check(`${language} cold CLI: verdict after last answer, p95`, cli.p95, TARGET_VERDICT_P95),
         check(`${language} 4 models: run result after its answer, median`, fresh.run, TARGET_RUN_MEDIAN),
       );
     }

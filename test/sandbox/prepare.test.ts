@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { withSandbox } from './sandboxFixture';
 
 describe('sandbox: an ask prepares its containers while the models answer', function () {
-  it('prepareFor warms one container per run (bounded by prepareMax), runs take them, the ask end gives the extra back', async () => {
+  it('prepareFor warms one container per run (bounded by prepareMax), runs take them, the ask end gives the extra back and removes the used', async () => {
     await withSandbox(
       async (sb) => {
         const ask = new AbortController();
@@ -20,6 +20,10 @@ describe('sandbox: an ask prepares its containers while the models answer', func
         );
         // Each run took a prepared container: three are still waiting, none was made for them.
         assert.equal((await sb.engines())[0]?.pool, 3);
+        // The used ones wait for the ask's end: their removal would take the engine's CPU while
+        // the ask's last runs and its verdict need it.
+        await new Promise((r) => setTimeout(r, 1500));
+        assert.equal((await sb.containers()).length, 6);
         ask.abort(); // the ask is over: back to the idle size (1)
         await new Promise((r) => setTimeout(r, 50));
         assert.equal((await sb.engines())[0]?.pool, 1);

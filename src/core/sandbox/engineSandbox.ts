@@ -95,6 +95,8 @@ export const undelivered = new WeakSet<object>();
 /** Used containers waiting for the runs in flight to end: at most this many, for at most this long. */
 export const DEFER_MAX = 8;
 export const DEFER_MS = 1_000;
+/** Used containers waiting for the asks under way to end (their programs are over; each holds its memory). */
+export const DEFER_ASK_MAX = 32;
 
 /** Containers created at once by one sandbox (the pool queues the rest; see WarmPool). */
 export const OPENS_AT_ONCE = 2;
@@ -213,7 +215,12 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
   // A used container's program is over (its bootstrap waits to be removed). Removing it is
   // cleanup that waits until no run of this sandbox is in flight, so the engine's work does not
   // slow parallel candidates down; under sustained load, at most DEFER_MAX wait, for DEFER_MS.
+  // While an ask is under way (prepareFor until its signal) they wait for its end: removing a
+  // container costs the engine more CPU than a short run, and at an ask's last answer that CPU
+  // is what the verdict waits for.
   let active = 0;
+  let asks = 0;
+  const quiet = (): boolean => active === 0 && asks === 0;
   const deferred: Box[] = [];
   const touched = new Set<string>();
   let deferTimer: NodeJS.Timeout | undefined;
@@ -229,8 +236,8 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
   };
   const defer = (box: Box): void => {
     deferred.push(box);
-    if (deferred.length >= DEFER_MAX) flush();
-    else deferTimer ??= setTimeout(flush, DEFER_MS);
+    if (deferred.length >= (asks > 0 ? DEFER_ASK_MAX : DEFER_MAX)) flush();
+    else if (asks === 0) deferTimer ??= setTimeout(flush, DEFER_MS);
   };
 
   /** Counted until it settles, so settle() and dispose() wait for it. */
@@ -308,10 +315,10 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
       throw failure;
     } finally {
       uncount();
-      if (box && exited && active > 0 && !disposed) defer(box);
+      if (box && exited && !quiet() && !disposed) defer(box);
       else if (box) remove(box);
       // After the caller has its result: removal and refill are not part of the run.
-      if (active === 0) setImmediate(() => active === 0 && flush());
+      if (quiet()) setImmediate(() => quiet() && flush());
     }
   };
 
@@ -346,12 +353,23 @@ export function createEngineSandbox(options: EngineSandboxOptions = {}): EngineS
     async prepareFor(language, runs, signal) {
       if (signal?.aborted || disposed) return;
       const count = Math.min(Math.max(runs, poolSize), prepareMax);
-      // The ask's end (or a bound, if it never says) gives the extra containers back.
+      // The ask's end (or a bound, if it never says) gives the extra containers back, and lets
+      // the used ones go.
       const over = signal
         ? AbortSignal.any([signal, AbortSignal.timeout(PREPARE_HOLD_MS)])
         : AbortSignal.timeout(PREPARE_HOLD_MS);
-      const key = await prepared(language, count);
-      over.addEventListener('abort', () => pool.trim(key, poolSize), { once: true });
+      asks++;
+      const key = prepared(language, count);
+      over.addEventListener(
+        'abort',
+        () => {
+          asks--;
+          key.then((k) => pool.trim(k, poolSize)).catch(() => undefined);
+          if (quiet()) flush();
+        },
+        { once: true },
+      );
+      await key;
     },
     containers: () => listInstance(docker, instanceId),
     async settle() {
