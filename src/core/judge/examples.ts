@@ -177,53 +177,49 @@ function leadingCall(text: string): string | null {
   return end < 0 ? null : text.slice(0, end + 1);
 }
 
+/** The index of the bracket closing the one at `open`; -1 when it is not closed. */
 function closingParen(text: string, open: number): number {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch) && --depth === 0) return i;
-  }
+  for (const c of outsideStrings(text, open)) if (')]}'.includes(c.ch) && c.depth === 1) return c.at;
   return -1;
 }
 
 /** Drops a trailing `# comment` outside strings. */
 function stripComment(text: string): string {
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '#') return text.slice(0, i);
-  }
+  for (const c of outsideStrings(text)) if (c.ch === '#') return text.slice(0, c.at);
   return text;
 }
 
 /** Splits `a == b` at its one top-level `==`; null when there is not exactly one. */
 function splitTopLevel(text: string, op: string): [string, string] | null {
+  const at: number[] = [];
+  let after = 0;
+  for (const c of outsideStrings(text)) {
+    if (c.depth === 0 && c.at >= after && text.startsWith(op, c.at)) {
+      at.push(c.at);
+      after = c.at + op.length;
+    }
+  }
+  if (at.length !== 1) return null;
+  return [text.slice(0, at[0]).trim(), text.slice(at[0] + op.length).trim()];
+}
+
+/**
+ * The characters of `text` outside string literals, from `from` on, each with the bracket depth
+ * before it: a bracket, `#` or operator inside a string is not code.
+ */
+function* outsideStrings(text: string, from = 0): Generator<{ at: number; ch: string; depth: number }> {
   let depth = 0;
   let quote: string | null = null;
-  const at: number[] = [];
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const ch = text[i];
     if (quote) {
       if (ch === '\\') i++;
       else if (ch === quote) quote = null;
     } else if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (depth === 0 && text.startsWith(op, i)) {
-      at.push(i);
-      i += op.length - 1;
+    else {
+      yield { at: i, ch, depth };
+      if ('([{'.includes(ch)) depth++;
+      else if (')]}'.includes(ch)) depth--;
     }
   }
-  if (at.length !== 1) return null;
-  return [text.slice(0, at[0]).trim(), text.slice(at[0] + op.length).trim()];
 }
