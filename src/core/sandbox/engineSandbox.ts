@@ -96,7 +96,7 @@ export const undelivered = new WeakSet<object>();
 export const DEFER_MAX = 8;
 export const DEFER_MS = 1_000;
 /** Used containers waiting for the asks under way to end (their programs are over; each holds its memory). */
-export const DEFER_ASK_MAX = 32;
+export const DEFER_ASK_MAX = 16;
 
 /** Containers created at once by one sandbox (the pool queues the rest; see WarmPool). */
 export const OPENS_AT_ONCE = 2;
