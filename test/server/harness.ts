@@ -125,7 +125,11 @@ export async function containersOf(pid: number): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
-/** The containers of `pid` that hold a program (its bootstrap unpacked one into /work); waiting pool containers do not. */
+/**
+ * The containers of `pid` that hold a candidate's program run (its bootstrap unpacked one into
+ * /work): not waiting pool containers, and not the judge's harness containers (their program is
+ * the harness, `_q_main`, which loads the candidate beside its run).
+ */
 export async function programContainers(pid: number): Promise<string[]> {
   const ids = await containersOf(pid);
   const holding = await Promise.all(
@@ -135,7 +139,7 @@ export async function programContainers(pid: number): Promise<string[]> {
         id,
         'python3',
         '-c',
-        'import os,sys; sys.exit(0 if os.path.exists("/work/.argv") else 1)',
+        'import os,sys; sys.exit(0 if os.path.exists("/work/.argv") and "_q_main" not in open("/work/main.py").read() else 1)',
       ]).then(
         () => true,
         () => false,
