@@ -26,6 +26,8 @@ const SUITES = {
   bench: ['npm', ['run', '--silent', 'bench']],
 };
 const BENCHMARKS = new Set(['bench']);
+const SUITE_LIMIT_MS = 30 * 60_000;
+const LINGER_MS = 90_000;
 
 const chosen = process.argv.slice(2);
 const names = chosen.length ? chosen : Object.keys(SUITES);
@@ -111,21 +113,50 @@ function skipReasons(text) {
   return out;
 }
 
+/**
+ * Runs one suite in its own process group. A suite still running SUITE_LIMIT_MS after its start, or
+ * LINGER_MS after mocha printed its summary (a test left a server or a stream open), is killed
+ * with its children and counts as failed: one stuck suite must not hold the whole run.
+ */
 function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0', ...env },
+      detached: true,
     });
     let output = '';
+    let lingering;
+    const kill = (why) => {
+      const note = `\n[runSuites] ${why}: killed\n`;
+      output += note;
+      process.stdout.write(note);
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const limit = setTimeout(
+      () => kill(`still running after ${SUITE_LIMIT_MS / 60_000} min`),
+      SUITE_LIMIT_MS,
+    );
     const take = (chunk, stream) => {
       const s = chunk.toString();
       output += s;
       stream.write(s);
+      // Only a plain mocha run ends at its summary (the in-host runner prints one per VS Code).
+      if (!lingering && args[0] === 'mocha' && /\d+ passing/.test(output)) {
+        lingering = setTimeout(() => kill(`did not exit ${LINGER_MS / 1000} s after its summary`), LINGER_MS);
+      }
     };
     child.stdout.on('data', (c) => take(c, process.stdout));
     child.stderr.on('data', (c) => take(c, process.stderr));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      clearTimeout(lingering);
+      resolve({ code: code ?? 1, output });
+    });
     child.on('error', (error) => resolve({ code: 1, output: String(error) }));
   });
 }

@@ -72,6 +72,12 @@ export interface Child {
 }
 
 /** `quorum serve --port 0` as its own process, through the CLI entry point. */
+/** `quorum serve` processes still running: a test that fails half-way leaves its own behind. */
+const spawned = new Set<ChildProcess>();
+after(() => {
+  for (const child of spawned) child.kill('SIGKILL');
+});
+
 export async function spawnServe(
   replay: ReplayServer,
   options: { env?: Record<string, string>; args?: string[]; config?: Record<string, unknown> } = {},
@@ -97,8 +103,12 @@ export async function spawnServe(
   );
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  spawned.add(child);
   const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+    child.on('exit', (code, signal) => {
+      spawned.delete(child);
+      resolve(code ?? signal ?? -1);
+    }),
   );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${err}`)), 60_000);
