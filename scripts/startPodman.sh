@@ -28,7 +28,8 @@ if ! answers; then
   log "starting podman system service on $SOCK"
   rm -f "$SOCK"
   # --time=0: the service never exits for lack of clients (the suites connect now and then).
-  setsid podman system service --time=0 "unix://$SOCK" >"$LOG" 2>&1 </dev/null &
+  # From /: conmon writes its `oom` marker file into the working directory it inherits.
+  (cd / && exec setsid podman system service --time=0 "unix://$SOCK") >"$LOG" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 60); do answers && break; sleep 0.5; done
   answers || { log "the service did not answer; end of $LOG:"; tail -n 20 "$LOG" >&2; exit 1; }

@@ -179,11 +179,9 @@ class Ask implements AskHandle {
     const { sandbox, judge } = this.deps;
     if (!sandbox) return;
     const n = this.deps.providers.length;
-    // A program run per answer and, where the judge has live harnesses, one harness container per
-    // answer that takes every case; else one per answer and one per later test block.
-    const perModel = sandbox.feeds?.(this.language) ? 2 : 3;
+    // A program run and a judge harness container per answer (live or batch, one per candidate).
     sandbox
-      .prepareFor?.(this.language, perModel * n, this.preparation.signal)
+      .prepareFor?.(this.language, 2 * n, this.preparation.signal)
       .catch((e: unknown) => this.log.debug(`containers not prepared: ${String(e)}`));
     this.judgement = judge?.begin?.({
       prompt: this.request.instruction,

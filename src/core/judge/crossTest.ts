@@ -180,11 +180,7 @@ export function casesOf(cases: readonly JudgeCase[]): HarnessPayload['cases'] {
 }
 
 /** A finished harness run's report, and whether the harness itself crashed. */
-export function readHarness(
-  run: RunResult,
-  marker: string,
-  cases: readonly JudgeCase[],
-): { report: HarnessReport; run: RunResult; hostMs: number; crash?: string } {
+export function readHarness(run: RunResult, marker: string, cases: readonly JudgeCase[]): HarnessRun {
   const mark = cpuMs();
   const report = parseHarnessOutput(
     run.stdout,

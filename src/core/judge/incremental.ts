@@ -178,7 +178,18 @@ function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJud
     },
     async finish(final) {
       const evidence = await this.evidence(final);
-      return decided(evidence, { ...start, candidates: ended(rows, final), tests }, options);
+      return decided(
+        evidence,
+        {
+          ...start,
+          candidates: ended(
+            rows.map((r) => r.candidate),
+            final,
+          ),
+          tests,
+        },
+        options,
+      );
     },
     async evidence(final) {
       if (!finished) {
@@ -189,7 +200,10 @@ function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJud
       if (failure) throw failure;
       if (start.signal?.aborted) throw judgeErrorOf(new Error('cancelled'), start.signal);
       const t = cpuMs();
-      const candidates = ended(rows, final);
+      const candidates = ended(
+        rows.map((r) => r.candidate),
+        final,
+      );
       // As in the batch judge: a candidate with its own run and no case to take has no report.
       const read = rows.map((row, i): HarnessRun | undefined => {
         const run = runs[i];
@@ -233,14 +247,11 @@ function collected(start: JudgeStart, options: JudgeOptions): IncrementalJudgeme
 
 /** The candidates in the order they came, as they ended (`final`, by id) where given. */
 function ended(
-  added: readonly (JudgeCandidate | { readonly candidate: JudgeCandidate })[],
+  added: readonly JudgeCandidate[],
   final: readonly JudgeCandidate[] | undefined,
 ): JudgeCandidate[] {
   const byId = new Map(final?.map((c) => [c.id, c]));
-  return added.map((a) => {
-    const c = 'candidate' in a ? a.candidate : a;
-    return byId.get(c.id) ?? c;
-  });
+  return added.map((c) => byId.get(c.id) ?? c);
 }
 
 async function decided(evidence: JudgeEvidence, input: JudgeInput, options: JudgeOptions): Promise<Verdict> {

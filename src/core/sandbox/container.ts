@@ -147,7 +147,6 @@ export class Box {
       this.stream.write(tarArchive(files));
       return;
     }
-    if (live) throw new Error(`live runs need a prestarted runtime, not ${this.spec.language}`);
     const run = `exec ${program.argv.map(shellQuote).join(' ')} < ${WORKDIR}/.stdin\n`;
     this.stream.end(tarArchive([...files, { name: '.run', content: run }]));
   }
