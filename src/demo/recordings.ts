@@ -1,11 +1,14 @@
 /**
- * The recorded demo: two prompts, four models in four styles, and the model configs that point the
+ * The recorded demo: the sample's own asks and three stand-alone prompts, four models in four styles, and the model configs that point the
  * four provider kinds at a running replay server. Everything shown from here is labelled as recorded.
  */
 import type { ModelConfig } from '../core/types';
+import { isWholeFile, matchDemoAsk, type DemoAskId } from './demoAsks';
 import { CHUNK_ANSWERS } from './recordedChunks';
+import { IS_PRIME_ANSWERS, IS_PRIME_FILE_ANSWERS } from './recordedIsPrime';
 import { PALINDROME_ANSWERS } from './recordedPalindromes';
 import { PRIMES_ANSWERS } from './recordedPrimes';
+import { SUM_RANGE_ANSWERS, SUM_RANGE_FILE_ANSWERS } from './recordedSumRange';
 import type { Recording } from './replayTypes';
 
 /** Shown wherever demo answers appear, so nobody mistakes them for live model output. */
@@ -22,17 +25,26 @@ export const DEMO_PROMPT_CHUNK =
 
 export const RECORDED_MODEL_NAMES: readonly string[] = Object.freeze(Object.keys(PRIMES_ANSWERS));
 
+const ANSWERS: Readonly<Record<DemoAskId, readonly [snippet: Answers, file: Answers]>> = {
+  'is-prime-faster': [IS_PRIME_ANSWERS, IS_PRIME_FILE_ANSWERS],
+  'sum-range-fix': [SUM_RANGE_ANSWERS, SUM_RANGE_FILE_ANSWERS],
+  'primes-up-to': [PRIMES_ANSWERS, PRIMES_ANSWERS],
+  palindrome: [PALINDROME_ANSWERS, PALINDROME_ANSWERS],
+  chunk: [CHUNK_ANSWERS, CHUNK_ANSWERS],
+};
+type Answers = Readonly<Record<string, Recording>>;
+
 /**
- * The answer a model gave to the prompt nearest the one asked. Any other prompt gets the primes
- * answers: the demo replays, it does not generate.
+ * The answer a model gave to the recorded ask this prompt is (see demoAsks.ts), to the selected
+ * function or to the whole file as was sent. A prompt that is none of them still gets the
+ * primes_up_to answers from the server (the wire tests and the CLI's default rely on that); the
+ * editor never sends one in demo mode, it lists the asks the demo knows instead.
  */
 export function recordingFor(model: string, prompt: string): Recording | undefined {
-  const set = /palindrome/i.test(prompt)
-    ? PALINDROME_ANSWERS
-    : /\bchunk\b/.test(prompt)
-      ? CHUNK_ANSWERS
-      : PRIMES_ANSWERS;
-  return set[model];
+  const ask = matchDemoAsk(prompt);
+  if (!ask) return PRIMES_ANSWERS[model];
+  const [snippet, file] = ANSWERS[ask.id];
+  return (isWholeFile(prompt, ask) ? file : snippet)[model];
 }
 
 /** One demo model per provider kind, all aimed at the replay server at `url` (no trailing slash). */
