@@ -13,10 +13,8 @@ export type Subcommand = (args: readonly string[], io: CliIo) => Promise<number>
 /** Exit codes shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** Thrown for bad usage: printed with the subcommand's help hint, exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+/** Thrown for bad usage: printed with the subcommand's help hint, exit 2 (it lives in core: the gateway throws it too). */
+export { UsageError } from '../core/usageError';
 
 export function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {

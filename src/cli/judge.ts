@@ -10,7 +10,11 @@ import type { CellResult, JudgeInput, Verdict } from '../core/types';
 import { keyFromEnv, loadConfigFile } from './configFile';
 import { EXIT, UsageError } from './io';
 import { pullProgressPrinter } from './progress';
+import { verdictJson } from '../core/verdictJson';
 import type { CliIo, Subcommand } from './io';
+
+/** The JSON shape lives in core (the gateway answers with it too); re-exported for the CLI's callers. */
+export { verdictJson };
 
 export const JUDGE_HELP = `Usage: quorum judge FILE [--json] [--image IMAGE] [--config FILE]
 
@@ -63,19 +67,6 @@ export function parseJudgeFile(text: string): JudgeInput {
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new UsageError(`bad field "candidates": duplicate id "${dup}"`);
   return { ...parsed.data, tests: parsed.data.tests ?? [] };
-}
-
-/** Exactly the documented `--json` shape (plus `llm` when a judge model is configured). */
-export function verdictJson(verdict: Verdict): object {
-  const { pick, strategy, confidence, reasons } = verdict;
-  const ranking = verdict.ranking.map(({ id, score, ran, testsPassed, testsTotal }) => ({
-    id,
-    score,
-    ran,
-    testsPassed,
-    testsTotal,
-  }));
-  return { pick, strategy, confidence, ranking, reasons, ...(verdict.llm ? { llm: verdict.llm } : {}) };
 }
 
 const CELL: Record<CellResult, string> = { pass: '+', fail: 'x', error: 'E', timeout: 'T' };
@@ -150,7 +141,7 @@ async function runJudge(
   values: { json?: boolean; image?: string; config?: string },
   io: CliIo,
 ): Promise<number> {
-  const { config } = loadConfigFile(values.config, io.cwd);
+  const { config, trust } = loadConfigFile(values.config, io.cwd, { env: io.env });
   let pipeline: Pipeline | undefined;
   try {
     pipeline = await buildPipeline({
@@ -160,7 +151,7 @@ async function runJudge(
         values.image,
       ),
       models: [],
-      keyFor: (model) => keyFromEnv(model, io.env),
+      keyFor: (model) => keyFromEnv(model, io.env, trust),
       env: io.env,
       requireSandbox: true,
       onWarning: (message) => io.stderr.write(`quorum judge: ${message}\n`),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPipeline } from '../core/pipeline';
+import { runJson } from '../core/runJson';
 import { runSummary } from '../core/runSummary';
 import { pullProgressPrinter } from './progress';
 import { isLanguage, SandboxError } from '../core/types';
@@ -51,25 +52,6 @@ interface RunValues {
   json?: boolean;
   config?: string;
   help?: boolean;
-}
-
-/** Exactly the documented `--json` shape. */
-export function runJson(result: RunResult): Record<string, unknown> {
-  const { language, exitCode, stdout, stderr, durationMs, timedOut, oomKilled, outputTruncated, image } =
-    result;
-  const engine = result.engine ?? null;
-  return {
-    language,
-    exitCode,
-    stdout,
-    stderr,
-    durationMs,
-    timedOut,
-    oomKilled,
-    outputTruncated,
-    image,
-    engine,
-  };
 }
 
 function readFile(file: string, cwd: string, what: string): string {

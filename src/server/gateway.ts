@@ -10,7 +10,8 @@ import { PROVIDER_REGISTRY } from '../core/providers/registry';
 import type { DockerSandbox } from '../core/sandbox/docker';
 import { LANGUAGES, SandboxError, silentLogger } from '../core/types';
 import type { AskRequest, JudgeInput, Logger, ModelConfig, RunResult, Verdict } from '../core/types';
-import { keyFromEnv } from '../cli/configFile';
+import { keyFromEnv } from '../core/apiKeys';
+import type { ConfigTrust } from '../core/configTrust';
 import { HttpError, badField, notFound } from './httpError';
 import type { ServerSettings } from './options';
 import { RunEntry, RunRegistry } from './runEntry';
@@ -25,6 +26,8 @@ export interface GatewayInit {
   /** Where model keys and the engine's address are read (the server's environment). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
+  /** How far the config file is trusted with vendor keys (core/configTrust.ts); a config built in code is. */
+  readonly keyTrust?: ConfigTrust;
 }
 
 /** How long a start waits for the sandbox's first use (orphan sweep, warm pool) before listening anyway. */
@@ -79,7 +82,7 @@ export class Gateway {
     return this.init.config;
   }
 
-  keyFor = (model: ModelConfig): string | undefined => keyFromEnv(model, this.init.env);
+  keyFor = (model: ModelConfig): string | undefined => keyFromEnv(model, this.init.env, this.init.keyTrust);
 
   /** Whether a model can be asked: it needs no key or the environment holds one. Keys never leave here. */
   usable(model: ModelConfig): boolean {

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { formatIssue, parseConfig } from '../core/config';
 import type { QuorumConfig } from '../core/config';
-import { UsageError } from '../cli/io';
+import { UsageError } from '../core/usageError';
 
 export interface ServerSettings {
   /** Bearer tokens accepted; empty: no auth, and the server binds loopback only. */

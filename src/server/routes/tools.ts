@@ -1,8 +1,8 @@
 /** POST /v1/execute (one program, `quorum run --json`'s result) and POST /v1/judge (`quorum judge --json`'s verdict). */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { runJson } from '../../cli/run';
-import { verdictJson } from '../../cli/judge';
+import { runJson } from '../../core/runJson';
+import { verdictJson } from '../../core/verdictJson';
 import type { Gateway } from '../gateway';
 import { badField } from '../httpError';
 import { executeBody, judgeBody } from '../schemas';
