@@ -117,7 +117,17 @@ async function coldCli(url: string, language: Language, count: 4 | 8): Promise<S
   for (let i = 0; i < ASKS; i++) {
     const { stdout } = await run(
       process.execPath,
-      ['dist/cli.js', 'ask', PROMPTS[language] ?? '', '--lang', language, '--config', file, '--json'],
+      [
+        'dist/cli.js',
+        'ask',
+        PROMPTS[language] ?? '',
+        '--lang',
+        language,
+        '--config',
+        file,
+        '--trust-config',
+        '--json',
+      ],
       { env: { ...process.env, OPENAI_API_KEY: 'k', GROQ_API_KEY: 'k' }, maxBuffer: 64 * 1024 * 1024 },
     );
     const sample = sampleOf(JSON.parse(stdout) as RunRecord);

@@ -6,7 +6,7 @@ import { buildPipeline, withImage } from '../core/pipeline';
 import { INTENTS, LANGUAGES, isIntent, isLanguage } from '../core/types';
 import type { AskRequest, ModelConfig, RunRecord } from '../core/types';
 import type { QuorumConfig } from '../core/config';
-import { keyFromEnv, loadConfigFile } from './configFile';
+import { keyFromEnv, loadConfigFile, withheldKeys } from './configFile';
 import { EXIT, UsageError, readAll } from './io';
 import type { CliIo, Subcommand } from './io';
 import { renderMarkdown, renderText } from './report';
@@ -23,7 +23,8 @@ Options:
   --lang LANG           ${LANGUAGES.join(' | ')} (default: python)
   --intent INTENT       ${INTENTS.join(' | ')} (default: generate, or review with --file)
   --file FILE | -       code context from a file, or - for stdin
-  --config FILE         config file (default: ./quorum.config.json)
+  --config FILE         config file (default: ./quorum.config.json, else ~/.config/quorum/config.json)
+  --trust-config        send vendor keys to the addresses the config names (see below)
   --image IMAGE         sandbox image for the ask's language
   --no-run              do not execute anything
   --server URL          run the ask on a gateway (quorum serve); token from QUORUM_SERVER_TOKEN
@@ -32,6 +33,9 @@ Options:
   -h, --help            this help
 
 Keys come from the environment: OPENAI_API_KEY, GROQ_API_KEY, QUORUM_<ID>_API_KEY.
+OPENAI_API_KEY / GROQ_API_KEY go only to api.openai.com / api.groq.com unless the model is in your
+own config (~/.config/quorum/config.json or $QUORUM_CONFIG) or you pass --trust-config: a
+quorum.config.json in the current folder comes with the repository and is not trusted with them.
 Exit codes: 0 ok, 1 nothing usable, 2 bad usage.`;
 
 export interface AskOptions {
@@ -94,6 +98,7 @@ export const askCommand: Subcommand = async (args, io) => {
       intent: { type: 'string' },
       file: { type: 'string' },
       config: { type: 'string' },
+      'trust-config': { type: 'boolean' },
       image: { type: 'string' },
       'no-run': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -138,7 +143,10 @@ export const askCommand: Subcommand = async (args, io) => {
     );
   }
 
-  const { config, path } = loadConfigFile(values.config, io.cwd);
+  const { config, path, trust } = loadConfigFile(values.config, io.cwd, {
+    env: io.env,
+    trustConfig: values['trust-config'],
+  });
   const wanted = values.models
     ?.split(',')
     .map((s) => s.trim())
@@ -154,6 +162,7 @@ export const askCommand: Subcommand = async (args, io) => {
         : 'no models configured: create quorum.config.json (see README) or try `quorum demo`',
     );
   }
+  for (const line of withheldKeys(models, io.env, trust)) io.stderr.write(`quorum: ${line}\n`);
   const context =
     values.file === '-'
       ? await readAll(io.stdin)
@@ -172,7 +181,7 @@ export const askCommand: Subcommand = async (args, io) => {
       request,
       models,
       config,
-      keyFor: (m) => keyFromEnv(m, io.env),
+      keyFor: (m) => keyFromEnv(m, io.env, trust),
       execute: !values['no-run'],
       image: values.image,
       format: values.json ? 'json' : (values.format ?? 'text'),

@@ -25,7 +25,9 @@ Serves the Model Context Protocol on standard input/output, for agents and edito
   resources  quorum://runs/last (the last ask's run record), quorum://runs (the last ${10} records)
 
 Options:
-  --config FILE   config file (default: ./quorum.config.json), read again on every call
+  --config FILE   config file (default: ./quorum.config.json, else ~/.config/quorum/config.json),
+                  read again on every call
+  --trust-config  send vendor keys to the addresses that file names (as for 'quorum ask')
   -h, --help      this help
 
 Keys come from the environment, as for 'quorum ask'. Logs go to standard error.`;
@@ -174,7 +176,11 @@ export function createQuorumMcpServer(ctx: McpToolContext): McpServer {
 export const mcpCommand: Subcommand = async (args, io: CliIo) => {
   const { values } = parseArgs({
     args: [...args],
-    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string' },
+      'trust-config': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     io.stdout.write(`${MCP_HELP}\n`);
@@ -184,6 +190,7 @@ export const mcpCommand: Subcommand = async (args, io: CliIo) => {
     configPath: values.config,
     cwd: io.cwd,
     env: io.env,
+    trustConfig: values['trust-config'],
     warn: (message) => void io.stderr.write(`quorum mcp: ${message}\n`),
   };
   const server = createQuorumMcpServer(ctx);

@@ -12,7 +12,9 @@ import type { Pipeline } from '../core/pipeline';
 import type { QuorumConfig } from '../core/config';
 import { startAsk } from '../core/session';
 import type { JudgeInput, RunRecord, SessionEvent, Verdict } from '../core/types';
-import { keyFromEnv, loadConfigFile } from './configFile';
+import type { ConfigTrust } from '../core/configTrust';
+import { keyFromEnv, loadConfigFile, withheldKeys } from './configFile';
+import type { LoadedConfig } from './configFile';
 import { verdictJson } from './judge';
 
 /** Where a tool call reads its config and keys; one per server. */
@@ -20,6 +22,8 @@ export interface McpToolContext {
   readonly configPath?: string;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** `--trust-config`: vendor keys may go to the addresses the config file names. */
+  readonly trustConfig?: boolean;
   /** A line for the server's stderr (stdout carries the protocol). */
   readonly warn: (message: string) => void;
 }
@@ -43,12 +47,17 @@ function heartbeat(progress: Progress, what: string): () => void {
   return () => clearInterval(timer);
 }
 
+/** The config file, read fresh for each call, with how far its addresses are trusted with keys. */
+function loadFor(ctx: McpToolContext): LoadedConfig {
+  return loadConfigFile(ctx.configPath, ctx.cwd, { env: ctx.env, trustConfig: ctx.trustConfig });
+}
+
 /** A pipeline that must have a sandbox (run_code, judge): no model is asked, one run needs no warm pool. */
-function sandboxPipeline(config: QuorumConfig, ctx: McpToolContext): Promise<Pipeline> {
+function sandboxPipeline(config: QuorumConfig, trust: ConfigTrust, ctx: McpToolContext): Promise<Pipeline> {
   return buildPipeline({
     config: { ...config, sandbox: { ...config.sandbox, enabled: true, poolSize: 0 } },
     models: [],
-    keyFor: (model) => keyFromEnv(model, ctx.env),
+    keyFor: (model) => keyFromEnv(model, ctx.env, trust),
     env: ctx.env,
     requireSandbox: true,
     onWarning: ctx.warn,
@@ -61,8 +70,8 @@ export async function runCode(
   signal: AbortSignal,
   progress: Progress,
 ): Promise<Record<string, unknown>> {
-  const { config } = loadConfigFile(ctx.configPath, ctx.cwd);
-  const pipeline = await sandboxPipeline(config, ctx);
+  const { config, trust } = loadFor(ctx);
+  const pipeline = await sandboxPipeline(config, trust, ctx);
   const sandbox = pipeline.sandbox;
   if (!sandbox) throw new ToolFailure('no sandbox'); // requireSandbox: the builder threw instead
   progress(0, `running ${input.language} in ${sandbox.imageFor(input.language)}`);
@@ -106,7 +115,7 @@ export async function askModels(
   signal: AbortSignal,
   progress: Progress,
 ): Promise<RunRecord> {
-  const { config, path } = loadConfigFile(ctx.configPath, ctx.cwd);
+  const { config, path, trust } = loadFor(ctx);
   const unknown = input.models?.filter((id) => !config.models.some((m) => m.id === id)) ?? [];
   if (unknown.length)
     throw new ToolFailure(`no model with id ${unknown.join(', ')} in ${path ?? 'quorum.config.json'}`);
@@ -115,10 +124,11 @@ export async function askModels(
     throw new ToolFailure(
       `no enabled model in ${path ?? 'the config'}: add models to quorum.config.json (see the README)`,
     );
+  withheldKeys(models, ctx.env, trust).forEach(ctx.warn);
   const pipeline = await buildPipeline({
     config,
     models,
-    keyFor: (m) => keyFromEnv(m, ctx.env),
+    keyFor: (m) => keyFromEnv(m, ctx.env, trust),
     env: ctx.env,
     onWarning: ctx.warn,
   });
@@ -126,7 +136,8 @@ export async function askModels(
     await pipeline.dispose();
     throw new ToolFailure(
       `no model can be asked: ${pipeline.missingKeys.join(', ')} need an API key ` +
-        "(OPENAI_API_KEY, GROQ_API_KEY or QUORUM_<ID>_API_KEY in the server's environment).",
+        "(OPENAI_API_KEY, GROQ_API_KEY or QUORUM_<ID>_API_KEY in the server's environment; " +
+        'the vendor keys go to other addresses only with --trust-config or from your own config).',
     );
   }
   // One step per answer, one per run (when there is a sandbox), one for the verdict.
@@ -166,9 +177,9 @@ export async function judgeCandidates(
   const ids = input.candidates.map((c) => c.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ToolFailure(`candidates: duplicate id "${dup}"`);
-  const { config } = loadConfigFile(ctx.configPath, ctx.cwd);
+  const { config, trust } = loadFor(ctx);
   // The same builder as `quorum judge`: judge.model in the config adds the LLM judge.
-  const pipeline = await sandboxPipeline(config, ctx);
+  const pipeline = await sandboxPipeline(config, trust, ctx);
   if (!pipeline.judge) throw new ToolFailure('no judge'); // requireSandbox: the builder threw instead
   progress(0, `judging ${input.candidates.length} candidate(s)`);
   const stop = heartbeat(progress, 'judging');

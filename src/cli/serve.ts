@@ -4,6 +4,7 @@ import type { Logger } from '../core/types';
 import { isLoopbackHost } from '../server/auth';
 import { loadServeConfig } from '../server/options';
 import { startServer } from '../server/server';
+import { trustOf, withheldKeys } from './configFile';
 import { EXIT, UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
 
@@ -18,6 +19,7 @@ Options:
   --port PORT      port (default 8787; 0 picks a free one)
   --config FILE    config file (default: ./quorum.config.json); its "server" section holds
                    tokens, maxConcurrentRuns, queueSize, historySize, rateLimit, shutdownMs
+  --trust-config   send OPENAI_API_KEY / GROQ_API_KEY to the addresses that file names
   -h, --help       this help
 
 Model keys come from the server's environment (OPENAI_API_KEY, GROQ_API_KEY, QUORUM_<ID>_API_KEY)
@@ -37,6 +39,7 @@ export const serveCommand: Subcommand = async (args, io) => {
       host: { type: 'string' },
       port: { type: 'string' },
       config: { type: 'string' },
+      'trust-config': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,7 +59,9 @@ export const serveCommand: Subcommand = async (args, io) => {
     );
   }
   const logger = stderrLogger(io);
-  const server = await startServer({ config, settings, env: io.env, logger }, { host, port });
+  const keyTrust = trustOf(path, io.env, values['trust-config']);
+  for (const line of withheldKeys(config.models, io.env, keyTrust)) logger.warn(line);
+  const server = await startServer({ config, settings, env: io.env, logger, keyTrust }, { host, port });
   const usable = config.models.filter((m) => m.enabled && server.gateway.usable(m)).map((m) => m.id);
   logger.info(
     `listening on ${server.url} (config ${path ?? 'none'}; models ${usable.join(', ') || 'none usable'}; ${settings.tokens.length ? `${settings.tokens.length} token(s)` : 'no tokens: loopback only'})`,

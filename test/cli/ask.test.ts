@@ -20,7 +20,12 @@ function config(server: ReplayServer, extra: object = {}) {
   };
 }
 
-const ENV = { OPENAI_API_KEY: 'sk-test', GROQ_API_KEY: 'gsk-test' };
+// Each model's own key: OPENAI_API_KEY / GROQ_API_KEY never go to the loopback address a folder's config names.
+const ENV = {
+  QUORUM_GPT_API_KEY: 'sk-test',
+  QUORUM_LLAMA_API_KEY: 'gsk-test',
+  QUORUM_GROQ_BAD_API_KEY: 'gsk-test',
+};
 const PROMPT = 'Write a Python function primes_up_to(n) that returns the primes <= n';
 
 describe('cli: quorum ask against loopback servers of all four kinds', () => {

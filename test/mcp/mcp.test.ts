@@ -46,7 +46,8 @@ describe('quorum mcp: the MCP SDK client against `quorum mcp` on stdio', functio
       ],
       sandbox: { images: OFFLINE_IMAGES, poolSize: 0, pull: false },
     });
-    mcp = await startMcp(cwd, { OPENAI_API_KEY: 'sk-test' });
+    // The folder's config names a loopback address: only the model's own key goes there.
+    mcp = await startMcp(cwd, { QUORUM_GPT_API_KEY: 'sk-test' });
   });
   after(async () => {
     await mcp?.close();

@@ -93,6 +93,8 @@ export async function spawnServe(
       'serve',
       '--port',
       '0',
+      // The config in the temp folder names the replay server: the test vouches for it.
+      '--trust-config',
       ...(options.args ?? []),
     ],
     {

@@ -30,10 +30,14 @@ describe('asks through a Quorum gateway (real extension host, real quorum serve)
       config,
       JSON.stringify({ models: DEMO_MODELS(replay.url), sandbox: { images: OFFLINE_IMAGES, pull: false } }),
     );
-    serve = spawn('node', [join(REPO_ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--config', config], {
-      env: { ...process.env, QUORUM_SERVER_TOKENS: TOKEN, OPENAI_API_KEY: 'k', GROQ_API_KEY: 'k' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    serve = spawn(
+      'node',
+      [join(REPO_ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--config', config, '--trust-config'],
+      {
+        env: { ...process.env, QUORUM_SERVER_TOKENS: TOKEN, OPENAI_API_KEY: 'k', GROQ_API_KEY: 'k' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     url = await new Promise<string>((done, fail) => {
       let err = '';
       const timer = setTimeout(() => fail(new Error(`quorum serve did not start:\n${err}`)), 60_000);
