@@ -100,7 +100,8 @@ export class SettingsSnapshot implements vscode.Disposable {
     const info = c.inspect<unknown[]>('models');
     const current = info?.globalValue ?? info?.defaultValue ?? [];
     await c.update('models', [...current, entry], vscode.ConfigurationTarget.Global);
-    return { shadowed: info?.workspaceValue !== undefined || info?.workspaceFolderValue !== undefined };
+    // Application scope: a workspace value is ignored by VS Code, so it can no longer hide this list.
+    return { shadowed: false };
   }
 
   /** Removes a model from `quorum.models` where the list is defined (workspace or user). */
@@ -152,12 +153,7 @@ function modelsWhereDefined(c: vscode.WorkspaceConfiguration): {
   target: vscode.ConfigurationTarget;
   raw: unknown[];
 } {
-  const info = c.inspect<unknown[]>('models');
-  const target =
-    info?.workspaceFolderValue !== undefined
-      ? vscode.ConfigurationTarget.WorkspaceFolder
-      : info?.workspaceValue !== undefined
-        ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
-  return { target, raw: c.get<unknown[]>('models', []) };
+  // `quorum.models` has application scope: VS Code ignores a workspace's value, so the list in use
+  // is always the user's (and writing one to a workspace would fail).
+  return { target: vscode.ConfigurationTarget.Global, raw: c.get<unknown[]>('models', []) };
 }
