@@ -1,6 +1,89 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const CORE_IS_PURE =
+  'src/core is pure: it imports only src/core (no vscode, host, cli, server, webview, demo or protocol); pass what it needs through an interface.';
+const WEBVIEW_ONLY =
+  'The webview imports only ../protocol, ../core/types and, type-only, the rest of ../core (its own bundle, no node, no vscode).';
+/** Import patterns of the given top-level parts of src/, from any depth (`../cli/io`, `../../cli`). */
+const layers = (...names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`, `**/${n}.js`]);
+
+/**
+ * The layers: core <- protocol (types and guards) <- cli, server, host, webview. Each block names
+ * the imports its layer may not make, so a break fails the lint suite (test/unit/layering.test.ts
+ * proves each one bites).
+ */
+export const LAYERS = [
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: CORE_IS_PURE }],
+          patterns: [
+            {
+              group: layers('host', 'cli', 'server', 'webview', 'demo', 'protocol', 'extension'),
+              message: CORE_IS_PURE,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The gateway runs without VS Code.' }],
+          patterns: [
+            {
+              group: layers('cli', 'host', 'webview', 'extension'),
+              message:
+                'The gateway imports core and protocol only; what it shares with the CLI lives in src/core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/host/**/*.ts', 'src/extension.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: layers('cli', 'server', 'webview'),
+              message:
+                'The host imports core, protocol and demo; what it shares with the CLI or the gateway lives in src/core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: WEBVIEW_ONLY }],
+          patterns: [
+            { group: layers('host', 'cli', 'server', 'demo', 'extension'), message: WEBVIEW_ONLY },
+            // core/types.ts imports nothing (its tables are plain data); the rest of core is type-only here.
+            { group: ['**/core/**', '!**/core/types'], allowTypeImports: true, message: WEBVIEW_ONLY },
+          ],
+        },
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -28,33 +111,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'vscode', message: 'src/core is pure: pass what it needs through an interface.' }],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/webview/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../core/*', '!../core/types', '../host/*', 'vscode'],
-              message: 'The webview imports only ../protocol and the shared types of ../core/types.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...LAYERS,
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

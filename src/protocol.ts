@@ -5,6 +5,7 @@
  */
 import { INTENTS } from './core/types';
 import type { Intent, Language, ProviderKind, RunRecord, SessionEvent } from './core/types';
+import type { DiffLine } from './core/diff';
 import type { SpendEstimate } from './core/spend';
 
 export type { SentContext, SpendEstimate } from './core/spend';
@@ -38,10 +39,7 @@ export interface HistoryEntry {
 
 export type DiffBase = 'pick' | 'selection';
 
-export interface DiffLine {
-  readonly kind: 'add' | 'del' | 'same';
-  readonly text: string;
-}
+export type { DiffLine } from './core/diff';
 
 /** Messages from the host to the webview. */
 export type HostMessage =

@@ -4,9 +4,12 @@
  * the work; this module only normalises the inputs so that noise never shows as a change.
  */
 import { createTwoFilesPatch, diffLines as diffLineChanges, FILE_HEADERS_ONLY } from 'diff';
-import type { DiffLine } from '../protocol';
 
-export type { DiffLine };
+/** One line of a candidate's diff, as the panel shows it (src/protocol.ts re-exports it). */
+export interface DiffLine {
+  readonly kind: 'add' | 'del' | 'same';
+  readonly text: string;
+}
 
 export interface DiffStats {
   readonly added: number;
