@@ -1,6 +1,6 @@
 /**
  * Quorum's entry point: a table of contents. It builds the host services, registers the panel and
- * the commands, pushes every disposable into `context.subscriptions`, and returns the test API.
+ * the commands, pushes every disposable into `context.subscriptions`, and returns the test API in test runs only.
  * Activation is lazy (the panel view or a command) and does no I/O beyond creating objects.
  */
 import * as vscode from 'vscode';
@@ -12,6 +12,7 @@ import { QuorumPanelRouter } from './host/panelRouter';
 import { offerDemoIfNeeded } from './host/firstRun';
 import { createServices } from './host/services';
 import { createTestApi } from './host/testApi';
+import { testApiFor } from './host/testApiGate';
 import { registerLmFeatures } from './host/lm';
 import type { QuorumTestApi } from './host/testApi';
 import { SelectionVerifier } from './host/verify';
@@ -19,7 +20,7 @@ import { SelectionVerifier } from './host/verify';
 /** Set by `activate`: what `deactivate` awaits (the running ask stored, every container removed). */
 let shutdown: (() => Promise<void>) | undefined;
 
-export function activate(context: vscode.ExtensionContext): QuorumTestApi {
+export function activate(context: vscode.ExtensionContext): QuorumTestApi | undefined {
   const started = performance.now();
   const log = createHostLog();
   const services = createServices(context, log, COMMANDS);
@@ -48,7 +49,10 @@ export function activate(context: vscode.ExtensionContext): QuorumTestApi {
   // Background work after activation: Docker's state for the status bar, and the first-run demo offer.
   void services.refreshDocker();
   void offerDemoIfNeeded(services);
-  return Object.assign(createTestApi(services, router, panel, activationMs), { lm: lm.testHooks });
+  // The test API reads secrets and forces trust: only a test run gets it (M1, host/testApiGate.ts).
+  return testApiFor(context.extensionMode, () =>
+    Object.assign(createTestApi(services, router, panel, activationMs), { lm: lm.testHooks }),
+  );
 }
 
 export async function deactivate(): Promise<void> {
