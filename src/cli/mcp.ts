@@ -14,6 +14,8 @@ import type { RunRecord } from '../core/types';
 import { EXIT, UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
 import { ASK_MODELS_INPUT, JUDGE_INPUT, RUN_CODE_INPUT, askSummary } from '../core/agentTools';
+import { BudgetExceeded, DEFAULT_MCP_LIMITS, SessionBudget, mcpLimitsFrom } from './mcpBudget';
+import type { McpLimits } from './mcpBudget';
 import { ToolFailure, askModels, judgeCandidates, runCode } from './mcpTools';
 import type { McpToolContext, Progress } from './mcpTools';
 
@@ -28,6 +30,11 @@ Options:
   --config FILE   config file (default: ./quorum.config.json, else ~/.config/quorum/config.json),
                   read again on every call
   --trust-config  send vendor keys to the addresses that file names (as for 'quorum ask')
+  --tools LIST    only these tools (comma-separated; default all three; env QUORUM_MCP_TOOLS)
+  --max-runs N    code-running calls (run_code, judge, ask_models) per session (default ${DEFAULT_MCP_LIMITS.maxRuns};
+                  env QUORUM_MCP_MAX_RUNS)
+  --max-seconds S their wall time together per session (default ${DEFAULT_MCP_LIMITS.maxSeconds}; env QUORUM_MCP_MAX_SECONDS);
+                  a call past either limit is refused, one in flight when the time runs out is stopped
   -h, --help      this help
 
 Keys come from the environment, as for 'quorum ask'. Logs go to standard error.`;
@@ -72,77 +79,112 @@ function result(json: object, text?: string): CallToolResult {
 function failure(error: unknown): CallToolResult {
   let text: string;
   if (SandboxError.is(error) || ProviderError.is(error)) text = `${error.message} ${error.advice}`;
-  else if (error instanceof ToolFailure || error instanceof UsageError) text = error.message;
+  else if (error instanceof ToolFailure || error instanceof UsageError || error instanceof BudgetExceeded)
+    text = error.message;
   else throw error;
   return { content: [{ type: 'text', text }], isError: true };
 }
 
 /** Builds the server; `quorum mcp` connects it to stdio, tests may connect it to any transport. */
-export function createQuorumMcpServer(ctx: McpToolContext): McpServer {
+export function createQuorumMcpServer(
+  ctx: McpToolContext,
+  limits: McpLimits = DEFAULT_MCP_LIMITS,
+): McpServer {
   const server = new McpServer({ name: 'quorum', version: VERSION });
   const records: RunRecord[] = [];
+  const budget = new SessionBudget(limits);
+  const offered = new Set<string>(limits.tools);
 
-  server.registerTool(
-    'run_code',
-    {
-      title: 'Run code in the Quorum sandbox',
-      description:
-        'Runs one program in a fresh Docker container (no network, read-only root, memory/CPU/time ' +
-        'limits) and returns its exit code, stdout and stderr.',
-      inputSchema: RUN_CODE_INPUT,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
-    async (input, extra) => {
-      try {
-        return result(await runCode(input, ctx, extra.signal, progressOf(extra)));
-      } catch (error) {
-        return failure(error);
-      }
-    },
-  );
+  // Honest hints: each of these runs code (not read-only) in a sandbox that changes nothing outside
+  // its own container (not destructive); only ask_models reaches the world (the model vendors).
+  if (offered.has('run_code'))
+    server.registerTool(
+      'run_code',
+      {
+        title: 'Run code in the Quorum sandbox',
+        description:
+          'Runs one program in a fresh Docker container (no network, read-only root, memory/CPU/time ' +
+          'limits) and returns its exit code, stdout and stderr.',
+        inputSchema: RUN_CODE_INPUT,
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: false,
+          openWorldHint: false,
+        },
+      },
+      async (input, extra) => {
+        try {
+          const progress = progressOf(extra);
+          return result(
+            await budget.spend('run_code', extra.signal, (signal) => runCode(input, ctx, signal, progress)),
+          );
+        } catch (error) {
+          return failure(error);
+        }
+      },
+    );
 
-  server.registerTool(
-    'ask_models',
-    {
-      title: 'Ask several models and judge their answers',
-      description:
-        "Asks every configured model for code, runs each answer in the sandbox and lets Quorum's " +
-        'judge pick one. Returns the pick, its code, the reasons and each candidate’s run.',
-      inputSchema: ASK_MODELS_INPUT,
-      annotations: { openWorldHint: true },
-    },
-    async (input, extra) => {
-      try {
-        const record = await askModels(input, ctx, extra.signal, progressOf(extra));
-        records.unshift(record);
-        records.splice(KEPT_RECORDS);
-        server.sendResourceListChanged();
-        return result(askSummary(record));
-      } catch (error) {
-        return failure(error);
-      }
-    },
-  );
+  if (offered.has('ask_models'))
+    server.registerTool(
+      'ask_models',
+      {
+        title: 'Ask several models and judge their answers',
+        description:
+          "Asks every configured model for code, runs each answer in the sandbox and lets Quorum's " +
+          'judge pick one. Returns the pick, its code, the reasons and each candidate’s run.',
+        inputSchema: ASK_MODELS_INPUT,
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: false,
+          openWorldHint: true,
+        },
+      },
+      async (input, extra) => {
+        try {
+          const progress = progressOf(extra);
+          const record = await budget.spend('ask_models', extra.signal, (signal) =>
+            askModels(input, ctx, signal, progress),
+          );
+          records.unshift(record);
+          records.splice(KEPT_RECORDS);
+          server.sendResourceListChanged();
+          return result(askSummary(record));
+        } catch (error) {
+          return failure(error);
+        }
+      },
+    );
 
-  server.registerTool(
-    'judge',
-    {
-      title: 'Judge candidate programs',
-      description:
-        'Runs every candidate (and every test against every candidate) in the sandbox and returns ' +
-        'the verdict: pick, strategy, confidence, ranking and reasons. Same input as `quorum judge FILE`.',
-      inputSchema: JUDGE_INPUT,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
-    async (input, extra) => {
-      try {
-        const { json } = await judgeCandidates(input, ctx, extra.signal, progressOf(extra));
-        return result(json);
-      } catch (error) {
-        return failure(error);
-      }
-    },
-  );
+  if (offered.has('judge'))
+    server.registerTool(
+      'judge',
+      {
+        title: 'Judge candidate programs',
+        description:
+          'Runs every candidate (and every test against every candidate) in the sandbox and returns ' +
+          'the verdict: pick, strategy, confidence, ranking and reasons. Same input as `quorum judge FILE`.',
+        inputSchema: JUDGE_INPUT,
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: false,
+          openWorldHint: false,
+        },
+      },
+      async (input, extra) => {
+        try {
+          const progress = progressOf(extra);
+          const { json } = await budget.spend('judge', extra.signal, (signal) =>
+            judgeCandidates(input, ctx, signal, progress),
+          );
+          return result(json);
+        } catch (error) {
+          return failure(error);
+        }
+      },
+    );
 
   const json = (
     uri: URL,
@@ -179,6 +221,9 @@ export const mcpCommand: Subcommand = async (args, io: CliIo) => {
     options: {
       config: { type: 'string' },
       'trust-config': { type: 'boolean' },
+      tools: { type: 'string' },
+      'max-runs': { type: 'string' },
+      'max-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -193,7 +238,8 @@ export const mcpCommand: Subcommand = async (args, io: CliIo) => {
     trustConfig: values['trust-config'],
     warn: (message) => void io.stderr.write(`quorum mcp: ${message}\n`),
   };
-  const server = createQuorumMcpServer(ctx);
+  const limits = mcpLimitsFrom(values, io.env);
+  const server = createQuorumMcpServer(ctx, limits);
   const transport = new StdioServerTransport(
     io.stdin as NodeJS.ReadableStream & Readable,
     io.stdout as NodeJS.WritableStream & Writable,
@@ -204,7 +250,10 @@ export const mcpCommand: Subcommand = async (args, io: CliIo) => {
   // The client ends the session by closing our stdin; calls in flight are cancelled by close().
   io.stdin.once('end', () => void server.close());
   await server.connect(transport);
-  io.stderr.write(`quorum mcp: serving on stdio (config: ${values.config ?? './quorum.config.json'})\n`);
+  io.stderr.write(
+    `quorum mcp: serving on stdio (config: ${values.config ?? './quorum.config.json'}; tools ${limits.tools.join(', ') || 'none'}; ` +
+      `at most ${limits.maxRuns} runs and ${limits.maxSeconds} s per session)\n`,
+  );
   await closed;
   return EXIT.ok;
 };

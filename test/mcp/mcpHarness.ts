@@ -31,11 +31,15 @@ export function dirWithConfig(config: unknown): string {
   return dir;
 }
 
-export async function startMcp(cwd: string, env: Record<string, string> = {}): Promise<McpSession> {
+export async function startMcp(
+  cwd: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): Promise<McpSession> {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', tsx, join(REPO_ROOT, 'src/cli.ts'), 'mcp'],
+    args: ['--import', tsx, join(REPO_ROOT, 'src/cli.ts'), 'mcp', ...args],
     cwd,
     // Only what a client would pass: PATH for docker, plus the test's keys.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
