@@ -11,7 +11,14 @@ if [ -n "$bad" ]; then
   echo "$bad" >&2
   exit 1
 fi
-for required in dist/extension.js dist/webview.js dist/cli.js media/panel.css; do
+# dist/vendor/: the packages the extension loads on first use (esbuild.config.mjs LAZY_VENDORS).
+for required in dist/extension.js dist/webview.js dist/cli.js media/panel.css dist/vendor/o200k_base.js dist/vendor/openai.js dist/vendor/dockerode.js; do
   echo "$files" | grep -qx "$required" || { echo "the .vsix lacks $required" >&2; exit 1; }
 done
-echo "package ok: $(echo "$files" | wc -l) files"
+# The activation bundle stays small: the heavy packages load on first use (issue 23).
+size=$(stat -c %s dist/extension.js)
+if [ "$size" -gt 1572864 ]; then
+  echo "dist/extension.js is $size bytes, over 1.5 MB: a heavy package is bundled into activation (see LAZY_VENDORS in esbuild.config.mjs)" >&2
+  exit 1
+fi
+echo "package ok: $(echo "$files" | wc -l) files (dist/extension.js: $size bytes)"
