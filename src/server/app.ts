@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isLoopbackAddress, tokenCheck } from './auth';
+import { browserGuard } from './browserGuard';
 import type { Gateway } from './gateway';
 import { HttpError } from './httpError';
 import type { ServerSettings } from './options';
@@ -56,26 +57,13 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
   const streams: StreamSet = new Set();
   app.decorateRequest('caller', '');
 
-  // `curl -d '{...}'` sends a form content type: the original gateway's clients did exactly that.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (error) {
-      done(
-        new HttpError(
-          400,
-          'bad-json',
-          `The body is not JSON: ${(error as Error).message}`,
-          'Send a JSON object.',
-        ),
-        undefined,
-      );
-    }
-  });
-
   const tokens = tokenCheck(settings.tokens);
+  // Before anything else: a web page's request is refused before it is authenticated or parsed.
+  const guard = browserGuard({ tokensRequired: tokens.required, allowedOrigins: settings.allowedOrigins });
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     try {
+      guard.checkCaller(request.headers);
+      guard.checkBody(request.method, request.headers);
       authenticate(request);
       done();
     } catch (error) {

@@ -26,6 +26,8 @@ export interface ServerSettings {
   readonly pingMs: number;
   /** How long an Idempotency-Key keeps naming the same run. */
   readonly idempotencyMs: number;
+  /** Web origins allowed to call (exactly as a browser sends Origin); any other Origin is a 403. */
+  readonly allowedOrigins: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({
   shutdownMs: 30_000,
   pingMs: 15_000,
   idempotencyMs: 24 * 60 * 60_000,
+  allowedOrigins: Object.freeze([]),
 });
 
 const serverSchema = z
@@ -50,6 +53,9 @@ const serverSchema = z
       .strict()
       .optional(),
     shutdownMs: z.number().int().min(0).max(600_000).optional(),
+    allowedOrigins: z
+      .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path'))
+      .optional(),
   })
   .strict();
 

@@ -211,12 +211,14 @@ describe('server: runs over real HTTP (replay models, real SDKs, real sandbox)',
     assert.equal(typeof body.verification.consensus, 'boolean');
   });
 
-  it("the seed's curl command works as written", async () => {
+  it("the seed's curl command works with an explicit JSON content type (a form body is 415: issue 26 H2)", async () => {
     const { stdout } = await run('curl', [
       '-s',
       '-X',
       'POST',
       `${server.url}/api/v1/inference`,
+      '-H',
+      'content-type: application/json',
       '-d',
       '{"prompt": "Write a Python function primes_up_to(n) that returns the primes <= n", "execute_code": true}',
     ]);
