@@ -1,22 +1,19 @@
 /**
- * The editor's client of a Quorum gateway (`quorum serve`), for `quorum.server.url`: an ask sent to
- * the gateway instead of local providers and Docker, handed back as the same AskHandle the local
- * session gives, so the panel shows the same cards, streaming and verdict. Events arrive as
- * Server-Sent Events (eventsource-parser) and are re-stamped with the id the host allocated, so the
- * panel's per-ask filtering works unchanged; a dropped stream resumes with Last-Event-ID; `cancel`
- * sends DELETE. No `vscode` import: the caller supplies the URL and the token (from SecretStorage).
+ * The editor's side of a Quorum gateway (`quorum.server.url`): an ask sent to the gateway instead
+ * of local providers and Docker, handed back as the same AskHandle the local session gives, so the
+ * panel shows the same cards, streaming and verdict. The wire (SSE, resume, DELETE) is the core's
+ * client (core/gatewayClient.ts, shared with `quorum ask --server`); this module re-stamps events
+ * with the id the host allocated, so the panel's per-ask filtering works unchanged, and words the
+ * errors for the editor. No `vscode` import: the caller supplies the URL and the token.
  */
-import type { EventSourceMessage } from 'eventsource-parser';
-import { readEventStream } from '../core/eventStream';
+import { GatewayError, startGatewayRun } from '../core/gatewayClient';
+import type { GatewayRunEnd, GatewayTarget } from '../core/gatewayClient';
 import type { AskHandle } from '../core/session';
 import { DEFAULT_LIMITS } from '../core/types';
 import type { AskRequest, RunRecord, SessionEvent } from '../core/types';
 
-export interface GatewayTarget {
-  /** `https://quorum.example.com` (no trailing slash needed). */
-  readonly url: string;
-  readonly token?: string;
-}
+export { GatewayError };
+export type { GatewayTarget };
 
 export interface GatewayAskOptions {
   /** Ids of models configured on the gateway; default: its enabled ones. */
@@ -26,24 +23,10 @@ export interface GatewayAskOptions {
   readonly askId: string;
 }
 
-/** The gateway refused or lost the ask; `advice` says what to do (set the token, retry later...). */
-export class GatewayError extends Error {
-  override readonly name = 'GatewayError';
-  constructor(
-    message: string,
-    readonly advice: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
-
 export interface GatewayAskHandle extends AskHandle {
   /** The run's id on the gateway (`/v1/runs/{id}`), once it answered. */
   readonly runId: Promise<string>;
 }
-
-const RESUMES = 5;
 
 export function startGatewayAsk(
   target: GatewayTarget,
@@ -51,123 +34,87 @@ export function startGatewayAsk(
   options: GatewayAskOptions,
   onEvent: (event: SessionEvent) => void,
 ): GatewayAskHandle {
-  const base = target.url.replace(/\/+$/, '');
-  const headers: Record<string, string> = {
-    accept: 'text/event-stream',
-    ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
-  };
   const askId = options.askId;
   const stamp = (record: RunRecord): RunRecord => ({ ...record, askId });
   let latest: RunRecord | undefined;
-  let lastId = 0;
-  let cancelled = false;
-  let setRunId!: (id: string) => void;
-  const runId = new Promise<string>((resolve) => (setRunId = resolve));
-  let known: string | undefined;
-  const sendDelete = (id: string): void => {
-    void fetch(`${base}/v1/runs/${id}`, { method: 'DELETE', headers }).catch(() => undefined);
-  };
-
-  let end: { status: string; record?: RunRecord; error?: { message: string; advice: string } } | undefined;
-  const onMessage = (message: EventSourceMessage): void => {
-    if (message.id) lastId = Number(message.id);
-    const data = JSON.parse(message.data) as Record<string, unknown>;
-    if (!known && typeof data.askId === 'string') {
-      known = data.askId;
-      setRunId(known);
-      if (cancelled) sendDelete(known);
-    }
-    if (message.event === 'end') {
-      end = data as unknown as typeof end;
-      return;
-    }
-    if (typeof data.type !== 'string') return; // the gateway's own `status` events
-    const event = { ...data, askId } as unknown as SessionEvent;
-    if (event.type === 'session-done' || event.type === 'record-updated') {
-      latest = stamp(event.record);
-      onEvent({ ...event, record: latest });
-    } else onEvent(event);
-  };
-
-  const done = (async (): Promise<RunRecord> => {
-    let response = await fetch(`${base}/v1/runs`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        prompt: request.instruction,
-        context: request.context,
-        language: request.language,
-        intent: request.intent,
-        models: options.models,
-        execute: options.execute,
-      }),
-    }).catch((error: unknown) => {
-      throw new GatewayError(
-        `Cannot reach the Quorum gateway at ${base}: ${String(error)}`,
-        'Check quorum.server.url and that the gateway is running.',
-      );
-    });
-    for (let attempt = 0; ; attempt++) {
-      if (!response.ok) throw await refusal(response);
-      await readEventStream(response, onMessage).catch(() => undefined);
-      if (end || !known || attempt >= RESUMES) break;
-      response = await fetch(`${base}/v1/runs/${known}/events`, {
-        headers: { ...headers, 'last-event-id': String(lastId) },
-      });
-    }
-    if (!end) throw new GatewayError('The gateway closed the stream before the ask ended.', 'Ask again.');
-    if (end.record) return (latest = stamp(end.record));
-    throw new GatewayError(end.error?.message ?? `The ask ${end.status}.`, end.error?.advice ?? 'Ask again.');
-  })();
-
+  const run = startGatewayRun(
+    target,
+    {
+      prompt: request.instruction,
+      context: request.context,
+      language: request.language,
+      intent: request.intent,
+      models: options.models,
+      execute: options.execute,
+    },
+    {
+      onEvent(data) {
+        const event = { ...data, askId } as SessionEvent;
+        if (event.type === 'session-done' || event.type === 'record-updated') {
+          latest = stamp(event.record);
+          onEvent({ ...event, record: latest });
+        } else onEvent(event);
+      },
+    },
+  );
+  const done = run.done.then(
+    (end) => (latest = stamp(recordOf(end))),
+    (error: unknown) => {
+      throw forTheEditor(error);
+    },
+  );
   return {
     askId,
     done,
-    runId,
-    cancel() {
-      cancelled = true;
-      if (known) sendDelete(known);
-    },
+    runId: run.runId,
+    cancel: () => run.cancel(),
     rerun() {
       return Promise.reject(
         new GatewayError('Re-running one candidate is not offered by the gateway.', 'Ask again instead.'),
       );
     },
     record() {
-      return (
-        latest ?? {
-          version: 1,
-          askId,
-          startedAt: new Date().toISOString(),
-          request,
-          systemPrompt: '',
-          candidates: [],
-          limits: DEFAULT_LIMITS,
-          images: {},
-        }
-      );
+      return latest ?? emptyRecord(askId, request);
     },
   };
 }
 
-async function refusal(response: Response): Promise<GatewayError> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { message?: string; advice?: string };
-    const advice =
-      response.status === 401
+/** The run's record, or the gateway's reason for having none as a GatewayError. */
+function recordOf(end: GatewayRunEnd): RunRecord {
+  if (end.record) return end.record;
+  throw new GatewayError(end.error?.message ?? `The ask ${end.status}.`, end.error?.advice ?? 'Ask again.');
+}
+
+/** The advice in the editor's words: the setting to check, the command that sets the token. */
+function forTheEditor(error: unknown): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  const advice =
+    error.reason === 'unreachable'
+      ? 'Check quorum.server.url and that the gateway is running.'
+      : error.status === 401
         ? 'Set the gateway token with the command Quorum: Set Gateway Token.'
-        : (body.advice ?? 'See the gateway log.');
-    return new GatewayError(
-      `The Quorum gateway answered ${response.status}: ${body.message ?? text}`,
-      advice,
-      response.status,
-    );
-  } catch {
-    return new GatewayError(
-      `The Quorum gateway answered ${response.status}: ${text}`,
-      'See the gateway log.',
-      response.status,
-    );
-  }
+        : undefined;
+  return advice
+    ? new GatewayError(
+        error.message,
+        advice,
+        error.status,
+        error.reason,
+        error.serverMessage,
+        error.serverAdvice,
+      )
+    : error;
+}
+
+function emptyRecord(askId: string, request: AskRequest): RunRecord {
+  return {
+    version: 1,
+    askId,
+    startedAt: new Date().toISOString(),
+    request,
+    systemPrompt: '',
+    candidates: [],
+    limits: DEFAULT_LIMITS,
+    images: {},
+  };
 }
