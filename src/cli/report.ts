@@ -2,6 +2,7 @@
 import { unifiedDiff } from '../core/diff';
 import { runSummary } from '../core/runSummary';
 import type { CandidateRecord, RunRecord, RunResult } from '../core/types';
+import { renderProjectMarkdown, renderProjectText } from './projectReport';
 
 export const DEMO_NOTICE = 'DEMO: recorded answers replayed from a local server, not live models.';
 
@@ -37,6 +38,7 @@ function indent(text: string, pad = '    '): string {
 export function renderText(record: RunRecord): string {
   const out: string[] = [];
   if (record.demo) out.push(`*** ${DEMO_NOTICE} ***`, '');
+  if (record.project) out.push(renderProjectText(record));
   for (const c of record.candidates) {
     const pick = record.verdict?.pick === c.id ? '  ★ pick' : '';
     out.push(
@@ -44,7 +46,9 @@ export function renderText(record: RunRecord): string {
     );
     if (c.error) out.push(`    ${c.error.advice}`);
     const main = c.extraction?.main;
-    if (main) {
+    if (main && record.project) {
+      out.push(`  code (${main.language ?? 'unknown'}):`, indent(main.code));
+    } else if (main) {
       out.push(`  run: ${c.runError ? `${c.runError.message} — ${c.runError.advice}` : runLine(c.run)}`);
       out.push(`  code (${main.language ?? 'unknown'}):`, indent(main.code));
       if (c.run?.stdout) out.push('  stdout:', indent(c.run.stdout.slice(0, 2000)));
@@ -81,6 +85,7 @@ export function renderMarkdown(record: RunRecord): string {
     `**Request** (${record.request.intent}, ${record.request.language ?? 'python'}): ${cell(record.request.instruction)}`,
     '',
   );
+  if (record.project) out.push(renderProjectMarkdown(record));
   out.push('| model | answer | run | tests | score |', '|---|---|---|---|---|');
   const rank = new Map(record.verdict?.ranking.map((r) => [r.id, r]) ?? []);
   for (const c of record.candidates) {
@@ -103,7 +108,7 @@ export function renderMarkdown(record: RunRecord): string {
     out.push('', `**Verdict:** none — ${cell(record.judgeError.message)} ${cell(record.judgeError.advice)}`);
   }
   const pickCode = pick?.extraction?.main?.code;
-  if (pick && pickCode) {
+  if (pick && pickCode && !record.project) {
     const lang = pick.extraction?.main?.language ?? '';
     out.push(
       '',

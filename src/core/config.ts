@@ -73,6 +73,27 @@ const judgeSchema = z
   })
   .strict();
 
+const projectSchema = z
+  .object({
+    /** The project folder; default: the nearest folder of the edited file with .git, package.json, ... */
+    root: z.string().min(1).optional(),
+    /** The project's test command (a shell command), instead of the detected one. */
+    testCommand: z.string().min(1).optional(),
+    testTimeoutS: z.number().int().min(5).max(1800).default(120),
+    /** Image the project's tests run in, instead of the language's sandbox image. */
+    image: z.string().min(1).optional(),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(50 * 1024 * 1024),
+    maxFiles: z.number().int().min(1).max(200_000).default(10_000),
+    /** Globs (relative to the root) never sent to a model nor into the sandbox. */
+    exclude: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 const topSchema = z
   .object({
     models: z.array(z.unknown()).default([]),
@@ -80,10 +101,21 @@ const topSchema = z
     language: z.enum(LANGUAGES).optional(),
     sandbox: sandboxSchema.default(sandboxSchema.parse({})),
     judge: judgeSchema.default(judgeSchema.parse({})),
+    project: projectSchema.default(projectSchema.parse({})),
     /** `quorum serve`'s section; validated by src/server/options.ts, so one file serves both. */
     server: z.unknown().optional(),
   })
   .strict();
+
+export interface ProjectSettings {
+  readonly root?: string;
+  readonly testCommand?: string;
+  readonly testTimeoutS: number;
+  readonly image?: string;
+  readonly maxBytes: number;
+  readonly maxFiles: number;
+  readonly exclude: readonly string[];
+}
 
 export interface SandboxSettings {
   readonly enabled: boolean;
@@ -104,6 +136,8 @@ export interface QuorumConfig {
   readonly language?: Language;
   readonly sandbox: SandboxSettings;
   readonly judge: { readonly crossTests: boolean; readonly model?: string };
+  /** Edit asks in a project: where it is, how its tests run, what is never sent. */
+  readonly project: ProjectSettings;
   /** `vscode-lm` entries of `models`, kept apart: only the editor can ask them (see ./editorModels). */
   readonly editorModels?: readonly EditorModelConfig[];
 }
@@ -220,6 +254,7 @@ function buildConfig(
       pull: sandbox.pull,
     }),
     judge: Object.freeze({ ...judge }),
+    project: Object.freeze({ ...top.project, exclude: Object.freeze([...top.project.exclude]) }),
     editorModels: Object.freeze(editorModels),
   });
 }

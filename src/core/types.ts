@@ -2,6 +2,7 @@
  * Shared domain types of the Quorum core. Nothing here imports `vscode`: the VS Code host,
  * the CLI and the tests are all consumers of these shapes.
  */
+import type { EditAsk, ProjectEvidence, ProjectRecord, TestRun } from './project/types';
 
 /** Languages the sandbox knows how to run. */
 export const LANGUAGES = ['python', 'javascript', 'typescript', 'bash', 'go', 'rust'] as const;
@@ -326,7 +327,14 @@ export interface JudgeInput {
   readonly signal?: AbortSignal;
 }
 
-export type VerdictStrategy = 'consensus' | 'high-confidence' | 'best-available' | 'fallback' | 'cross-test';
+export type VerdictStrategy =
+  | 'consensus'
+  | 'high-confidence'
+  | 'best-available'
+  | 'fallback'
+  | 'cross-test'
+  /** An edit ask: the project's own tests decided (regressions, then fixes, then agreement). */
+  | 'project-tests';
 
 export type CellResult = 'pass' | 'fail' | 'error' | 'timeout';
 
@@ -442,6 +450,11 @@ export interface AskRequest {
   readonly intent: Intent;
   /** Tests the user pointed at (a workspace test file): trusted cases for the judge. */
   readonly trustedTests?: readonly TestCase[];
+  /**
+   * Present for an edit ask (a file inside a project): answers are the file's new content, checked
+   * against the project's own tests. Absent: a snippet ask (one standalone program).
+   */
+  readonly edit?: EditAsk;
 }
 
 export interface CandidateTiming {
@@ -493,6 +506,12 @@ export type SessionEventBody =
     }
   | { readonly type: 'run-done'; readonly candidateId: string; readonly run: RunResult }
   | { readonly type: 'run-failed'; readonly candidateId: string; readonly error: SandboxFailure }
+  /** An edit ask: the project was snapshotted and its test command found; the baseline runs. */
+  | { readonly type: 'project-ready'; readonly project: ProjectRecord }
+  /** An edit ask: the project's tests on the unmodified snapshot. */
+  | { readonly type: 'baseline-done'; readonly baseline: TestRun }
+  /** An edit ask: one candidate's edit, applied and tested against the project (or why not). */
+  | { readonly type: 'project-evidence'; readonly candidateId: string; readonly evidence: ProjectEvidence }
   | { readonly type: 'judge-started' }
   | { readonly type: 'verdict'; readonly verdict: Verdict }
   | { readonly type: 'judge-failed'; readonly error: JudgeFailure }
@@ -524,6 +543,8 @@ export interface CandidateRecord {
   readonly answeredMs?: number;
   readonly runStartedMs?: number;
   readonly runEndedMs?: number;
+  /** An edit ask: the candidate's edit (new file text, diff) and its project test outcomes. */
+  readonly project?: ProjectEvidence;
 }
 
 /** A run the user asked for again after the ask, kept beside the ask's own run. */
@@ -565,6 +586,8 @@ export interface RunRecord {
   readonly reruns?: readonly RerunRecord[];
   /** True when the answers came from the recorded demo, not live models. */
   readonly demo?: boolean;
+  /** An edit ask: the project, its test command and the baseline run. */
+  readonly project?: ProjectRecord;
 }
 
 /** The only logging surface the core sees; the host maps it to a LogOutputChannel. Never pass secrets. */

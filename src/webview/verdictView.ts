@@ -1,10 +1,13 @@
 /**
- * The judge's verdict: the pick, how it was chosen and how sure the judge is, its reasons, the
- * optional LLM opinion, and the full candidate x test-case matrix as an accessible table.
+ * The verdict's details below the verdict bar: the scoreboard (one row per model: a bar of tests
+ * passed, latency, cost; its failing tests on expand), and, collapsed, why the judge chose: strategy,
+ * confidence, reasons, the optional LLM opinion. The full matrix opens in an editor tab.
  */
+import { createScoreboard } from './scoreboardView';
 import { el, icon, replaceChildren } from './dom';
-import type { CellResult, JudgeFailure, MatrixCase, Verdict } from './domainTypes';
+import type { JudgeFailure, Verdict } from './domainTypes';
 import type { ViewModel } from './viewModel';
+import type { ViewContext } from './viewContext';
 
 const STRATEGY_TEXT: Readonly<Record<Verdict['strategy'], string>> = {
   consensus: 'Consensus of agreeing outputs',
@@ -12,6 +15,7 @@ const STRATEGY_TEXT: Readonly<Record<Verdict['strategy'], string>> = {
   'best-available': 'Best available',
   fallback: 'Fallback',
   'cross-test': 'Cross-tests (CodeT)',
+  'project-tests': 'Project tests',
 };
 
 export interface VerdictView {
@@ -19,7 +23,7 @@ export interface VerdictView {
   update(vm: ViewModel): void;
 }
 
-export function createVerdictView(): VerdictView {
+export function createVerdictView(ctx: ViewContext): VerdictView {
   const root = el('section', {
     class: 'verdict',
     'data-testid': 'verdict',
@@ -29,16 +33,25 @@ export function createVerdictView(): VerdictView {
   let last: Verdict | undefined;
   let lastOrder: readonly string[] = [];
   let lastFailure: JudgeFailure | undefined;
+  let lastTrusted = true;
+  const why = new Map<string, boolean>();
   return {
     root,
     update(vm) {
       const failure = vm.ask?.judgeError;
-      if (vm.verdict === last && vm.order === lastOrder && failure === lastFailure) return;
+      if (
+        vm.verdict === last &&
+        vm.order === lastOrder &&
+        failure === lastFailure &&
+        vm.trusted === lastTrusted
+      )
+        return;
       last = vm.verdict;
       lastOrder = vm.order;
       lastFailure = failure;
+      lastTrusted = vm.trusted;
       root.hidden = !vm.verdict && !failure;
-      if (vm.verdict) replaceChildren(root, render(vm.verdict, vm));
+      if (vm.verdict) replaceChildren(root, render(vm.verdict, vm, ctx, why));
       else if (failure) replaceChildren(root, renderFailure(failure));
       else root.replaceChildren();
     },
@@ -61,17 +74,10 @@ function nameOf(vm: ViewModel, id: string | null | undefined): string {
   return vm.candidates[id]?.modelId ?? id;
 }
 
-function render(v: Verdict, vm: ViewModel): HTMLElement[] {
-  return [
-    el('h2', {}, [icon('law'), ' Verdict']),
-    v.unverified
-      ? el('div', { class: 'banner unverified', role: 'alert' }, [
-          icon('warning'),
-          el('span', { class: 'banner-text' }, [
-            'Unverified: nothing ran successfully, so the pick is the least bad answer, not a tested one.',
-          ]),
-        ])
-      : null,
+function render(v: Verdict, vm: ViewModel, ctx: ViewContext, open: Map<string, boolean>): HTMLElement[] {
+  const key = vm.ask?.askId ?? '';
+  const why = el('details', { class: 'section why', open: open.get(key) ?? false }, [
+    el('summary', {}, ['Why this pick']),
     el('dl', { class: 'facts' }, [
       ...evidenceFacts(v),
       el('dt', {}, ['Pick']),
@@ -94,15 +100,22 @@ function render(v: Verdict, vm: ViewModel): HTMLElement[] {
           v.llm.rationale,
         ])
       : null,
-    v.matrix && v.matrix.cases.length ? matrixTable(v, vm) : null,
+  ]);
+  why.addEventListener('toggle', () => open.set(key, why.open));
+  return [
+    // In Restricted Mode nothing runs by design: the one trust banner says so, not a red alert here.
+    v.unverified && vm.trusted
+      ? el('div', { class: 'banner unverified', role: 'alert' }, [
+          icon('warning'),
+          el('span', { class: 'banner-text' }, [
+            'Unverified: nothing ran successfully, so the pick is the least bad answer, not a tested one.',
+          ]),
+        ])
+      : null,
+    v.matrix && v.matrix.cases.length ? createScoreboard(v, vm, ctx) : null,
+    why,
   ].filter((x): x is HTMLElement => x !== null);
 }
-
-const SOURCE_TEXT: Readonly<Record<NonNullable<MatrixCase['source']>, string>> = {
-  prompt: 'from the prompt',
-  context: 'from the selected code',
-  file: 'from a test file',
-};
 
 /** What the chosen group did: examples and cases passed, how many candidates behave the same. */
 function evidenceFacts(v: Verdict): HTMLElement[] {
@@ -126,55 +139,5 @@ function confidenceMeter(confidence: number): HTMLElement {
   return el('span', { class: 'confidence' }, [
     el('meter', { min: 0, max: 100, value: pct, 'aria-label': 'Confidence' }),
     ` ${pct}%`,
-  ]);
-}
-
-const CELL_LABEL: Readonly<Record<CellResult, string>> = {
-  pass: 'pass',
-  fail: 'fail',
-  error: 'error',
-  timeout: 'timeout',
-};
-
-function matrixTable(v: Verdict, vm: ViewModel): HTMLElement {
-  const matrix = v.matrix!;
-  const ids = vm.order.filter((id) => matrix.cells[id]);
-  return el('div', { class: 'matrix-scroll', tabindex: 0 }, [
-    el('table', { class: 'matrix' }, [
-      el('caption', {}, [
-        matrix.cases.some((c) => c.trusted)
-          ? 'Test matrix: each candidate against your examples (E, trusted) and the test cases the models wrote (T)'
-          : 'Test matrix: each candidate against every test case the models wrote',
-      ]),
-      el('thead', {}, [
-        el('tr', {}, [
-          el('th', { scope: 'col' }, ['Candidate']),
-          ...matrix.cases.map((tc, i) =>
-            tc.trusted
-              ? el('th', { scope: 'col', class: 'trusted', title: tc.code }, [
-                  el('abbr', { title: `Your example (${SOURCE_TEXT[tc.source ?? 'prompt']}): ${tc.code}` }, [
-                    `E${i + 1}`,
-                  ]),
-                ])
-              : el('th', { scope: 'col', title: tc.code }, [
-                  el('abbr', { title: `${tc.id}: ${tc.code}` }, [`T${i + 1}`]),
-                ]),
-          ),
-        ]),
-      ]),
-      el(
-        'tbody',
-        {},
-        ids.map((id) =>
-          el('tr', { class: id === v.pick ? 'is-pick' : '' }, [
-            el('th', { scope: 'row' }, [nameOf(vm, id)]),
-            ...matrix.cases.map((tc) => {
-              const r = matrix.cells[id]?.[tc.id];
-              return el('td', { class: `cell cell-${r ?? 'none'}` }, [r ? CELL_LABEL[r] : '—']);
-            }),
-          ]),
-        ),
-      ),
-    ]),
   ]);
 }

@@ -154,10 +154,10 @@ function confidenceOf(
   calibrated?: number,
 ): number {
   if (!top) return 0;
-  if (strategy === 'cross-test') return Math.round((calibrated ?? 0) * 100) / 100;
+  if (strategy === 'cross-test' || strategy === 'project-tests') return Math.round((calibrated ?? 0) * 100) / 100;
   const runnerUp = ranking.find((s) => s !== top);
   const margin = runnerUp ? Math.max(0, top.score - runnerUp.score) : top.score;
-  const base: Record<Exclude<VerdictStrategy, 'cross-test'>, number> = {
+  const base: Record<Exclude<VerdictStrategy, 'cross-test' | 'project-tests'>, number> = {
     consensus: 0.75,
     'high-confidence': 0.7,
     'best-available': 0.4,

@@ -37,7 +37,7 @@ export interface ProjectSnapshot {
   /** Dependencies the project already has, shipped with the snapshot (node_modules, .venv). */
   readonly dependencies: readonly string[];
   /** The archive of every file, built once and reused by every run. */
-  readonly archive: Buffer;
+  readonly archive: Uint8Array;
   /** Milliseconds to list, hash and pack. */
   readonly elapsedMs: number;
 }
@@ -146,4 +146,54 @@ export interface ProjectRecord {
     readonly snapshotMs: number;
     readonly baselineMs?: number;
   };
+}
+
+/** One run of a project's test script in a fresh sandbox container. */
+export interface ProjectRunRequest {
+  readonly image: string;
+  /** The snapshot's archive, unpacked into the project directory. */
+  readonly archive: Uint8Array;
+  /** A candidate's edit as a one-file archive, unpacked over the snapshot. */
+  readonly overlay?: Uint8Array;
+  /** POSIX sh script run in the project directory; writes the runner's report into $QUORUM_REPORT_DIR. */
+  readonly script: string;
+  /** Extra environment (`NAME=value`), e.g. PYTHONPATH for a shipped .venv. */
+  readonly env?: readonly string[];
+  readonly timeoutS: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ProjectRunResult {
+  /** The script's exit status as the engine reports it; null when killed (timeout, cancel). */
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  readonly oomKilled: boolean;
+  readonly outputTruncated: boolean;
+  /** Regular files of the report directory, by name. */
+  readonly reports: Readonly<Record<string, string>>;
+  readonly wallMs: number;
+}
+
+/** Runs a project's tests somewhere that is not the user's machine (engine-neutral). */
+export interface ProjectSandbox {
+  runTests(request: ProjectRunRequest): Promise<ProjectRunResult>;
+  /** Removes every container still running. */
+  dispose(): Promise<void>;
+}
+
+/** The edit shape of an ask, as the request carries it (the record keeps it). */
+export interface EditAsk {
+  /** The project folder. */
+  readonly root: string;
+  /** The edited file, relative to the root, `/` separators. */
+  readonly path: string;
+  /** 1-based inclusive lines of the selection, when only those are to change. */
+  readonly range?: { readonly startLine: number; readonly endLine: number };
+  readonly language: ProjectLanguage;
+  /** The project's test runner in words (`unittest`, `node:test`), when one was found. */
+  readonly testFramework?: string;
+  /** What the file imports from the project: signatures for the prompt. */
+  readonly imports?: readonly { readonly path: string; readonly signatures: readonly string[] }[];
 }

@@ -1,0 +1,293 @@
+/**
+ * A project's tests in the sandbox: one fresh container per run (the baseline, each candidate),
+ * with the same hardening as every program run — no network, no host mounts, no capabilities,
+ * read-only root, bounded memory/CPU/processes/output/time — but room for a whole project: the
+ * working directory is a larger tmpfs that allows exec (test runners start node_modules/.bin
+ * scripts, compiled tests). The snapshot's archive is streamed in through `tar` in an exec, then
+ * the candidate's one-file overlay; the test script runs as the unprivileged user; its exit status
+ * is read from the engine (not from anything the tests print), and the runner's report files are
+ * read back from the report directory afterwards. The container is removed whatever happens.
+ */
+import { PassThrough } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import Docker from 'dockerode';
+import { extract as untar } from 'tar-stream';
+import { SandboxError } from '../types';
+import type { Logger, PullProgress } from '../types';
+import { silentLogger } from '../types';
+import type { ProjectRunRequest, ProjectRunResult, ProjectSandbox } from '../project/types';
+import { dockerodeOptions, parseDockerHost } from './engine';
+import type { EngineTarget } from './engine';
+import { engineError, isNoSuchContainer } from './engineErrors';
+import { withDeadline } from './deadline';
+import { ImageCache } from './images';
+import { SANDBOX_ULIMITS, SANDBOX_USER } from './limits';
+import { sandboxLabels } from './orphans';
+
+export const PROJECT_DIR = '/work';
+export const REPORT_DIR = '/reports';
+export const SCRATCH_DIR = '/scratch';
+
+/** A project run's bounds: more than a snippet's, still bounded. */
+export const PROJECT_LIMITS = Object.freeze({
+  memoryMiB: 1024,
+  cpus: 1,
+  pids: 256,
+  /** Kept of each of stdout and stderr (the end of it). */
+  outputBytes: 256 * 1024,
+  /** The project tmpfs is at least this, and at least 4x the archive. */
+  workMiB: 512,
+  scratchMiB: 512,
+});
+
+export interface ProjectSandboxOptions {
+  readonly dockerHost?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly pull?: boolean;
+  readonly onPullProgress?: (progress: PullProgress) => void;
+  readonly logger?: Logger;
+  /** Label value of this sandbox's containers (the orphan sweep finds them). */
+  readonly instanceId?: string;
+}
+
+export function createProjectSandbox(options: ProjectSandboxOptions = {}): ProjectSandbox {
+  const env = options.env ?? process.env;
+  const target = parseDockerHost(options.dockerHost, env);
+  const docker = new Docker(dockerodeOptions(target, env));
+  const images = new ImageCache(docker, {
+    pull: options.pull ?? true,
+    onPullProgress: options.onPullProgress,
+  });
+  const log = options.logger ?? silentLogger;
+  const live = new Set<Docker.Container>();
+  const labels = sandboxLabels(options.instanceId ?? `project-${process.pid}`, 'project');
+  return {
+    async runTests(request) {
+      await images.ensure(request.image);
+      return runOnce(docker, target, request, labels, live, log);
+    },
+    async dispose() {
+      await Promise.all([...live].map((c) => c.remove({ force: true }).catch(() => undefined)));
+      live.clear();
+    },
+  };
+}
+
+async function runOnce(
+  docker: Docker,
+  target: EngineTarget,
+  request: ProjectRunRequest,
+  labels: Record<string, string>,
+  live: Set<Docker.Container>,
+  log: Logger,
+): Promise<ProjectRunResult> {
+  const t0 = performance.now();
+  const workMiB = Math.max(PROJECT_LIMITS.workMiB, Math.ceil((request.archive.length * 4) / 1024 / 1024));
+  const bytes = PROJECT_LIMITS.memoryMiB * 1024 * 1024 + workMiB * 1024 * 1024;
+  const tmpfs = (mib: number, exec: boolean): string =>
+    `rw,nosuid,nodev,${exec ? 'exec' : 'noexec'},size=${mib}m,mode=1777`;
+  let container: Docker.Container;
+  try {
+    container = await withDeadline('create', (abortSignal) =>
+      docker.createContainer({
+        Image: request.image,
+        Entrypoint: [],
+        // Waits for the execs; killed with the container.
+        Cmd: ['sleep', String(request.timeoutS + 120)],
+        User: SANDBOX_USER,
+        WorkingDir: PROJECT_DIR,
+        Env: [
+          'HOME=/tmp',
+          'LANG=C.UTF-8',
+          'PYTHONDONTWRITEBYTECODE=1',
+          'PYTHONUNBUFFERED=1',
+          'CI=1',
+          `QUORUM_REPORT_DIR=${REPORT_DIR}`,
+          `QUORUM_SCRATCH=${SCRATCH_DIR}`,
+          ...(request.env ?? []),
+        ],
+        Labels: { ...labels, 'dev.quorum.role': 'project' },
+        NetworkDisabled: true,
+        HostConfig: {
+          NetworkMode: 'none',
+          ReadonlyRootfs: true,
+          Tmpfs: {
+            '/tmp': tmpfs(256, false),
+            [PROJECT_DIR]: tmpfs(workMiB, true),
+            [SCRATCH_DIR]: tmpfs(PROJECT_LIMITS.scratchMiB, true),
+            [REPORT_DIR]: tmpfs(32, false),
+          },
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges'],
+          Memory: bytes,
+          MemorySwap: bytes,
+          NanoCpus: Math.round(PROJECT_LIMITS.cpus * 1e9),
+          PidsLimit: PROJECT_LIMITS.pids,
+          LogConfig: { Type: 'none', Config: {} },
+          Ulimits: [
+            ...SANDBOX_ULIMITS.filter((u) => u.Name !== 'nofile'),
+            { Name: 'nofile', Soft: 4096, Hard: 4096 },
+          ],
+          OomScoreAdj: 1000,
+          IpcMode: 'private',
+          Privileged: false,
+        },
+        abortSignal,
+      }),
+    );
+  } catch (error) {
+    throw engineError(error, target);
+  }
+  live.add(container);
+  try {
+    await withDeadline('start', (abortSignal) => container.start({ abortSignal }));
+    await copyIn(docker, container, request.archive);
+    if (request.overlay) await copyIn(docker, container, request.overlay);
+    const run = await runScript(docker, container, request);
+    const reports = run.timedOut ? {} : await readReports(docker, container);
+    const inspect = await container.inspect().catch(() => undefined);
+    return {
+      ...run,
+      oomKilled: inspect?.State?.OOMKilled ?? false,
+      reports,
+      wallMs: Math.round(performance.now() - t0),
+    };
+  } catch (error) {
+    if (SandboxError.is(error)) throw error;
+    throw engineError(error, target);
+  } finally {
+    live.delete(container);
+    await container.remove({ force: true, v: true }).catch((e: unknown) => {
+      if (!isNoSuchContainer(e)) log.warn(`project container not removed: ${String(e)}`);
+    });
+  }
+}
+
+/** Streams a tar archive into the project directory through `tar -x` in the container. */
+async function copyIn(docker: Docker, container: Docker.Container, archive: Uint8Array): Promise<void> {
+  const exec = await container.exec({
+    Cmd: ['tar', '-xf', '-', '-C', PROJECT_DIR],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    User: SANDBOX_USER,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: true }));
+  const stderr = collect(docker, stream, 16 * 1024);
+  stream.end(archive);
+  await stderr.done;
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== 0) {
+    throw new SandboxError(
+      'engine-error',
+      `The project could not be unpacked in the sandbox (tar exited ${ExitCode}): ${stderr.text().trim().slice(0, 300)}`,
+      'Check that the sandbox image has `tar` (every Debian, Alpine and busybox image does), or set project.image.',
+    );
+  }
+}
+
+async function runScript(
+  docker: Docker,
+  container: Docker.Container,
+  request: ProjectRunRequest,
+): Promise<Omit<ProjectRunResult, 'reports' | 'wallMs' | 'oomKilled'>> {
+  const exec = await container.exec({
+    Cmd: ['/bin/sh', '-c', request.script],
+    AttachStdout: true,
+    AttachStderr: true,
+    WorkingDir: PROJECT_DIR,
+    User: SANDBOX_USER,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: false }));
+  const out = collect(docker, stream, PROJECT_LIMITS.outputBytes);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void container.kill().catch(() => undefined);
+  }, request.timeoutS * 1000);
+  const onAbort = (): void => void container.kill().catch(() => undefined);
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await out.done;
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener('abort', onAbort);
+  }
+  if (request.signal?.aborted)
+    throw new SandboxError('cancelled', 'Cancelled', 'Run the ask again when ready.');
+  const exitCode = timedOut ? null : ((await exec.inspect().catch(() => undefined))?.ExitCode ?? null);
+  return { exitCode, stdout: out.stdout(), stderr: out.text(), timedOut, outputTruncated: out.truncated() };
+}
+
+/** The report directory's regular files, by name (the runner's machine output). */
+async function readReports(docker: Docker, container: Docker.Container): Promise<Record<string, string>> {
+  const exec = await container.exec({
+    Cmd: ['tar', '-cf', '-', '-C', REPORT_DIR, '.'],
+    AttachStdout: true,
+    AttachStderr: true,
+    User: SANDBOX_USER,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: false }));
+  const tarBytes = new PassThrough();
+  const files: Record<string, string> = {};
+  const parsed = new Promise<void>((ok, fail) => {
+    const x = untar();
+    x.on('entry', (header, body, next) => {
+      const chunks: Buffer[] = [];
+      body.on('data', (c: unknown) => void chunks.push(c as Buffer));
+      body.on('end', () => {
+        const name = header.name.replace(/^\.\//, '');
+        if (header.type === 'file' && name && !name.includes('/')) {
+          files[name] = Buffer.concat(chunks).toString('utf8');
+        }
+        next();
+      });
+      body.resume();
+    });
+    x.on('finish', ok);
+    x.on('error', fail);
+    tarBytes.pipe(x);
+  });
+  docker.modem.demuxStream(stream, tarBytes, new PassThrough().resume());
+  stream.on('end', () => tarBytes.end());
+  stream.on('close', () => tarBytes.end());
+  await parsed.catch(() => undefined);
+  return files;
+}
+
+interface Collected {
+  readonly done: Promise<void>;
+  stdout(): string;
+  text(): string;
+  truncated(): boolean;
+}
+
+/** Demuxes an exec stream into capped stdout and stderr (keeping the end of each). */
+function collect(docker: Docker, stream: Duplex, cap: number): Collected {
+  const parts = { out: [] as Buffer[], err: [] as Buffer[], outBytes: 0, errBytes: 0, cut: false };
+  const sink = (key: 'out' | 'err'): PassThrough => {
+    const p = new PassThrough();
+    p.on('data', (chunk: Buffer) => {
+      const list = parts[key];
+      list.push(chunk);
+      const bytesKey = key === 'out' ? 'outBytes' : 'errBytes';
+      parts[bytesKey] += chunk.length;
+      while (parts[bytesKey] > cap && list.length > 1) {
+        parts[bytesKey] -= list.shift()!.length;
+        parts.cut = true;
+      }
+    });
+    return p;
+  };
+  docker.modem.demuxStream(stream, sink('out'), sink('err'));
+  const done = new Promise<void>((ok) => {
+    stream.on('end', () => ok());
+    stream.on('close', () => ok());
+    stream.on('error', () => ok());
+  });
+  const tail = (list: Buffer[]): string => {
+    const s = Buffer.concat(list).toString('utf8');
+    return s.length > cap ? s.slice(-cap) : s;
+  };
+  return { done, stdout: () => tail(parts.out), text: () => tail(parts.err), truncated: () => parts.cut };
+}
