@@ -1,15 +1,15 @@
 /**
  * `quorum ask --server URL`: the same ask, run by a gateway (`quorum serve`) instead of this
- * process. The run's events arrive as Server-Sent Events (parsed with eventsource-parser) and feed
- * the same progress lines; the final record is printed by the same renderers, so the output and
- * the exit code match a local ask. A dropped stream is resumed with Last-Event-ID; Ctrl-C cancels
- * the run on the server (DELETE), as it cancels a local one.
+ * process. The core's gateway client (core/gatewayClient.ts, shared with the editor) posts the run
+ * and follows its events, which feed the same progress lines; the final record is printed by the
+ * same renderers, so the output and the exit code match a local ask. A dropped stream is resumed
+ * with Last-Event-ID; Ctrl-C cancels the run on the server (DELETE), as it cancels a local one.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { EventSourceMessage } from 'eventsource-parser';
-import { readEventStream } from '../core/eventStream';
-import type { AskRequest, RunRecord, SessionEvent } from '../core/types';
+import { GatewayError, startGatewayRun } from '../core/gatewayClient';
+import type { GatewayRunEnd } from '../core/gatewayClient';
+import type { AskRequest } from '../core/types';
 import { EXIT, readAll } from './io';
 import type { CliIo } from './io';
 import { attachProgress } from './progress';
@@ -25,22 +25,7 @@ export interface RemoteAskOptions {
   readonly format: 'text' | 'markdown' | 'json';
 }
 
-interface End {
-  readonly status: string;
-  readonly record?: RunRecord;
-  readonly error?: { readonly message: string; readonly advice: string };
-}
-
-/** How often a dropped stream is picked up again before giving up. */
-const RESUMES = 5;
-
 export async function remoteAsk(options: RemoteAskOptions, io: CliIo): Promise<number> {
-  const base = options.server.replace(/\/+$/, '');
-  const token = io.env.QUORUM_SERVER_TOKEN;
-  const headers: Record<string, string> = {
-    accept: 'text/event-stream',
-    ...(token ? { authorization: `Bearer ${token}` } : {}),
-  };
   const context =
     options.file === '-'
       ? await readAll(io.stdin)
@@ -48,72 +33,48 @@ export async function remoteAsk(options: RemoteAskOptions, io: CliIo): Promise<n
         ? readFileSync(resolve(io.cwd, options.file), 'utf8')
         : undefined;
   const { instruction, language, intent } = options.request;
-  const body = {
-    prompt: instruction || 'Review this code.',
-    context,
-    language,
-    intent,
-    models: options.models,
-    execute: options.execute,
-  };
-
-  const progress = attachProgress(io);
-  let runId: string | undefined;
-  let lastId = 0;
-  let end: End | undefined;
-  const onEvent = (message: EventSourceMessage): void => {
-    if (message.id) lastId = Number(message.id);
-    const data = JSON.parse(message.data) as Record<string, unknown>;
-    runId ??= data.askId as string;
-    if (message.event === 'end') end = data as unknown as End;
-    else if (typeof data.type === 'string') progress(data as unknown as SessionEvent);
-  };
-  const cancel = (): void => {
-    if (runId) void fetch(`${base}/v1/runs/${runId}`, { method: 'DELETE', headers }).catch(() => undefined);
-  };
+  const run = startGatewayRun(
+    { url: options.server, token: io.env.QUORUM_SERVER_TOKEN },
+    {
+      prompt: instruction || 'Review this code.',
+      context,
+      language,
+      intent,
+      models: options.models,
+      execute: options.execute,
+    },
+    {
+      onEvent: attachProgress(io),
+      onResume: (lastId) =>
+        io.stderr.write(`quorum ask: the event stream dropped; resuming after event ${lastId}\n`),
+    },
+  );
+  const cancel = (): void => run.cancel();
   process.once('SIGINT', cancel);
   try {
-    let response = await fetch(`${base}/v1/runs`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    for (let attempt = 0; ; attempt++) {
-      if (!response.ok) return await refused(response, io);
-      await readEventStream(response, onEvent).catch(() => undefined);
-      if (end || !runId || attempt >= RESUMES) break;
-      io.stderr.write(`quorum ask: the event stream dropped; resuming after event ${lastId}\n`);
-      response = await fetch(`${base}/v1/runs/${runId}/events`, {
-        headers: { ...headers, 'last-event-id': String(lastId) },
-      });
-    }
+    return printEnd(await run.done, io, options.format);
   } catch (error) {
-    io.stderr.write(`quorum ask: cannot reach ${base}: ${(error as Error).message}\n`);
-    return EXIT.failed;
+    return failed(error, io);
   } finally {
     process.off('SIGINT', cancel);
   }
-  return printEnd(end, io, options.format);
 }
 
-async function refused(response: Response, io: CliIo): Promise<number> {
-  const text = await response.text();
-  let message = text;
-  try {
-    const parsed = JSON.parse(text) as { message?: string; advice?: string };
-    message = [parsed.message, parsed.advice].filter(Boolean).join('\n');
-  } catch {
-    // not JSON: print it as it came
+/** The gateway's refusal or a lost connection, on stderr; a refused request (400) is a usage error. */
+function failed(error: unknown, io: CliIo): number {
+  if (!(error instanceof GatewayError)) throw error;
+  if (error.reason === 'refused') {
+    const message = [error.serverMessage, error.serverAdvice].filter(Boolean).join('\n');
+    io.stderr.write(`quorum ask: the server answered ${error.status ?? ''}: ${message}\n`);
+    return error.status === 400 ? EXIT.usage : EXIT.failed;
   }
-  io.stderr.write(`quorum ask: the server answered ${response.status}: ${message}\n`);
-  return response.status === 400 ? EXIT.usage : EXIT.failed;
-}
-
-function printEnd(end: End | undefined, io: CliIo, format: RemoteAskOptions['format']): number {
-  if (!end) {
+  if (error.reason === 'dropped')
     io.stderr.write('quorum ask: the server closed the stream before the run ended.\n');
-    return EXIT.failed;
-  }
+  else io.stderr.write(`quorum ask: ${error.message}\n${error.advice}\n`);
+  return EXIT.failed;
+}
+
+function printEnd(end: GatewayRunEnd, io: CliIo, format: RemoteAskOptions['format']): number {
   if (end.error && !end.record) io.stderr.write(`quorum ask: ${end.error.message}\n${end.error.advice}\n`);
   const record = end.record;
   if (!record) return EXIT.failed;
