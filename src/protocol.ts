@@ -37,6 +37,12 @@ export interface HistoryEntry {
   readonly demo?: boolean;
 }
 
+/** A recorded ask the demo can answer, as a button: its words and what it sends. */
+export interface DemoAskView {
+  readonly id: string;
+  readonly title: string;
+}
+
 export type DiffBase = 'pick' | 'selection';
 
 export type { DiffLine } from './core/diff';
@@ -70,7 +76,23 @@ export type HostMessage =
   | { readonly type: 'spend/update'; readonly estimate: SpendEstimate }
   | { readonly type: 'notice/show'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   /** The ask the panel requested did not start (no model, superseded, refused): Run is enabled again. */
-  | { readonly type: 'ask/refused'; readonly reason: string };
+  | { readonly type: 'ask/refused'; readonly reason: string }
+  /**
+   * An ask started from outside the form (Quick Fix, keybinding, command, demo button): the form
+   * shows its intent and instruction, so Run re-sends this ask and not the previous one.
+   */
+  | { readonly type: 'draft/set'; readonly instruction: string; readonly intent: Intent }
+  /**
+   * Whether an enabled model can answer now (a key where one is needed, Ollama reachable), and which
+   * enabled models cannot (an Ollama server that does not answer). No model ready: the panel offers
+   * the demo and Add Model instead of a Run that ends in provider errors.
+   */
+  | { readonly type: 'readiness/update'; readonly ready: boolean; readonly unreachable: readonly string[] }
+  /**
+   * The asks the demo can answer, shown as buttons; `reason` says why they are shown (a prompt the
+   * demo has no recording for).
+   */
+  | { readonly type: 'demo/asks'; readonly asks: readonly DemoAskView[]; readonly reason?: string };
 
 /** Messages from the webview to the host. Every one is validated with `isWebviewMessage`. */
 export type WebviewMessage =
@@ -104,7 +126,15 @@ export type WebviewMessage =
       readonly instruction: string;
       readonly intent: Intent;
       readonly modelIds: readonly string[];
-    };
+    }
+  /** Starts the recorded demo (no key, no Ollama needed). */
+  | { readonly type: 'demo/start' }
+  /** Runs one of the demo's recorded asks, on its sample file when the workspace has it. */
+  | { readonly type: 'demo/ask'; readonly askId: string }
+  /** Opens VS Code's Manage Workspace Trust editor. */
+  | { readonly type: 'trust/manage' }
+  /** Opens the full candidate x test matrix in an editor tab, where there is room. */
+  | { readonly type: 'matrix/open' };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
@@ -145,6 +175,10 @@ const GUARDS: { readonly [K in WebviewMessageType]: (m: Fields) => boolean } = {
     Array.isArray(m.modelIds) &&
     m.modelIds.length <= 50 &&
     m.modelIds.every(id),
+  'demo/start': () => true,
+  'demo/ask': (m) => id(m.askId),
+  'trust/manage': () => true,
+  'matrix/open': () => true,
 };
 
 /** Validates an untrusted message from the webview against the protocol. */

@@ -28,11 +28,20 @@ export class ApplyPreview implements vscode.Disposable {
 
   constructor(private readonly documents: CandidateDocuments) {}
 
-  /** Opens the diff for `code` in `editor`; a preview already open is dropped (its file is untouched). */
-  async open(editor: vscode.TextEditor, code: string, label: string): Promise<vscode.Uri> {
+  /**
+   * Opens the diff for `code` in `editor`; a preview already open is dropped (its file is untouched).
+   * `target` is the range the ask was about (its selection, or the whole file when it sent the whole
+   * file); without it the editor's selection is replaced, or the code goes in at the cursor.
+   */
+  async open(
+    editor: vscode.TextEditor,
+    code: string,
+    label: string,
+    target?: vscode.Range,
+  ): Promise<vscode.Uri> {
     const document = editor.document;
     const mode = editor.selection.isEmpty ? 'cursor' : 'replace';
-    const { range, text } = placementOf(editor, code, mode);
+    const { range, text } = placementOf(editor, code, mode, target);
     const before = document.getText();
     const proposed =
       before.slice(0, document.offsetAt(range.start)) + text + before.slice(document.offsetAt(range.end));

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { startReplayServer } from '../demo/replayServer';
+import { DEMO_ASKS, type DemoAsk } from '../demo/demoAsks';
 import { DEMO_LABEL, DEMO_MODELS } from '../demo/recordings';
 import type { Logger, ModelConfig } from '../core/types';
 
@@ -45,6 +46,45 @@ export async function ollamaReachable(url: string, timeoutMs = 800): Promise<boo
   }
 }
 
+/**
+ * Opens a demo ask's sample file (when the workspace has it) with its function selected, so the ask
+ * sends exactly what the recording answers and Apply replaces that function. Undefined when the ask
+ * has no file, or the workspace lacks it (the ask is then sent with whatever is selected).
+ */
+export async function selectDemoTarget(ask: DemoAsk): Promise<vscode.TextEditor | undefined> {
+  if (!ask.file || !ask.symbol) return undefined;
+  const [uri] = await vscode.workspace.findFiles(`**/${ask.file}`, '**/node_modules/**', 1);
+  if (!uri) return undefined;
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document, { preview: false });
+  const range = functionRange(document.getText(), ask.symbol);
+  if (range) {
+    const end = document.lineAt(range.end).range.end;
+    editor.selection = new vscode.Selection(range.start, 0, end.line, end.character);
+    editor.revealRange(editor.selection);
+  }
+  return editor;
+}
+
+/**
+ * The lines of a top-level function `symbol` (Python `def` or TypeScript `function`, with the
+ * comment just above it): from its first line to its last indented line or closing brace.
+ */
+export function functionRange(text: string, symbol: string): { start: number; end: number } | undefined {
+  const lines = text.split('\n');
+  const head = new RegExp(`^(export )?(def|function) ${symbol}\\(`);
+  let start = lines.findIndex((l) => head.test(l));
+  if (start < 0) return undefined;
+  let end = start;
+  while (end + 1 < lines.length && (/^\s+\S/.test(lines[end + 1]) || lines[end + 1] === '}')) end++;
+  while (start > 0 && /^\s*(\/\*\*|\*|\/\/|#)/.test(lines[start - 1])) start--;
+  return { start, end };
+}
+
+export function demoAsk(id: string): DemoAsk | undefined {
+  return DEMO_ASKS.find((a) => a.id === id);
+}
+
 /** The running demo: a replay server on loopback and the models that point at it. */
 export class DemoMode implements vscode.Disposable {
   private server: { readonly url: string; close(): Promise<void> | void } | undefined;
@@ -83,23 +123,19 @@ export class DemoMode implements vscode.Disposable {
     this.emitter.fire(false);
   }
 
-  /** Asks once; starts the demo when accepted. Returns true when the demo is running afterwards. */
+  /** One short line with the two ways on; true when the demo is running afterwards. */
   async offer(): Promise<boolean> {
     const choice = await vscode.window.showInformationMessage(
-      'Quorum: no model is ready (no API key stored, no Ollama reachable). ' +
-        `Try the demo with recorded answers? ${REAL_MODELS_ADVICE}`,
-      'Start Demo',
-      'Set API Key',
-      'Open Settings',
+      'Quorum: no model is ready yet.',
+      'Try the Demo',
+      'Add Model',
     );
-    if (choice === 'Start Demo') {
+    if (choice === 'Try the Demo') {
       await this.start();
-      void vscode.window.showInformationMessage(`Quorum demo: ${DEMO_LABEL}. ${REAL_MODELS_ADVICE}`);
+      await vscode.commands.executeCommand('quorum.openPanel');
       return true;
     }
-    if (choice === 'Set API Key') void vscode.commands.executeCommand('quorum.setApiKey');
-    if (choice === 'Open Settings')
-      void vscode.commands.executeCommand('workbench.action.openSettings', 'quorum.models');
+    if (choice === 'Add Model') void vscode.commands.executeCommand('quorum.addModel');
     return false;
   }
 

@@ -15,10 +15,13 @@ export function placementOf(
   editor: vscode.TextEditor,
   code: string,
   mode: InsertMode,
+  /** Replaces this range instead of the editor's selection or cursor (Apply's remembered target). */
+  target?: vscode.Range,
 ): { range: vscode.Range; text: string } {
   const doc = editor.document;
-  const range: vscode.Range =
-    mode === 'replace'
+  const range: vscode.Range = target
+    ? target
+    : mode === 'replace'
       ? editor.selection
       : new vscode.Range(editor.selection.active, editor.selection.active);
   const line = doc.lineAt(range.start.line);

@@ -1,11 +1,15 @@
 /**
- * "Quorum: Fix with Models" as a Quick Fix on an error or warning: the lightbulb's action selects the
- * diagnostic's lines and starts a *fix* ask whose instruction quotes the diagnostics there, so every
- * model sees what the language server reported, not just the code.
+ * Quorum in the lightbulb. "Quorum: Fix with Models" is a Quick Fix on an error or warning: it
+ * selects the diagnostic's lines and starts a *fix* ask whose instruction quotes the diagnostics
+ * there, so every model sees what the language server reported, not just the code. "Ask Quorum…" is
+ * a refactor action everywhere else (a selection, or the cursor in a file): a bug no tool reports,
+ * such as an off-by-one, is still one Ctrl+. away. It asks for the intent and the instruction.
  */
 import * as vscode from 'vscode';
 
 export const FIX_COMMAND = 'quorum.fixWithModels';
+/** The command "Ask Quorum…" runs: Quorum: Ask Models, which asks for the intent and instruction. */
+const ASK_COMMAND = 'quorum.ask';
 
 export interface FixArgs {
   readonly uri: string;
@@ -29,7 +33,7 @@ export function fixInstruction(args: FixArgs): string {
 }
 
 export class FixWithModelsProvider implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
 
   provideCodeActions(
     document: vscode.TextDocument,
@@ -39,7 +43,8 @@ export class FixWithModelsProvider implements vscode.CodeActionProvider {
     const relevant = context.diagnostics.filter(
       (d) => d.severity <= vscode.DiagnosticSeverity.Warning && d.range.intersection(range) !== undefined,
     );
-    if (!relevant.length) return [];
+    const ask = askAction(range);
+    if (!relevant.length) return [ask];
     const startLine = Math.min(...relevant.map((d) => d.range.start.line));
     const endLine = Math.max(...relevant.map((d) => d.range.end.line));
     const args: FixArgs = {
@@ -55,8 +60,17 @@ export class FixWithModelsProvider implements vscode.CodeActionProvider {
     const action = new vscode.CodeAction('Quorum: Fix with Models', vscode.CodeActionKind.QuickFix);
     action.diagnostics = relevant;
     action.command = { command: FIX_COMMAND, title: 'Quorum: Fix with Models', arguments: [args] };
-    return [action];
+    action.isPreferred = true;
+    return [action, ask];
   }
+}
+
+/** "Ask Quorum…" on the selection (or, at a bare cursor, the whole file). */
+function askAction(range: vscode.Range): vscode.CodeAction {
+  const title = range.isEmpty ? 'Ask Quorum… (whole file)' : 'Ask Quorum… (selection)';
+  const action = new vscode.CodeAction(title, vscode.CodeActionKind.RefactorRewrite.append('quorum'));
+  action.command = { command: ASK_COMMAND, title };
+  return action;
 }
 
 /** Shows the document with the diagnostics' lines selected, so the ask sends exactly those lines. */

@@ -4,16 +4,33 @@
  */
 import * as vscode from 'vscode';
 import type { Intent, Language, RunRecord, SessionEvent } from '../core/types';
+import { DEMO_ASKS, matchDemoAsk, promptTextOf } from '../demo/demoAsks';
 import type { DiffBase, HostMessage, WebviewMessage } from '../protocol';
 import { AskNotStartedError, NoModelsError } from './askRunner';
 import { candidateDiffs } from './candidateDiffs';
 import { sendableSelection } from './contextPreview';
 import { confirmSpend, estimateAsk } from './spendCheck';
 import { DeltaBatcher } from './deltaBatcher';
+import { demoAsk, selectDemoTarget } from './demo';
+import { readinessOf } from './firstRun';
+import { openMatrixEditor } from './matrixEditor';
 import { copyCode, insertCode, openUntitled } from './editorActions';
+import { editTargetOf } from './editTarget';
 import type { InsertMode } from './editorActions';
 import type { PanelRouter, QuorumPanel } from './panel';
 import type { HostServices } from './services';
+
+/** Where the ask's code came from, so Apply finds it by URI whatever editor has focus. */
+interface AskTarget {
+  readonly uri: vscode.Uri;
+  readonly version: number;
+  readonly range: vscode.Range;
+  /** Nothing was selected: the whole file was sent, and the pick replaces the whole file. */
+  readonly wholeFile: boolean;
+}
+
+/** The demo's asks as the panel's buttons. */
+const DEMO_ASK_VIEWS = DEMO_ASKS.map((a) => ({ id: a.id, title: a.title }));
 
 /** Deltas of one ask are replayed to a reloaded webview; past this many the replay stops growing. */
 const MAX_REPLAY_EVENTS = 20_000;
@@ -24,6 +41,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   private askSeq = 0;
   private live: SessionEvent[] = [];
   private modelsSeq = 0;
+  private target: AskTarget | undefined;
   private readonly batcher: DeltaBatcher;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -67,6 +85,8 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
         history: await s.history.list(),
       },
     ];
+    messages.push({ type: 'readiness/update', ...(await readinessOf(s)) });
+    if (demo) messages.push({ type: 'demo/asks', asks: DEMO_ASK_VIEWS });
     const record = s.runner.state.record;
     if (s.runner.running)
       messages.push(...this.live.map((event): HostMessage => ({ type: 'session/event', event })));
@@ -143,6 +163,22 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
       case 'model/remove':
         await vscode.commands.executeCommand('quorum.removeModel', m.modelId);
         return;
+      case 'demo/start':
+        await s.demo.start();
+        this.panel.post({ type: 'demo/asks', asks: DEMO_ASK_VIEWS });
+        return;
+      case 'demo/ask':
+        await this.askDemo(m.askId);
+        return;
+      case 'trust/manage':
+        await vscode.commands.executeCommand('workbench.trust.manage');
+        return;
+      case 'matrix/open': {
+        const verdict = s.runner.state.record?.verdict;
+        if (!verdict?.matrix) throw new Error('There is no test matrix yet: it comes with the verdict.');
+        openMatrixEditor(s.runner.state.record!, verdict);
+        return;
+      }
       case 'spend/estimate':
         this.panel.post({
           type: 'spend/update',
@@ -164,6 +200,30 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     const mine = ++this.askSeq;
     // The text of a file matching quorum.contextExclude is never sent (contextPreview.ts).
     const selection = sendableSelection(s);
+    // Whoever started it (Run, Quick Fix, keybinding, a demo button), the form now shows this ask.
+    this.panel.post({ type: 'draft/set', instruction, intent });
+    this.target = targetOf(s.tracker.editor);
+    if (s.demo.active && !matchDemoAsk(promptTextOf(instruction, intent, selection?.text))) {
+      // The demo replays; it cannot answer this. Say which asks it can, rather than show unrelated answers.
+      const reason =
+        'The demo has recorded answers only for the asks below; pick one, or add a model for your own prompt.';
+      this.panel.post({ type: 'ask/refused', reason });
+      this.panel.post({ type: 'demo/asks', asks: DEMO_ASK_VIEWS, reason });
+      return undefined;
+    }
+    if (!s.demo.active) {
+      const readiness = await readinessOf(s, modelIds);
+      if (!readiness.ready) {
+        this.panel.post({ type: 'readiness/update', ...(await readinessOf(s)) });
+        if (mine === this.askSeq)
+          this.panel.post({
+            type: 'ask/refused',
+            reason:
+              'No model can answer yet: the models need a key, or Ollama is not running. Try the demo, or add a model.',
+          });
+        return undefined;
+      }
+    }
     try {
       if (!(await confirmSpend(s, instruction, intent, modelIds))) {
         if (mine === this.askSeq)
@@ -181,7 +241,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
           language: selection?.language ?? s.settings.config.language,
           trustedTests: trustedTests.length ? trustedTests : undefined,
         },
-        { modelIds },
+        { modelIds, edit: editTargetOf(s.tracker.editor, s.settings.projectEnabled) },
       );
     } catch (error) {
       if (error instanceof AskNotStartedError) {
@@ -192,9 +252,38 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
       const reason = error instanceof NoModelsError ? `${error.message} ${error.advice}` : String(error);
       this.panel.post({ type: 'ask/refused', reason });
       if (!(error instanceof NoModelsError)) throw error;
-      if (!s.demo.active) await s.demo.offer();
       return undefined;
     }
+  }
+
+  /** Runs a demo ask from its button: its sample file with the function selected, then the ask. */
+  private async askDemo(id: string): Promise<void> {
+    const ask = demoAsk(id);
+    if (!ask) throw new Error(`The demo has no ask ${id}.`);
+    if (!this.s.demo.active) await this.s.demo.start();
+    await selectDemoTarget(ask);
+    await this.ask(ask.instruction, ask.intent);
+  }
+
+  /**
+   * The editor and range Apply should use: the ask's own file, found by URI (opened again if it was
+   * closed), and its selection as it was when asked, or the whole file when nothing was selected.
+   * Undefined when the ask had no file (then the focused editor is used).
+   */
+  async applyTarget(): Promise<{ editor: vscode.TextEditor; range?: vscode.Range } | undefined> {
+    const t = this.target;
+    if (!t) return undefined;
+    const document = await vscode.workspace.openTextDocument(t.uri);
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: shown?.viewColumn,
+      preview: false,
+    });
+    // An edit ask's candidates are the whole new file, whatever was selected.
+    if (t.wholeFile || this.s.runner.state.editAsk)
+      return { editor, range: document.validateRange(new vscode.Range(0, 0, document.lineCount, 0)) };
+    // Edited since the ask: the old range may no longer hold the asked code; use the live selection.
+    return { editor, range: document.version === t.version ? t.range : undefined };
   }
 
   async insert(candidateId: string, mode: InsertMode): Promise<boolean> {
@@ -280,7 +369,10 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     const seq = ++this.modelsSeq;
     const demo = this.s.demo.active;
     const models = await this.s.runner.modelViews();
-    if (seq === this.modelsSeq) this.panel.post({ type: 'models/update', models, demo });
+    if (seq !== this.modelsSeq) return;
+    this.panel.post({ type: 'models/update', models, demo });
+    const readiness = await readinessOf(this.s);
+    if (seq === this.modelsSeq) this.panel.post({ type: 'readiness/update', ...readiness });
   }
 
   private async postHistory(): Promise<void> {
@@ -291,4 +383,14 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     this.batcher.dispose();
     for (const d of this.subscriptions) d.dispose();
   }
+}
+
+function targetOf(editor: vscode.TextEditor | undefined): AskTarget | undefined {
+  if (!editor || editor.document.uri.scheme !== 'file') return undefined;
+  return {
+    uri: editor.document.uri,
+    version: editor.document.version,
+    range: editor.selection,
+    wholeFile: editor.selection.isEmpty,
+  };
 }

@@ -14,7 +14,16 @@ export interface Badge {
   readonly detail?: string;
 }
 
-export function badgesFor(c: CandidateView, context: { trusted: boolean; pick: string | null }): Badge[] {
+/** This candidate's row of the test matrix: cases passed of cases run. */
+export interface TestTally {
+  readonly passed: number;
+  readonly total: number;
+}
+
+export function badgesFor(
+  c: CandidateView,
+  context: { trusted: boolean; pick: string | null; tests?: TestTally },
+): Badge[] {
   const out: Badge[] = [];
   if (context.pick === c.id) out.push({ label: 'Pick', tone: 'pick', icon: 'star-full' });
   if (c.phase === 'streaming') out.push({ label: 'Streaming', tone: 'progress', icon: 'loading' });
@@ -32,10 +41,24 @@ export function badgesFor(c: CandidateView, context: { trusted: boolean; pick: s
     if (run.timedOut) out.push({ label: 'Timed out', tone: 'error', icon: 'watch' });
     if (run.oomKilled) out.push({ label: 'Out of memory', tone: 'error', icon: 'dashboard' });
     if (!run.timedOut && !run.oomKilled) {
+      // "Ran" says only that the program exited 0; whether it is right is the tests' badge. It is
+      // green only when no test beside it failed.
+      const tests = context.tests;
+      const allPass = !tests || tests.total === 0 || tests.passed === tests.total;
       out.push(
         run.exitCode === 0
-          ? { label: 'Passed', tone: 'success', icon: 'pass' }
-          : { label: 'Failed', tone: 'error', icon: 'close', detail: `Exit code ${String(run.exitCode)}` },
+          ? {
+              label: 'Ran',
+              tone: allPass ? 'success' : 'neutral',
+              icon: 'play',
+              detail: 'The program ran and exited with code 0.',
+            }
+          : {
+              label: `Exit ${String(run.exitCode)}`,
+              tone: 'error',
+              icon: 'close',
+              detail: `The program failed: exit code ${String(run.exitCode)}.`,
+            },
       );
     }
     if (run.outputTruncated) out.push({ label: 'Output capped', tone: 'warning', icon: 'fold' });
@@ -58,5 +81,28 @@ export function badgesFor(c: CandidateView, context: { trusted: boolean; pick: s
   } else if (c.phase === 'done' && !c.running && !c.code) {
     out.push({ label: 'No code', tone: 'neutral', icon: 'comment' });
   }
+  const tests = context.tests;
+  if (tests && tests.total > 0) {
+    const tone: BadgeTone =
+      tests.passed === tests.total ? 'success' : tests.passed === 0 ? 'error' : 'warning';
+    out.push({
+      label: `Tests ${tests.passed}/${tests.total}`,
+      tone,
+      icon: tone === 'success' ? 'pass' : 'beaker',
+      detail: `Passes ${tests.passed} of the ${tests.total} test cases the models wrote for each other.`,
+    });
+  }
   return out;
+}
+
+/** Cases passed of cases run, from the verdict's matrix row; undefined before the verdict. */
+export function tallyOf(
+  id: string,
+  matrix:
+    | { cases: readonly { id: string }[]; cells: Readonly<Record<string, Readonly<Record<string, string>>>> }
+    | undefined,
+): TestTally | undefined {
+  const row = matrix?.cells[id];
+  if (!matrix || !row || matrix.cases.length === 0) return undefined;
+  return { passed: matrix.cases.filter((tc) => row[tc.id] === 'pass').length, total: matrix.cases.length };
 }

@@ -21,9 +21,10 @@ export function createBannersView(ctx: ViewContext): BannersView {
       if (key === lastKey) return;
       lastKey = key;
       replaceChildren(root, [
-        vm.demo ? demoBanner() : null,
-        vm.trusted ? null : trustBanner(),
-        vm.docker ? dockerLine(vm.docker, ctx) : null,
+        vm.demo ? demoBanner(ctx) : null,
+        vm.trusted ? null : trustBanner(ctx),
+        // Untrusted, nothing runs whatever Docker's state: the trust banner is the one that matters.
+        vm.docker && vm.trusted ? dockerLine(vm.docker, ctx) : null,
         ...vm.notices.map((n) =>
           el(
             'div',
@@ -40,25 +41,32 @@ export function createBannersView(ctx: ViewContext): BannersView {
   };
 }
 
-function demoBanner(): HTMLElement {
+function demoBanner(ctx: ViewContext): HTMLElement {
   return el('div', { class: 'banner demo', 'data-testid': 'demo-banner', role: 'note' }, [
     icon('beaker'),
     el('div', { class: 'banner-text' }, [
       el('strong', {}, ['Recorded demo answers — not live models.']),
-      ' To use real models, run ',
-      el('em', {}, ['Quorum: Set API Key']),
-      ' for a configured model, or start Ollama (ollama serve) and reload.',
+      ' To use real models, add one (Quorum: Set API Key stores its key), or start Ollama (ollama serve) and reload.',
     ]),
+    iconButton('add', 'Add a model', () => ctx.post({ type: 'model/add' }), {
+      text: 'Add a model',
+      className: 'secondary small',
+    }),
   ]);
 }
 
-function trustBanner(): HTMLElement {
+/** The one Restricted Mode banner: what it means, and the button that changes it. */
+function trustBanner(ctx: ViewContext): HTMLElement {
   return el('div', { class: 'banner trust', 'data-testid': 'trust-banner', role: 'note' }, [
     icon('shield'),
     el('div', { class: 'banner-text' }, [
       el('strong', {}, ['Restricted Mode: models can be asked, but code is not executed.']),
       ' Trust this workspace to run candidates in the sandbox.',
     ]),
+    iconButton('workspace-trusted', 'Manage Workspace Trust', () => ctx.post({ type: 'trust/manage' }), {
+      text: 'Manage Workspace Trust',
+      className: 'secondary small',
+    }),
   ]);
 }
 

@@ -1,11 +1,12 @@
 /**
  * The list of candidate cards, keyed by candidate id so a card's DOM (and focus inside it)
- * lives as long as the candidate does. Also hosts the live progress line and the diff toggle.
+ * lives as long as the candidate does; in arrival order while streaming, in rank order (the pick
+ * first) once the verdict is in. Also hosts the diff toggle. The progress line is the verdict bar's.
  */
 import { createCardView, type CardView } from './cardView';
 import { diffBaseToggle } from './diffView';
 import { el, icon, replaceChildren } from './dom';
-import { progressText } from './state';
+import { rankedIds } from './scoreboardView';
 import type { ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
@@ -15,12 +16,6 @@ export interface CandidatesView {
 }
 
 export function createCandidatesView(ctx: ViewContext): CandidatesView {
-  const status = el('div', {
-    class: 'progress',
-    role: 'status',
-    'aria-live': 'polite',
-    'data-testid': 'progress',
-  });
   const toggleSlot = el('div', { class: 'toggle-slot' });
   const heading = el('h2', {}, [icon('comment-discussion'), ' Answers']);
   // "saved" rather than "history": the host also re-sends the latest run as a record after a reload.
@@ -29,33 +24,33 @@ export function createCandidatesView(ctx: ViewContext): CandidatesView {
   ]);
   const list = el('div', { class: 'cards' });
   const root = el('section', { class: 'candidates', 'aria-label': 'Answers', hidden: true }, [
-    el('div', { class: 'section-head' }, [heading, historyTag, status]),
+    el('div', { class: 'section-head' }, [heading, historyTag]),
     toggleSlot,
     list,
   ]);
   const cards = new Map<string, CardView>();
   let lastBase = '';
-  let lastOrder: readonly string[] | null = null;
+  let lastOrder = '';
   return {
     root,
     update(vm) {
       root.hidden = !vm.ask;
       historyTag.hidden = !vm.ask?.fromHistory;
-      const text = progressText(vm);
-      if (status.textContent !== text) status.textContent = text;
       if (vm.diffBase !== lastBase) {
         lastBase = vm.diffBase;
         replaceChildren(toggleSlot, [diffBaseToggle(vm.diffBase, ctx)]);
       }
-      if (vm.order !== lastOrder) {
-        lastOrder = vm.order;
+      const order = rankedIds(vm);
+      const orderKey = order.join('\n');
+      if (orderKey !== lastOrder) {
+        lastOrder = orderKey;
         for (const [id, card] of cards) {
-          if (!vm.order.includes(id)) {
+          if (!order.includes(id)) {
             card.root.remove();
             cards.delete(id);
           }
         }
-        vm.order.forEach((id, index) => {
+        order.forEach((id, index) => {
           let card = cards.get(id);
           if (!card) {
             card = createCardView(id, ctx);

@@ -4,11 +4,10 @@
  * toolbar is never rebuilt, so keyboard focus stays put while answers arrive.
  */
 import type { DiffLine } from '../protocol';
-import { badgesFor } from './badges';
+import { badgesFor, tallyOf } from './badges';
 import { codeBlock, textBlock, TEXT_CHARS_SHOWN } from './codeView';
 import { diffBlock } from './diffView';
-import { append, el, icon, iconButton, replaceChildren } from './dom';
-import { makeRovingToolbar } from './rovingToolbar';
+import { append, el, icon, replaceChildren, setDisabled } from './dom';
 import { runDetails, metricsList, matrixRow } from './runView';
 import type { CandidateView, ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
@@ -124,7 +123,8 @@ export function createCardView(id: string, ctx: ViewContext): CardView {
     if (c.run) parts.push(details('run', 'Run', c.run.exitCode !== 0, runDetails(c.run, expanded, expand)));
     parts.push(matrixRow(c.id, vm.verdict));
     parts.push(metricsList(c, vm.verdict));
-    if (diff && diff.length > 0) parts.push(details('diff', 'Diff', true, [diffBlock(diff, vm.diffBase)]));
+    // Collapsed: a long diff must not push the next card (and its verdict) off screen.
+    if (diff && diff.length > 0) parts.push(details('diff', 'Diff', false, [diffBlock(diff, vm.diffBase)]));
     return parts;
   }
 
@@ -132,7 +132,12 @@ export function createCardView(id: string, ctx: ViewContext): CardView {
 }
 
 function renderHeader(header: HTMLElement, c: CandidateView, vm: ViewModel): void {
-  const badges = badgesFor(c, { trusted: vm.trusted, pick: vm.verdict?.pick ?? null });
+  const badges = badgesFor(c, {
+    trusted: vm.trusted,
+    pick: vm.verdict?.pick ?? null,
+    // Untrusted, nothing ran: a matrix row would be the judge's guess, not a test result.
+    tests: vm.trusted ? tallyOf(c.id, vm.verdict?.matrix) : undefined,
+  });
   replaceChildren(header, [
     el('div', { class: 'card-title' }, [
       el('h3', {}, [c.modelId]),
@@ -158,43 +163,102 @@ interface Actions {
   update(c: CandidateView, vm: ViewModel): void;
 }
 
+interface MenuItem {
+  readonly label: string;
+  readonly icon: string;
+  readonly run: () => void;
+}
+
+/**
+ * One labelled primary action (Apply…, through the host's preview) and a labelled "More" menu with
+ * the rest. Two tab stops per card; the menu is a native <details>, so Enter and Space open it and
+ * every item is a labelled button.
+ */
 function createActions(id: string, ctx: ViewContext): Actions {
   let base: 'pick' | 'selection' = 'pick';
-  const insert = iconButton('insert', 'Insert at Cursor', () =>
-    ctx.post({ type: 'candidate/insert', candidateId: id, mode: 'cursor' }),
+  const post: ViewContext['post'] = (message) => ctx.post(message);
+  const apply = el('button', { type: 'button', class: 'secondary apply', 'aria-label': 'Apply…' }, [
+    icon('git-pull-request-go-to-changes'),
+    el('span', {}, ['Apply…']),
+  ]);
+  apply.addEventListener('click', () => post({ type: 'candidate/apply', candidateId: id }));
+  const items: MenuItem[] = [
+    {
+      label: 'Insert at Cursor',
+      icon: 'insert',
+      run: () => post({ type: 'candidate/insert', candidateId: id, mode: 'cursor' }),
+    },
+    {
+      label: 'Replace Selection',
+      icon: 'replace',
+      run: () => post({ type: 'candidate/insert', candidateId: id, mode: 'replace' }),
+    },
+    { label: 'Copy', icon: 'copy', run: () => post({ type: 'candidate/copy', candidateId: id }) },
+    {
+      label: 'Open in Diff Editor',
+      icon: 'diff',
+      run: () => post({ type: 'candidate/openDiff', candidateId: id, base }),
+    },
+    {
+      label: 'Open as Untitled File',
+      icon: 'new-file',
+      run: () => post({ type: 'candidate/openUntitled', candidateId: id }),
+    },
+    { label: 'Re-run', icon: 'debug-rerun', run: () => post({ type: 'candidate/rerun', candidateId: id }) },
+  ];
+  const menu = el('details', { class: 'more' });
+  const buttons = items.map((item) => {
+    const b = el('button', { type: 'button', class: 'menu-item', role: 'menuitem' }, [
+      icon(item.icon),
+      el('span', {}, [item.label]),
+    ]);
+    b.addEventListener('click', () => {
+      menu.open = false;
+      item.run();
+    });
+    return b;
+  });
+  const summary = el(
+    'summary',
+    { class: 'more-button', 'aria-label': 'More actions', title: 'More actions' },
+    [icon('ellipsis'), el('span', {}, ['More'])],
   );
-  const replace = iconButton('replace', 'Replace Selection', () =>
-    ctx.post({ type: 'candidate/insert', candidateId: id, mode: 'replace' }),
-  );
-  const copy = iconButton('copy', 'Copy', () => ctx.post({ type: 'candidate/copy', candidateId: id }));
-  const rerun = iconButton('debug-rerun', 'Re-run', () =>
-    ctx.post({ type: 'candidate/rerun', candidateId: id }),
-  );
-  const untitled = iconButton('new-file', 'Open as Untitled File', () =>
-    ctx.post({ type: 'candidate/openUntitled', candidateId: id }),
-  );
-  const diff = iconButton('diff', 'Open in Diff Editor', () =>
-    ctx.post({ type: 'candidate/openDiff', candidateId: id, base }),
-  );
-  const root = el('div', { class: 'card-actions', role: 'toolbar', 'aria-label': `Actions for ${id}` });
-  const apply = iconButton(
-    'git-pull-request-go-to-changes',
-    'Apply… (preview the change, then accept or reject)',
-    () => ctx.post({ type: 'candidate/apply', candidateId: id }),
-  );
-  // Apply… sits after the quick Insert / Replace, so the toolbar still starts at Insert at Cursor.
-  const buttons = [insert, replace, apply, copy, rerun, untitled, diff];
-  append(root, buttons);
-  const roving = makeRovingToolbar(root, buttons);
+  append(menu, [summary, el('div', { class: 'menu', role: 'menu', 'aria-label': 'More actions' }, buttons)]);
+  menu.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && menu.open) {
+      menu.open = false;
+      summary.focus();
+    }
+  });
+  const root = el('div', { class: 'card-actions', role: 'group', 'aria-label': `Actions for ${id}` }, [
+    apply,
+    menu,
+  ]);
+  const [insert, replace, copy, diff, untitled, rerun] = buttons as [
+    HTMLButtonElement,
+    HTMLButtonElement,
+    HTMLButtonElement,
+    HTMLButtonElement,
+    HTMLButtonElement,
+    HTMLButtonElement,
+  ];
   return {
     root,
     update(c, vm) {
       base = vm.diffBase;
       const hasCode = c.code !== undefined && c.code.length > 0;
-      for (const b of [apply, insert, replace, copy, untitled, diff]) b.disabled = !hasCode;
-      rerun.disabled = !hasCode || !vm.trusted || c.running || vm.ask?.running === true;
-      rerun.title = vm.trusted ? 'Re-run' : 'Re-run (disabled in Restricted Mode)';
-      roving.refresh();
+      const noCode = c.phase === 'streaming' ? 'Still answering.' : 'This answer has no code.';
+      for (const b of [apply, insert, replace, copy, untitled, diff]) setDisabled(b, !hasCode, noCode);
+      if (hasCode) apply.title = 'Preview this code in your file, then Accept or Reject';
+      const why = !hasCode
+        ? noCode
+        : !vm.trusted
+          ? 'Restricted Mode: code is not executed. Trust the workspace to run it.'
+          : c.running || vm.ask?.running
+            ? 'Wait until the ask has finished.'
+            : '';
+      setDisabled(rerun, why !== '', why);
+      if (!why) rerun.title = 'Run this code in the sandbox again';
     },
   };
 }

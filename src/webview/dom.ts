@@ -68,3 +68,12 @@ export function iconButton(
   button.addEventListener('click', onClick);
   return button;
 }
+
+/** A disabled button says why, to the eye (tooltip) and to a screen reader (aria-description). */
+export function setDisabled(button: HTMLButtonElement, disabled: boolean, why: string): void {
+  button.disabled = disabled;
+  if (disabled) {
+    button.title = why;
+    button.setAttribute('aria-description', why);
+  } else button.removeAttribute('aria-description');
+}

@@ -13,6 +13,8 @@ import { boundForStorage, restoreViewModel } from './persist';
 import { createPromptView } from './promptView';
 import { reduce, reduceLocal, type LocalAction } from './state';
 import { initialViewModel, type ViewModel } from './viewModel';
+import { createStartView } from './startView';
+import { createVerdictBar } from './verdictBar';
 import { createVerdictView } from './verdictView';
 import type { ViewContext } from './viewContext';
 import { acquirePanelApi } from './vscodeApi';
@@ -29,6 +31,9 @@ const HOST_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
   'record/show',
   'notice/show',
   'ask/refused',
+  'draft/set',
+  'readiness/update',
+  'demo/asks',
 ]);
 /** Saving serialises the whole model; during streaming once every half second is plenty. */
 const SAVE_DELAY_MS = 500;
@@ -73,11 +78,14 @@ function start(): void {
   const banners = createBannersView(ctx);
   const prompt = createPromptView(ctx, () => vm);
   const candidates = createCandidatesView(ctx);
-  const verdict = createVerdictView();
+  const start = createStartView(ctx);
+  const bar = createVerdictBar(ctx);
+  const verdict = createVerdictView(ctx);
   const history = createHistoryView(ctx);
   const spend = createSpendView(ctx);
   const models = createModelsView(ctx);
-  const views = [banners, prompt, spend, models, verdict, candidates, history];
+  // The verdict bar sits right under the form, pinned while the cards scroll under it.
+  const views = [banners, start, prompt, spend, bar, verdict, candidates, models, history];
   mount(views.map((v) => v.root));
 
   function render(): void {

@@ -3,9 +3,10 @@
  * Run / Cancel. Inputs are created once and updated in place so typing and focus survive renders.
  */
 import type { ModelView, SelectionContext } from '../protocol';
-import { el, icon, replaceChildren } from './dom';
+import { el, icon, replaceChildren, setDisabled } from './dom';
 import { INTENT_INFO, INTENTS } from '../core/types';
 import type { Intent } from './domainTypes';
+import { runnableModelIds } from './state';
 import type { ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
@@ -42,7 +43,7 @@ export function createPromptView(ctx: ViewContext, getVm: () => ViewModel): Prom
     const vm = getVm();
     // A second Run (double click, Ctrl+Enter twice) before the host answered is not sent at all.
     if (vm.ask?.running || vm.pending) return;
-    const modelIds = vm.models.filter((m) => m.enabled && m.hasKey).map((m) => m.id);
+    const modelIds = runnableModelIds(vm);
     ctx.dispatch({ type: 'askRequested' });
     ctx.post({ type: 'ask/start', instruction: textarea.value, intent: intent.value as Intent, modelIds });
   };
@@ -68,6 +69,8 @@ export function createPromptView(ctx: ViewContext, getVm: () => ViewModel): Prom
   let lastSelection: SelectionContext | undefined | null = null;
   let lastModels: readonly ModelView[] | null = null;
   let firstUpdate = true;
+  let lastDraftRev = 0;
+  let lastDown = '';
   return {
     root,
     update(vm) {
@@ -76,20 +79,36 @@ export function createPromptView(ctx: ViewContext, getVm: () => ViewModel): Prom
         textarea.value = vm.draft.instruction;
         intent.value = vm.draft.intent;
         firstUpdate = false;
+        lastDraftRev = vm.draftRev ?? 0;
+      }
+      if ((vm.draftRev ?? 0) !== lastDraftRev) {
+        // An ask from outside the form (Quick Fix, keybinding, demo button): show what was asked.
+        lastDraftRev = vm.draftRev ?? 0;
+        textarea.value = vm.draft.instruction;
+        intent.value = vm.draft.intent;
       }
       if (vm.selection !== lastSelection) {
         lastSelection = vm.selection;
         renderContext(contextBox, vm.selection);
       }
-      if (vm.models !== lastModels) {
+      const down = (vm.readiness?.unreachable ?? []).join('\n');
+      if (vm.models !== lastModels || down !== lastDown) {
         lastModels = vm.models;
-        renderModels(modelList, vm.models, ctx);
+        lastDown = down;
+        renderModels(modelList, vm.models, new Set(vm.readiness?.unreachable ?? []), ctx);
       }
       const running = vm.ask?.running === true || vm.pending === true;
-      const runnable = vm.models.some((m) => m.enabled && m.hasKey);
-      runButton.disabled = running || !runnable;
-      runButton.title = runnable ? 'Run (Ctrl+Enter)' : 'Enable a model with a key first';
-      cancelButton.disabled = !running;
+      const runnable = runnableModelIds(vm).length > 0;
+      setDisabled(
+        runButton,
+        running || !runnable,
+        running
+          ? 'An ask is running: Cancel it first.'
+          : 'No model can answer: enable one with a key, start Ollama, or try the demo.',
+      );
+      if (!running && runnable) runButton.title = 'Run (Ctrl+Enter)';
+      setDisabled(cancelButton, !running, 'Nothing is running.');
+      if (running) cancelButton.title = 'Cancel the ask (answers so far are kept)';
     },
   };
 }
@@ -105,18 +124,33 @@ function renderContext(box: HTMLElement, selection: SelectionContext | undefined
   replaceChildren(box, [
     el('div', { class: 'context-head' }, [
       icon(selection.wholeFile ? 'file' : 'selection'),
-      el('span', { class: 'context-file' }, [selection.file ?? 'untitled']),
+      el('span', { class: 'context-file', title: selection.file ?? 'untitled' }, [
+        selection.file ?? 'untitled',
+      ]),
       selection.language ? el('span', { class: 'tag' }, [selection.language]) : null,
       el('span', { class: 'muted' }, [
         selection.wholeFile ? 'whole file (nothing selected)' : `${lines.length} selected lines`,
       ]),
     ]),
-    el('pre', { class: 'context-preview', 'aria-label': 'Selected code preview' }, [preview]),
-    more > 0 ? el('div', { class: 'muted' }, [`… ${more} more lines`]) : null,
+    // All of what is sent, not a line of it: the first lines, the rest one click away.
+    more > 0
+      ? el('details', { class: 'context-all' }, [
+          el('summary', {}, [
+            el('pre', { class: 'context-preview', 'aria-label': 'Selected code preview' }, [preview]),
+            el('span', { class: 'muted' }, [`Show all ${lines.length} lines`]),
+          ]),
+          el('pre', { class: 'context-full', 'aria-label': 'Selected code', tabindex: 0 }, [selection.text]),
+        ])
+      : el('pre', { class: 'context-preview', 'aria-label': 'Selected code preview' }, [preview]),
   ]);
 }
 
-function renderModels(list: HTMLElement, models: readonly ModelView[], ctx: ViewContext): void {
+function renderModels(
+  list: HTMLElement,
+  models: readonly ModelView[],
+  unreachable: ReadonlySet<string>,
+  ctx: ViewContext,
+): void {
   const focusedId = document.activeElement?.getAttribute('data-model-id');
   const rows = models.map((m) => {
     const id = `model-${m.id}`;
@@ -138,12 +172,21 @@ function renderModels(list: HTMLElement, models: readonly ModelView[], ctx: View
         'needs key',
       ]);
       keyLink.addEventListener('click', () => ctx.post({ type: 'apiKey/set', modelId: m.id }));
+    } else if (unreachable.has(m.id)) {
+      keyLink = el(
+        'span',
+        {
+          class: 'model-state',
+          title: 'Ollama does not answer at its URL: run "ollama serve", then reload.',
+        },
+        [icon('debug-disconnect'), 'not running'],
+      );
     }
     return el('div', { class: 'model-row' }, [
       box,
-      el('label', { for: id }, [
+      el('label', { for: id, title: `${m.id} · ${m.kind} · ${m.model}` }, [
         el('span', { class: 'model-id' }, [m.id]),
-        el('span', { class: 'muted' }, [` ${m.model}`]),
+        el('span', { class: 'muted model-name' }, [` ${m.model}`]),
       ]),
       keyLink,
     ]);
@@ -152,7 +195,7 @@ function renderModels(list: HTMLElement, models: readonly ModelView[], ctx: View
     el('legend', {}, ['Models']),
     ...(rows.length
       ? rows
-      : [el('div', { class: 'muted' }, ['No models configured: add some in quorum.models.'])]),
+      : [el('div', { class: 'muted' }, ['No models yet: use Add a model below, or try the demo.'])]),
   ]);
   if (focusedId) list.querySelector<HTMLElement>(`[data-model-id="${CSS.escape(focusedId)}"]`)?.focus();
 }

@@ -22,7 +22,8 @@ export function reduce(vm: ViewModel, msg: HostMessage): ViewModel {
         history: msg.history,
       };
     case 'models/update':
-      return { ...vm, models: msg.models, demo: msg.demo };
+      // Leaving the demo drops its ask buttons; entering it keeps what the host sends next.
+      return { ...vm, models: msg.models, demo: msg.demo, demoAsks: msg.demo ? vm.demoAsks : undefined };
     case 'selection/update':
       return { ...vm, selection: msg.selection };
     case 'trust/update':
@@ -48,6 +49,16 @@ export function reduce(vm: ViewModel, msg: HostMessage): ViewModel {
         notices: [...vm.notices, { id, level: 'warning' as const, message: msg.reason }].slice(-5),
       };
     }
+    case 'draft/set':
+      return {
+        ...vm,
+        draft: { instruction: msg.instruction, intent: msg.intent },
+        draftRev: (vm.draftRev ?? 0) + 1,
+      };
+    case 'readiness/update':
+      return { ...vm, readiness: { ready: msg.ready, unreachable: msg.unreachable } };
+    case 'demo/asks':
+      return { ...vm, demoAsks: { asks: msg.asks, reason: msg.reason } };
     case 'notice/show': {
       const id = (vm.notices.at(-1)?.id ?? 0) + 1;
       // Only the latest few notices matter; older ones scroll out.
@@ -92,23 +103,36 @@ export function reduceLocal(vm: ViewModel, action: LocalAction): ViewModel {
   }
 }
 
-/** "2 of 4 models answered" style progress for the live region and the header. */
+/** The models an ask can use: enabled, with a key where one is needed, and not an unreachable Ollama. */
+export function runnableModelIds(vm: ViewModel): string[] {
+  const down = new Set(vm.readiness?.unreachable ?? []);
+  return vm.models.filter((m) => m.enabled && m.hasKey && !down.has(m.id)).map((m) => m.id);
+}
+
+/**
+ * The live progress line: who answered, who is still streaming, what runs, what the judge waits
+ * for; at the end the pick, or how many answered before a cancel (said plainly, not as an error).
+ */
 export function progressText(vm: ViewModel): string {
   const ask = vm.ask;
   if (vm.pending && !ask?.running) return 'Starting…';
   if (!ask) return 'Ready';
   const cards = vm.order.map((id) => vm.candidates[id]).filter((c) => c !== undefined);
-  const finished = cards.filter((c) => c.phase !== 'streaming').length;
+  const answered = cards.filter((c) => c.phase === 'done').length;
   const total = Math.max(ask.modelCount, cards.length);
   if (ask.running) {
-    if (ask.judging) return `Judging ${total} candidates…`;
-    const runs = cards.filter((c) => c.running).length;
-    return runs > 0 ? `Running ${runs} in the sandbox…` : `${finished} of ${total} models answered`;
+    const streaming = cards.filter((c) => c.phase === 'streaming').map((c) => c.modelId);
+    const runs = cards.filter((c) => c.running).map((c) => c.modelId);
+    const parts = [`${answered} of ${total} answered`];
+    if (streaming.length) parts.push(`waiting for ${streaming.join(', ')}`);
+    if (runs.length) parts.push(`running ${runs.join(', ')} in the sandbox`);
+    if (ask.judging) parts.push(streaming.length ? 'judge checking as answers arrive' : 'judging');
+    return parts.join(' · ');
   }
-  if (ask.cancelled) return `Cancelled: ${finished} of ${total} models answered`;
+  if (ask.cancelled) return `Cancelled after ${answered} of ${total} answered`;
   const pick = vm.verdict?.pick ? vm.candidates[vm.verdict.pick]?.modelId : undefined;
   const after = ask.verdictAfterLastMs;
   const timing =
     pick && after !== undefined && !ask.fromHistory ? ` · verdict +${after} ms after the last answer` : '';
-  return pick ? `Done: ${pick} picked${timing}` : `Done: ${finished} of ${total} models answered`;
+  return pick ? `Done: ${pick} picked${timing}` : `Done: ${answered} of ${total} answered`;
 }

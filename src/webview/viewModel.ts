@@ -2,7 +2,7 @@
  * The panel's view model: the shapes the views render and the reducers fold into. Types only (and
  * the empty model), so the reducers and the views import it without importing each other.
  */
-import type { DiffBase, DiffLine, HistoryEntry, ModelView, SelectionContext } from '../protocol';
+import type { DemoAskView, DiffBase, DiffLine, HistoryEntry, ModelView, SelectionContext } from '../protocol';
 import type {
   CandidateTiming,
   Intent,
@@ -88,6 +88,12 @@ export interface ViewModel {
   readonly diffs: Readonly<Record<string, readonly DiffLine[]>>;
   readonly notices: readonly Notice[];
   readonly draft: { readonly instruction: string; readonly intent: Intent };
+  /** Bumped when the host sets the draft (an ask from outside the form), so the form shows it. */
+  readonly draftRev?: number;
+  /** Whether an enabled model can answer now; unknown until the host says. */
+  readonly readiness?: { readonly ready: boolean; readonly unreachable: readonly string[] };
+  /** The asks the demo can answer, as buttons, and why they are shown. */
+  readonly demoAsks?: { readonly asks: readonly DemoAskView[]; readonly reason?: string };
 }
 
 export function initialViewModel(): ViewModel {

@@ -23,9 +23,37 @@ const labels = (c: Partial<CandidateView>, trusted = true, pick: string | null =
   badgesFor({ ...base, ...c }, { trusted, pick }).map((b) => b.label);
 
 describe('webview badges: what a card says about its candidate', () => {
-  it('maps run outcomes to passed / failed / timed out / out of memory / output capped', () => {
-    assert.deepEqual(labels({ run: run({}) }), ['Passed']);
-    assert.deepEqual(labels({ run: run({ exitCode: 2 }) }), ['Failed']);
+  it('never shows a success badge beside failing tests: "ran" and "tests N/M" are separate', () => {
+    const tones = (tests: { passed: number; total: number }): [string, string][] =>
+      badgesFor({ ...base, run: run({}) }, { trusted: true, pick: null, tests }).map((b) => [
+        b.label,
+        b.tone,
+      ]);
+    assert.deepEqual(tones({ passed: 3, total: 3 }), [
+      ['Ran', 'success'],
+      ['Tests 3/3', 'success'],
+    ]);
+    // Exit 0 with six failing tests is not "Passed": it ran, and most tests fail.
+    assert.deepEqual(tones({ passed: 1, total: 7 }), [
+      ['Ran', 'neutral'],
+      ['Tests 1/7', 'warning'],
+    ]);
+    assert.deepEqual(tones({ passed: 0, total: 4 }), [
+      ['Ran', 'neutral'],
+      ['Tests 0/4', 'error'],
+    ]);
+    for (const passed of [0, 1, 2]) {
+      const badges = badgesFor(
+        { ...base, run: run({}) },
+        { trusted: true, pick: null, tests: { passed, total: 3 } },
+      );
+      assert.ok(!badges.some((b) => b.tone === 'success'), `no success badge at ${passed}/3`);
+    }
+  });
+
+  it('maps run outcomes to ran / exit code / timed out / out of memory / output capped', () => {
+    assert.deepEqual(labels({ run: run({}) }), ['Ran']);
+    assert.deepEqual(labels({ run: run({ exitCode: 2 }) }), ['Exit 2']);
     assert.deepEqual(labels({ run: run({ exitCode: null, timedOut: true, limitsHit: ['timeout'] }) }), [
       'Timed out',
     ]);
@@ -33,13 +61,13 @@ describe('webview badges: what a card says about its candidate', () => {
       'Out of memory',
     ]);
     assert.deepEqual(labels({ run: run({ outputTruncated: true, limitsHit: ['output'] }) }), [
-      'Passed',
+      'Ran',
       'Output capped',
     ]);
   });
 
   it('puts Pick first and shows streaming and running states', () => {
-    assert.deepEqual(labels({ run: run({}) }, true, 'm'), ['Pick', 'Passed']);
+    assert.deepEqual(labels({ run: run({}) }, true, 'm'), ['Pick', 'Ran']);
     assert.deepEqual(labels({ phase: 'streaming', code: undefined }), ['Streaming']);
     assert.deepEqual(labels({ running: true }), ['Running']);
   });
@@ -58,7 +86,7 @@ describe('webview badges: what a card says about its candidate', () => {
       badges.map((b) => [b.label, b.detail]),
       [['Provider error', '401 — Set the key.']],
     );
-    assert.deepEqual(labels({ incomplete: true, run: run({}) }), ['Incomplete stream', 'Passed']);
+    assert.deepEqual(labels({ incomplete: true, run: run({}) }), ['Incomplete stream', 'Ran']);
   });
 
   it('says "not executed" in Restricted Mode and "not run" with advice when the sandbox failed', () => {

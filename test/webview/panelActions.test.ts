@@ -49,9 +49,7 @@ describe('webview panel in Chromium: what it posts', function () {
     })()`);
     const asks = (await s.panel.posted()).filter((m) => m.type === 'ask/start');
     assert.equal(asks.length, 1, 'one ask/start for three presses');
-    await s.panel.page.waitForFunction(
-      `[...document.querySelectorAll('button')].some((b) => b.getAttribute('aria-label') === 'Cancel' && !b.disabled)`,
-    );
+    await s.panel.settle();
     assert.ok(await run.isDisabled(), 'Run is disabled before the host confirmed anything');
     assert.ok(!(await cancel.isDisabled()));
   });
@@ -74,12 +72,15 @@ describe('webview panel in Chromium: what it posts', function () {
     assert.deepEqual(await s.lastPosted(), { type: 'apiKey/set', modelId: 'groq-kimi' });
   });
 
-  it('per-card actions post candidate messages; cards without code disable them', async () => {
+  it('per-card actions: a labelled Apply… and a More menu of labelled items; no code disables them, saying why', async () => {
     await s.replay();
     const click = async (modelId: string, label: string): Promise<Record<string, unknown>> => {
-      await s.card(modelId).getByRole('button', { name: label, exact: true }).click();
+      await s.card(modelId).getByText('More', { exact: true }).click();
+      await s.card(modelId).getByRole('menuitem', { name: label, exact: true }).click();
       return s.lastPosted();
     };
+    await s.card('gpt-mini').getByRole('button', { name: 'Apply…' }).click();
+    assert.deepEqual(await s.lastPosted(), { type: 'candidate/apply', candidateId: 'gpt-mini' });
     assert.deepEqual(await click('gpt-mini', 'Insert at Cursor'), {
       type: 'candidate/insert',
       candidateId: 'gpt-mini',
@@ -101,33 +102,65 @@ describe('webview panel in Chromium: what it posts', function () {
       candidateId: 'ollama-qwen',
       base: 'pick',
     });
-    assert.ok(await s.card('compat-deepseek').getByRole('button', { name: 'Insert at Cursor' }).isDisabled());
+    const apply = s.card('compat-deepseek').getByRole('button', { name: 'Apply…' });
+    assert.ok(await apply.isDisabled());
+    assert.equal(await apply.getAttribute('aria-description'), 'This answer has no code.');
+    await s.card('compat-deepseek').getByText('More', { exact: true }).click();
+    assert.ok(
+      await s.card('compat-deepseek').getByRole('menuitem', { name: 'Insert at Cursor' }).isDisabled(),
+    );
   });
 
-  it('card actions form one toolbar tab stop with arrow-key navigation', async () => {
+  it("the verdict bar's Apply pick is the first stop after the form; the pick's card comes first", async () => {
     await s.replay();
-    const toolbar = s.card('gpt-mini').getByRole('toolbar');
-    assert.equal(await toolbar.locator('button[tabindex="0"]').count(), 1);
-    await toolbar.getByRole('button', { name: 'Insert at Cursor' }).focus();
-    await s.panel.page.keyboard.press('ArrowRight');
+    const bar = s.panel.page.getByTestId('verdict-bar');
+    assert.match((await bar.textContent()) ?? '', /Pick: gpt-mini/);
+    assert.equal(await bar.getByTestId('verdict-reason').textContent(), 'passes 3/3 model tests');
+    assert.match((await bar.textContent()) ?? '', /decided by cross-tests \(CodeT\)/);
+    // From the verdict bar, Tab once reaches Apply pick (the issue's target: at most 3).
+    await bar.focus();
+    await s.panel.page.keyboard.press('Tab');
+    assert.equal(
+      await s.panel.page.evaluate('document.activeElement.getAttribute("data-testid")'),
+      'apply-pick',
+    );
     await s.panel.page.keyboard.press('Enter');
-    assert.deepEqual(await s.lastPosted(), {
-      type: 'candidate/insert',
-      candidateId: 'gpt-mini',
-      mode: 'replace',
-    });
-    await s.panel.page.keyboard.press('End');
+    assert.deepEqual(await s.lastPosted(), { type: 'candidate/apply', candidateId: 'gpt-mini' });
+    await s.panel.page.keyboard.press('Tab');
     await s.panel.page.keyboard.press('Enter');
     assert.deepEqual(await s.lastPosted(), {
       type: 'candidate/openDiff',
       candidateId: 'gpt-mini',
-      base: 'pick',
+      base: 'selection',
     });
-    await s.panel.page.keyboard.press('ArrowRight');
+    await bar.getByRole('button', { name: 'Re-run' }).click();
+    const rerun = await s.lastPosted();
+    assert.equal(rerun.type, 'ask/start');
+    assert.deepEqual(rerun.modelIds, ['gpt-mini', 'groq-llama', 'ollama-qwen', 'compat-deepseek']);
+    // Cards by rank, the pick first; the model that did not answer last.
+    const ids = await s.panel.page
+      .locator('.cards article[data-candidate-id]')
+      .evaluateAll((nodes) =>
+        nodes.map((n) =>
+          (n as unknown as { getAttribute(a: string): string | null }).getAttribute('data-candidate-id'),
+        ),
+      );
+    assert.deepEqual(ids, ['gpt-mini', 'groq-llama', 'ollama-qwen', 'compat-deepseek']);
+  });
+
+  it('the More menu works from the keyboard and closes on Escape', async () => {
+    await s.replay();
+    const more = s.card('gpt-mini').locator('summary.more-button');
+    await more.focus();
+    await s.panel.page.keyboard.press('Enter');
+    assert.ok(await s.card('gpt-mini').getByRole('menu').isVisible());
+    await s.panel.page.keyboard.press('Tab');
+    assert.equal(await s.panel.page.evaluate('document.activeElement.textContent'), 'Insert at Cursor');
+    await s.panel.page.keyboard.press('Escape');
+    assert.equal(await s.card('gpt-mini').getByRole('menu').isVisible(), false);
     assert.equal(
       await s.panel.page.evaluate('document.activeElement.getAttribute("aria-label")'),
-      'Insert at Cursor',
-      'wraps around',
+      'More actions',
     );
   });
 });

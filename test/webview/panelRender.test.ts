@@ -16,9 +16,9 @@ describe('webview panel in Chromium: what it shows', function () {
     await s.replay();
     assert.equal(await s.panel.page.locator('article[data-candidate-id]').count(), 4);
     assert.equal(await s.card('gpt-mini').getAttribute('aria-label'), 'Candidate gpt-mini');
-    assert.deepEqual(await s.badges('gpt-mini'), ['Pick', 'Passed']);
-    assert.deepEqual(await s.badges('groq-llama'), ['Failed']);
-    assert.deepEqual(await s.badges('ollama-qwen'), ['Timed out']);
+    assert.deepEqual(await s.badges('gpt-mini'), ['Pick', 'Ran', 'Tests 3/3']);
+    assert.deepEqual(await s.badges('groq-llama'), ['Exit 1', 'Tests 1/3']);
+    assert.deepEqual(await s.badges('ollama-qwen'), ['Timed out', 'Tests 0/3']);
     assert.deepEqual(await s.badges('compat-deepseek'), ['Provider error']);
     assert.match((await s.card('compat-deepseek').locator('.advice').textContent()) ?? '', /Wait a minute/);
     assert.equal(await s.panel.page.locator('article.is-pick').count(), 1);
@@ -41,28 +41,52 @@ describe('webview panel in Chromium: what it shows', function () {
     );
   });
 
-  it('shows the verdict with strategy, confidence, reasons and an accessible matrix table', async () => {
+  it('shows a scoreboard (tests bar, latency, cost per model, failing tests on expand) and why, collapsed', async () => {
     await s.replay();
     const verdict = s.panel.page.locator('[data-testid="verdict"]');
     assert.ok(await verdict.isVisible());
-    const text = (await verdict.textContent()) ?? '';
+    const board = verdict.getByTestId('scoreboard');
+    assert.deepEqual(await board.locator('.score-model').allTextContents(), [
+      'gpt-mini',
+      'groq-llama',
+      'ollama-qwen',
+    ]);
+    assert.deepEqual(await board.locator('.score-count').allTextContents(), ['3/3', '1/3', '0/3']);
+    assert.deepEqual(
+      await board
+        .locator('.bar')
+        .evaluateAll((nodes) =>
+          nodes.map((n) =>
+            (n as unknown as { getAttribute(a: string): string | null }).getAttribute('aria-label'),
+          ),
+        ),
+      ['3 of 3 tests passed', '1 of 3 tests passed', '0 of 3 tests passed'],
+    );
+    assert.match((await board.locator('.score-facts').first().textContent()) ?? '', /\$0\.00007/);
+    assert.match((await board.textContent()) ?? '', /3 test cases; 3 tell the answers apart/);
+    // The failing tests of a row, on expand: groq-llama fails the two gpt-mini cases.
+    const groq = board.locator('.score-row[data-candidate-id="groq-llama"]');
+    assert.equal(await groq.locator('ul.failing').isVisible(), false, 'collapsed by default');
+    await groq.locator('summary').click();
+    assert.deepEqual(await groq.locator('ul.failing code').allTextContents(), [
+      'assert slugify("Hello World") == "hello-world"',
+      'assert slugify("a  b") == "a-b"',
+    ]);
+    assert.deepEqual(await groq.locator('.fail-word').allTextContents(), ['fails', 'fails']);
+    await board.getByRole('button', { name: 'Open the full test matrix in an editor tab' }).click();
+    assert.deepEqual(await s.lastPosted(), { type: 'matrix/open' });
+    // Why: strategy, confidence, reasons and the LLM opinion, behind one disclosure.
+    const why = verdict.locator('details.why');
+    assert.equal(await why.getAttribute('open'), null);
+    await why.locator('summary').click();
+    const text = (await why.textContent()) ?? '';
     assert.match(text, /Pickgpt-mini/);
     assert.match(text, /Cross-tests \(CodeT\)/);
     assert.match(text, /82%/);
     assert.match(text, /ollama-qwen timed out/);
     assert.match(text, /LLM judge \(gpt-4o-mini\) picks gpt-mini/);
     assert.equal(await verdict.locator('.unverified').count(), 0);
-    assert.equal(await verdict.locator('table th[scope="col"]').count(), 4);
-    assert.deepEqual(await verdict.locator('table th[scope="row"]').allTextContents(), [
-      'gpt-mini',
-      'groq-llama',
-      'ollama-qwen',
-    ]);
-    assert.deepEqual(await verdict.locator('tbody tr:nth-child(2) td').allTextContents(), [
-      'fail',
-      'fail',
-      'pass',
-    ]);
+    assert.equal(await s.panel.page.locator('table').count(), 0, 'no 20-column table in the sidebar');
   });
 
   it("warns when the verdict is unverified and shows a model's reasoning collapsed", async () => {
@@ -77,6 +101,10 @@ describe('webview panel in Chromium: what it shows', function () {
     });
     await s.panel.send(messages);
     const warning = s.panel.page.locator('[data-testid="verdict"] .unverified');
+    assert.match(
+      (await s.panel.page.getByTestId('verdict-reason').textContent()) ?? '',
+      /Nothing ran successfully: the least bad answer, not a tested one/,
+    );
     assert.match((await warning.textContent()) ?? '', /Unverified: nothing ran successfully/);
     assert.equal(await warning.getAttribute('role'), 'alert');
     const reasoning = s.card('groq-llama').locator('details.section-reasoning');
@@ -118,13 +146,18 @@ describe('webview panel in Chromium: what it shows', function () {
 
   it('renders diffs inline with gutters, and switching the base posts diff/setBase', async () => {
     await s.replay();
+    const section = s.card('groq-llama').locator('details.section-diff');
+    assert.equal(await section.getAttribute('open'), null, 'diffs are collapsed by default');
+    await section.locator('summary').click();
     const diff = s.card('groq-llama').locator('.diff');
+    assert.ok(await diff.isVisible());
     assert.equal(await diff.locator('.diff-add').count(), 1);
     assert.equal(await diff.locator('.diff-del').count(), 2);
     assert.deepEqual(await diff.locator('.gutter').allTextContents(), [' ', '-', '-', '+']);
     assert.equal(await s.card('gpt-mini').locator('.diff').count(), 0, 'the pick has no diff against itself');
     await s.panel.page.getByRole('radio', { name: 'the selection' }).check();
     assert.deepEqual(await s.lastPosted(), { type: 'diff/setBase', base: 'selection' });
+    await s.panel.settle();
     assert.equal(await s.panel.page.locator('.diff').count(), 0, 'diffs against the old base are dropped');
     await s.panel.send([
       { type: 'diff/update', base: 'selection', diffs: { 'gpt-mini': [{ kind: 'add', text: 'x = 1' }] } },
@@ -133,7 +166,8 @@ describe('webview panel in Chromium: what it shows', function () {
       (await s.card('gpt-mini').locator('.diff').textContent()) ?? '',
       /\+1 -0 against the selection/,
     );
-    await s.card('ollama-qwen').getByRole('button', { name: 'Open in Diff Editor' }).click();
+    await s.card('ollama-qwen').getByRole('group').getByText('More').click();
+    await s.card('ollama-qwen').getByRole('menuitem', { name: 'Open in Diff Editor' }).click();
     assert.equal((await s.lastPosted()).base, 'selection');
   });
 
@@ -173,9 +207,21 @@ describe('webview panel in Chromium: what it shows', function () {
           : m,
       ),
     );
-    const header = s.panel.page.locator('table.matrix th.trusted abbr');
-    assert.equal(await header.textContent(), 'E1');
-    assert.match((await header.getAttribute('title')) ?? '', /^Your example \(from the prompt\)/);
+    const board = s.panel.page.getByTestId('scoreboard');
+    assert.match(
+      (await board.locator('.scoreboard-caption').textContent()) ?? '',
+      /4 test cases \(1 yours\)/,
+    );
+    const groq = board.locator('.score-row[data-candidate-id="groq-llama"]');
+    await groq.locator('summary').click();
+    assert.equal(
+      await groq.locator('ul.failing li').first().locator('.tag').textContent(),
+      'your example from the prompt',
+    );
+    assert.match(
+      (await s.panel.page.getByTestId('verdict-reason').textContent()) ?? '',
+      /passes 4\/4 model tests; 1 of 1 of your examples; 1 of 3 agree/,
+    );
     const facts = (await s.panel.page.getByTestId('verdict').locator('dl.facts').textContent()) ?? '';
     assert.match(facts, /Your examples\s*1 of 1 pass/);
     assert.match(facts, /Cases passed\s*4 of 4/);
@@ -292,7 +338,15 @@ describe('webview panel in Chromium: what it shows', function () {
     );
     await s.panel.send(live);
     assert.deepEqual(await s.badges('groq-llama'), ['Not executed (untrusted)']);
-    assert.ok(await s.card('gpt-mini').getByRole('button', { name: 'Re-run' }).isDisabled());
+    await s.card('gpt-mini').getByText('More', { exact: true }).click();
+    const rerun = s.card('gpt-mini').getByRole('menuitem', { name: 'Re-run' });
+    assert.ok(await rerun.isDisabled());
+    assert.match((await rerun.getAttribute('aria-description')) ?? '', /Restricted Mode/);
+    // One banner, with the button that changes it; no red alert beside it.
+    assert.equal(await s.panel.page.locator('.banner').count(), 2, 'the demo banner and the trust banner');
+    assert.equal(await s.panel.page.locator('[role="alert"]').count(), 0);
+    await s.panel.page.getByRole('button', { name: 'Manage Workspace Trust' }).click();
+    assert.deepEqual(await s.lastPosted(), { type: 'trust/manage' });
   });
 
   for (const theme of ['dark', 'light'] as const) {

@@ -20,8 +20,8 @@ describe('webview panel in Chromium: restoring and replaying runs', function () 
     await s.panel.settle();
     assert.deepEqual(await s.panel.posted(), [{ type: 'webview/ready' }], 'a fresh page, nothing replayed');
     assert.equal(await s.panel.page.locator('article[data-candidate-id]').count(), 4);
-    assert.deepEqual(await s.badges('gpt-mini'), ['Pick', 'Passed']);
-    assert.deepEqual(await s.badges('ollama-qwen'), ['Timed out']);
+    assert.deepEqual(await s.badges('gpt-mini'), ['Pick', 'Ran', 'Tests 3/3']);
+    assert.deepEqual(await s.badges('ollama-qwen'), ['Timed out', 'Tests 0/3']);
     assert.ok(await s.panel.page.locator('[data-testid="verdict"]').isVisible());
     assert.equal(await s.panel.page.getByLabel('Instruction').inputValue(), 'draft in progress');
   });
@@ -36,8 +36,8 @@ describe('webview panel in Chromium: restoring and replaying runs', function () 
       },
     ]);
     assert.equal(await s.panel.page.locator('article[data-candidate-id]').count(), 4);
-    assert.deepEqual(await s.badges('gpt-mini'), ['Pick', 'Passed']);
-    assert.deepEqual(await s.badges('groq-llama'), ['Failed']);
+    assert.deepEqual(await s.badges('gpt-mini'), ['Pick', 'Ran', 'Tests 3/3']);
+    assert.deepEqual(await s.badges('groq-llama'), ['Exit 1', 'Tests 1/3']);
     assert.deepEqual(await s.badges('compat-deepseek'), ['Provider error']);
     assert.ok(await s.panel.page.getByText('saved run').isVisible());
     await s.panel.page.getByRole('button', { name: /An older ask/ }).click();

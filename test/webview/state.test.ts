@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/protocol';
 import { ANSWER_CAP } from '../../src/webview/sessionReducer';
 import { boundForStorage, restoreViewModel, STORED_OUTPUT_CAP } from '../../src/webview/persist';
-import { progressText, reduce, reduceLocal } from '../../src/webview/state';
+import { progressText, reduce, reduceLocal, runnableModelIds } from '../../src/webview/state';
 import { initialViewModel, type CandidateView, type ViewModel } from '../../src/webview/viewModel';
 import { buildRecord, INSTRUCTION, initMessages, sessionMessages } from './sessionFixture';
 
@@ -30,7 +30,41 @@ describe('webview state: reducing host messages into the view model', () => {
     assert.equal(vm.candidates['groq-llama'].text, 'A');
     assert.equal(vm.candidates['gpt-mini'].rev, 0);
     assert.deepEqual(vm.order, ['gpt-mini', 'groq-llama']);
-    assert.equal(progressText(vm), '0 of 4 models answered');
+    assert.equal(progressText(vm), '0 of 4 answered · waiting for gpt-mini, groq-llama');
+  });
+
+  it('says live who answered, who is still answering, what runs and what the judge does', () => {
+    const all = sessionMessages();
+    const at = (type: string, id?: string): number =>
+      all.findIndex(
+        (m) =>
+          m.type === 'session/event' &&
+          m.event.type === type &&
+          (id === undefined || ('candidateId' in m.event && m.event.candidateId === id)),
+      );
+    const upTo = (i: number): ReturnType<typeof fold> => fold([...initMessages(), ...all.slice(0, i + 1)]);
+    const afterFirstRun = upTo(at('run-started', 'gpt-mini'));
+    assert.match(
+      progressText(afterFirstRun),
+      /^1 of 4 answered · waiting for .*· running gpt-mini in the sandbox$/,
+    );
+    const judging = upTo(at('judge-started'));
+    assert.match(progressText(judging), /judg/);
+  });
+
+  it('a host-set draft (Quick Fix, keybinding, demo button) replaces the form, and readiness filters Run', () => {
+    let vm = fold(initMessages());
+    vm = reduceLocal(vm, { type: 'draft', instruction: 'old ask', intent: 'generate' });
+    vm = reduce(vm, {
+      type: 'draft/set',
+      instruction: 'Fix the code so these problems go away',
+      intent: 'fix',
+    });
+    assert.deepEqual(vm.draft, { instruction: 'Fix the code so these problems go away', intent: 'fix' });
+    assert.equal(vm.draftRev, 1);
+    assert.deepEqual(runnableModelIds(vm), ['gpt-mini', 'groq-llama', 'ollama-qwen', 'compat-deepseek']);
+    vm = reduce(vm, { type: 'readiness/update', ready: true, unreachable: ['ollama-qwen'] });
+    assert.deepEqual(runnableModelIds(vm), ['gpt-mini', 'groq-llama', 'compat-deepseek']);
   });
 
   it('caps a runaway answer at ANSWER_CAP and marks it', () => {
@@ -249,7 +283,8 @@ describe('webview state: what setState stores', () => {
     assert.equal(restored.ask?.cancelled, true);
     assert.equal(restored.candidates['gpt-mini'].phase, 'cancelled');
     assert.equal(restored.candidates['gpt-mini'].text, 'partial');
-    assert.equal(progressText(restored), 'Cancelled: 2 of 4 models answered');
+    // Said plainly, not as a failure: nobody had finished when it stopped.
+    assert.equal(progressText(restored), 'Cancelled after 0 of 4 answered');
   });
 
   it('rejects state of another version or a corrupted shape', () => {
