@@ -9,7 +9,7 @@ import { CANDIDATE_SCHEME } from './host/diffDocuments';
 import { createHostLog } from './host/log';
 import { QuorumPanel, VIEW_ID } from './host/panel';
 import { QuorumPanelRouter } from './host/panelRouter';
-import { offerDemoIfNeeded } from './host/firstRun';
+import { offerDemoIfNeeded, openWalkthroughOnce } from './host/firstRun';
 import { createServices } from './host/services';
 import { createTestApi } from './host/testApi';
 import { testApiFor } from './host/testApiGate';
@@ -48,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): QuorumTestApi | unde
   log.logger.info(`activated in ${activationMs.toFixed(1)} ms (virtual documents: ${CANDIDATE_SCHEME}:)`);
   // Background work after activation: Docker's state for the status bar, and the first-run demo offer.
   void services.refreshDocker();
-  void offerDemoIfNeeded(services);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) void openWalkthroughOnce(context.globalState);
+  void offerDemoIfNeeded(services, context.globalState, () => panel.visible);
   // The test API reads secrets and forces trust: only a test run gets it (M1, host/testApiGate.ts).
   return testApiFor(context.extensionMode, () =>
     Object.assign(createTestApi(services, router, panel, activationMs), { lm: lm.testHooks }),

@@ -226,7 +226,9 @@ export function registerCommands(
       return ok ? s.settings.removeModel(id) : false;
     },
     [COMMANDS.applyCandidate]: async (what: ApplyArgs): Promise<vscode.Uri | undefined> => {
-      const editor = s.tracker.editor;
+      // The ask's own file, by URI: whatever editor has focus (a diff, the output) is not the target.
+      const target = typeof what === 'string' ? await router.applyTarget() : undefined;
+      const editor = target?.editor ?? s.tracker.editor;
       if (!editor || editor.document.uri.scheme === CANDIDATE_SCHEME) {
         void vscode.window.showWarningMessage(
           'Quorum: open the file to apply to, and place the cursor first.',
@@ -236,7 +238,7 @@ export function registerCommands(
       const code = typeof what === 'string' ? s.runner.state.candidate(what)?.code : what.code;
       if (code === undefined) throw new Error('That candidate has no code to apply.');
       const label = typeof what === 'string' ? what : (what.label ?? 'candidate');
-      return apply.open(editor, code, label);
+      return apply.open(editor, code, label, target?.range);
     },
     [COMMANDS.acceptApply]: () => apply.accept(),
     [COMMANDS.rejectApply]: () => apply.reject(),
