@@ -22,6 +22,17 @@ interface Scored {
   readonly rank: number;
 }
 
+/** What every stage of the verdict reads: the cases, the agreeing outputs, the cross-test groups. */
+interface VerdictBasis {
+  readonly caseIds: readonly string[];
+  readonly ok: readonly CandidateOutcome[];
+  /** Candidates that ran and print the same output, biggest cluster first. */
+  readonly clusters: string[][];
+  /** Cross-test groups, best first; null when no test case exists or no candidate passes one. */
+  readonly groups: readonly RankedGroup[] | null;
+  readonly groupOf: ReadonlyMap<string, { readonly g: RankedGroup; readonly rank: number }>;
+}
+
 /**
  * The deterministic verdict, strategies tried in order: cross-test (when test cases exist and
  * any candidate passes one), consensus of outputs, the only one that ran, the best available,
@@ -32,88 +43,16 @@ export function decideVerdict(
   input: { readonly candidates: readonly JudgeCandidate[] },
   params: SelectionParams = QUORUM_SELECTION,
 ): Verdict {
-  const caseIds = evidence.cases.map((c) => c.id);
-  const byId = new Map(input.candidates.map((c, i) => [c.id, { c, i }]));
-  const ok = evidence.outcomes.filter((o) => o.outcome === 'ok');
-  const clusters = clusterOutputs(ok);
-  const agreeing = new Map(clusters.flatMap((cl) => cl.map((id) => [id, cl.length - 1] as const)));
-  const others = Math.max(1, evidence.outcomes.length - 1);
-  const passedOf = (o: CandidateOutcome): number =>
-    caseIds.filter((k) => o.evidence.cells[k] === 'pass').length;
-  const withMatrix = caseIds.length > 0 && evidence.outcomes.some((o) => passedOf(o) > 0);
-  const groups = withMatrix
-    ? rankGroups(
-        evidence.outcomes.map((o) => o.evidence),
-        evidence.cases,
-        params,
-      )
-    : null;
-  const groupOf = new Map(groups?.flatMap((g, rank) => g.members.map((id) => [id, { g, rank }] as const)));
-  const maxStderr = Math.max(1, ...evidence.outcomes.map((o) => o.stderrBytes));
-  const maxLatency = Math.max(1, ...input.candidates.map((c) => c.latencyMs ?? 0));
-  const maxSize = Math.max(1, ...input.candidates.map((c) => c.code.length));
-
-  const scored: Scored[] = evidence.outcomes.map((outcome) => {
-    const { c: candidate, i: index } = byId.get(outcome.id) ?? {
-      c: { id: outcome.id, model: '', code: '' },
-      i: 0,
-    };
-    const passed = passedOf(outcome);
-    const ran = outcome.outcome === 'ok' ? 1 : 0;
-    // With tests, the group's rank decides (trusted cases, then posterior) and its posterior is
-    // the score shown; the tie rules only order members of one group. Without tests: running
-    // counts most, then agreeing output; noise, latency and size separate near-equals.
-    const group = groupOf.get(outcome.id);
-    const score = group
-      ? group.g.posterior
-      : 0.5 * ran +
-        (0.4 * (agreeing.get(outcome.id) ?? 0)) / others +
-        0.05 * (1 - outcome.stderrBytes / maxStderr) +
-        0.025 * (1 - (candidate.latencyMs ?? 0) / maxLatency) +
-        0.025 * (1 - candidate.code.length / maxSize);
-    return { outcome, candidate, index, score, passed, rank: group?.rank ?? 0 };
-  });
+  const basis = verdictBasis(evidence, params);
+  const scored = scoreOutcomes(basis, evidence, input.candidates);
   const ranking = [...scored].sort((a, b) => a.rank - b.rank || compareScored(a, b));
-  const strategyOf = (): { strategy: VerdictStrategy; top: Scored | undefined } => {
-    if (groups) return { strategy: 'cross-test', top: ranking[0] };
-    const biggest = clusters[0];
-    if (biggest && biggest.length >= 2) {
-      const inside = ranking.filter((s) => biggest.includes(s.outcome.id));
-      return { strategy: 'consensus', top: inside[0] };
-    }
-    if (ok.length === 1)
-      return { strategy: 'high-confidence', top: ranking.find((s) => s.outcome.outcome === 'ok') };
-    if (ok.length > 1) return { strategy: 'best-available', top: ranking[0] };
-    const leastBad = [...scored].sort(
-      (a, b) => SEVERITY[a.outcome.outcome] - SEVERITY[b.outcome.outcome] || compareScored(a, b),
-    );
-    return { strategy: 'fallback', top: leastBad[0] };
-  };
-  const { strategy, top } = strategyOf();
-  const entries: RankEntry[] = ranking.map((s) => ({
-    id: s.outcome.id,
-    score: Math.round(s.score * 1000) / 1000,
-    ran: s.outcome.outcome === 'ok',
-    testsPassed: s.passed,
-    testsTotal: caseIds.length,
-  }));
-  const chosen = top ? groupOf.get(top.outcome.id)?.g : undefined;
-  const trustedTotal = evidence.cases.filter((c) => c.trusted).length;
-  const verdictEvidence: VerdictEvidence | undefined =
-    strategy === 'cross-test' && chosen && top
-      ? {
-          casesPassed: top.passed,
-          casesTotal: caseIds.length,
-          trustedPassed: chosen.trustedPassed,
-          trustedTotal,
-          groupSize: chosen.members.length,
-          posterior: Math.round(chosen.posterior * 1000) / 1000,
-        }
-      : undefined;
+  const { strategy, top } = chooseStrategy(basis, scored, ranking);
+  const chosen = top ? basis.groupOf.get(top.outcome.id)?.g : undefined;
+  const verdictEvidence = strategy === 'cross-test' ? crossTestEvidence(top, chosen, evidence) : undefined;
   const reasons =
-    strategy === 'cross-test' && top && chosen && groups
-      ? crossTestReasons(top, chosen, groups, evidence, ranking)
-      : reasonsFor(strategy, top, ranking, clusters);
+    strategy === 'cross-test' && top && chosen && basis.groups
+      ? crossTestReasons(top, chosen, basis.groups, evidence, ranking)
+      : reasonsFor(strategy, top, ranking, basis.clusters);
   return {
     pick: top?.outcome.id ?? null,
     strategy,
@@ -123,11 +62,119 @@ export function decideVerdict(
       ranking,
       chosen ? calibratedConfidence(chosen, evidence.cases, params.calibration) : undefined,
     ),
-    ranking: entries,
+    ranking: ranking.map((s) => rankEntry(s, basis.caseIds.length)),
     reasons,
     unverified: strategy === 'fallback',
     matrix: evidence.matrix,
     ...(verdictEvidence ? { evidence: verdictEvidence } : {}),
+  };
+}
+
+const passedOf = (o: CandidateOutcome, caseIds: readonly string[]): number =>
+  caseIds.filter((k) => o.evidence.cells[k] === 'pass').length;
+
+/** The output clusters of the candidates that ran, and the cross-test groups when tests decide. */
+function verdictBasis(evidence: JudgeEvidence, params: SelectionParams): VerdictBasis {
+  const caseIds = evidence.cases.map((c) => c.id);
+  const ok = evidence.outcomes.filter((o) => o.outcome === 'ok');
+  const withMatrix = caseIds.length > 0 && evidence.outcomes.some((o) => passedOf(o, caseIds) > 0);
+  const groups = withMatrix
+    ? rankGroups(
+        evidence.outcomes.map((o) => o.evidence),
+        evidence.cases,
+        params,
+      )
+    : null;
+  const groupOf = new Map(groups?.flatMap((g, rank) => g.members.map((id) => [id, { g, rank }] as const)));
+  return { caseIds, ok, clusters: clusterOutputs(ok), groups, groupOf };
+}
+
+/**
+ * With tests, the group's rank decides (trusted cases, then posterior) and its posterior is the
+ * score shown; the tie rules only order members of one group. Without tests: running counts most,
+ * then agreeing output; noise, latency and size separate near-equals.
+ */
+function scoreOutcomes(
+  basis: VerdictBasis,
+  evidence: JudgeEvidence,
+  candidates: readonly JudgeCandidate[],
+): Scored[] {
+  const byId = new Map(candidates.map((c, i) => [c.id, { c, i }]));
+  const agreeing = new Map(basis.clusters.flatMap((cl) => cl.map((id) => [id, cl.length - 1] as const)));
+  const others = Math.max(1, evidence.outcomes.length - 1);
+  const maxStderr = Math.max(1, ...evidence.outcomes.map((o) => o.stderrBytes));
+  const maxLatency = Math.max(1, ...candidates.map((c) => c.latencyMs ?? 0));
+  const maxSize = Math.max(1, ...candidates.map((c) => c.code.length));
+  return evidence.outcomes.map((outcome) => {
+    const { c: candidate, i: index } = byId.get(outcome.id) ?? {
+      c: { id: outcome.id, model: '', code: '' },
+      i: 0,
+    };
+    const ran = outcome.outcome === 'ok' ? 1 : 0;
+    const group = basis.groupOf.get(outcome.id);
+    const score = group
+      ? group.g.posterior
+      : 0.5 * ran +
+        (0.4 * (agreeing.get(outcome.id) ?? 0)) / others +
+        0.05 * (1 - outcome.stderrBytes / maxStderr) +
+        0.025 * (1 - (candidate.latencyMs ?? 0) / maxLatency) +
+        0.025 * (1 - candidate.code.length / maxSize);
+    return {
+      outcome,
+      candidate,
+      index,
+      score,
+      passed: passedOf(outcome, basis.caseIds),
+      rank: group?.rank ?? 0,
+    };
+  });
+}
+
+/** The first strategy that applies, and the candidate it picks. */
+function chooseStrategy(
+  basis: VerdictBasis,
+  scored: readonly Scored[],
+  ranking: readonly Scored[],
+): { strategy: VerdictStrategy; top: Scored | undefined } {
+  if (basis.groups) return { strategy: 'cross-test', top: ranking[0] };
+  const biggest = basis.clusters[0];
+  if (biggest && biggest.length >= 2) {
+    const inside = ranking.filter((s) => biggest.includes(s.outcome.id));
+    return { strategy: 'consensus', top: inside[0] };
+  }
+  if (basis.ok.length === 1)
+    return { strategy: 'high-confidence', top: ranking.find((s) => s.outcome.outcome === 'ok') };
+  if (basis.ok.length > 1) return { strategy: 'best-available', top: ranking[0] };
+  const leastBad = [...scored].sort(
+    (a, b) => SEVERITY[a.outcome.outcome] - SEVERITY[b.outcome.outcome] || compareScored(a, b),
+  );
+  return { strategy: 'fallback', top: leastBad[0] };
+}
+
+function rankEntry(s: Scored, testsTotal: number): RankEntry {
+  return {
+    id: s.outcome.id,
+    score: Math.round(s.score * 1000) / 1000,
+    ran: s.outcome.outcome === 'ok',
+    testsPassed: s.passed,
+    testsTotal,
+  };
+}
+
+/** A cross-test pick's evidence in numbers: its cases, the user's examples, its group, the posterior. */
+function crossTestEvidence(
+  top: Scored | undefined,
+  chosen: RankedGroup | undefined,
+  evidence: JudgeEvidence,
+): VerdictEvidence | undefined {
+  if (!chosen || !top) return undefined;
+  return {
+    casesPassed: top.passed,
+    casesTotal: evidence.cases.length,
+    trustedPassed: chosen.trustedPassed,
+    trustedTotal: evidence.cases.filter((c) => c.trusted).length,
+    groupSize: chosen.members.length,
+    posterior: Math.round(chosen.posterior * 1000) / 1000,
   };
 }
 
@@ -154,7 +201,8 @@ function confidenceOf(
   calibrated?: number,
 ): number {
   if (!top) return 0;
-  if (strategy === 'cross-test' || strategy === 'project-tests') return Math.round((calibrated ?? 0) * 100) / 100;
+  if (strategy === 'cross-test' || strategy === 'project-tests')
+    return Math.round((calibrated ?? 0) * 100) / 100;
   const runnerUp = ranking.find((s) => s !== top);
   const margin = runnerUp ? Math.max(0, top.score - runnerUp.score) : top.score;
   const base: Record<Exclude<VerdictStrategy, 'cross-test' | 'project-tests'>, number> = {
