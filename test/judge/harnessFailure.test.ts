@@ -7,7 +7,7 @@ import type { JudgeInput } from '../../src/core/types';
 import { JudgeError } from '../../src/core/types';
 import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
 
-/** Replacing json.dumps breaks the harness's own result writer (it shares the interpreter). */
+/** Replacing json.dumps breaks the harness's own result writer (the worker shares the candidate's interpreter). */
 const BREAKS_HARNESS = 'import json\njson.dumps = None\ndef inc(x):\n    return x + 1\n';
 const GOOD = 'def inc(x):\n    return x + 1\n';
 

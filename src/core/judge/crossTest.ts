@@ -188,7 +188,7 @@ export function readHarness(run: RunResult, marker: string, cases: readonly Judg
     cases.map((c) => c.id),
     run.timedOut,
   );
-  const crashed = !report.complete && !run.timedOut && /_q_main|quorumMain/.test(run.stderr);
+  const crashed = !report.complete && !run.timedOut && /_q_main|_q_worker|quorumMain/.test(run.stderr);
   return { report, run, hostMs: cpuMs() - mark, crash: crashed ? lastLine(run.stderr) : undefined };
 }
 
