@@ -22,7 +22,9 @@ export interface DemoAsk {
   matches(prompt: string): boolean;
 }
 
-const SPEED_WORDS = /\b(fast(er)?|speed|quick(er)?|sqrt|optimi[sz]e|perform|efficien|slow)/i;
+// Whole words only: "quicksort" is not a request for speed.
+const SPEED_WORDS =
+  /\b(fast(er)?|speed(s|\s?up)?|quick(er|ly)?|sqrt|optimi[sz]e[ds]?|performance|efficient(ly)?|slow)\b/i;
 const FIX_WORDS = /\b(fix|off[- ]by[- ]one|bug|wrong|broken|problems?)\b/i;
 
 export const DEMO_ASKS: readonly DemoAsk[] = [

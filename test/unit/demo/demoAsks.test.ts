@@ -81,6 +81,9 @@ describe('demo: answers that match what is asked', () => {
     for (const other of ['Write a quicksort', 'Explain this code', 'make it faster']) {
       assert.equal(matchDemoAsk(wire(other, 'generate', 'python')), undefined, other);
     }
+    // A word that merely starts like one ("quicksort") does not ask for speed, even about is_prime's file.
+    const quick = wire('Write a quicksort in Rust', 'generate', 'python', file('primes.py'));
+    assert.equal(matchDemoAsk(quick), undefined);
     // Context alone does not choose: a file that mentions chunk is not the chunk demo.
     const mentions = wire('Add a docstring', 'generate', 'javascript', 'const chunk = 1; // chunk');
     assert.equal(matchDemoAsk(mentions), undefined);
