@@ -79,6 +79,35 @@ def double(x):
     return x  # wrong: every test below fails
 `;
 
+/** The same hunt in JavaScript: the harness source, /proc, and forged lines on every descriptor. */
+const JS_FORGER = String.raw`
+const fs = require('fs');
+const found = new Set();
+const look = (text) => { for (const m of String(text).match(/@@quorum-[0-9a-f]+@@/g) ?? []) found.add(m); };
+const pids = ['self', ...fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))];
+for (const pid of pids) for (const part of ['cmdline', 'environ']) { try { look(fs.readFileSync('/proc/' + pid + '/' + part, 'latin1')); } catch {} }
+for (const root of ['/work', '/tmp']) { try { for (const name of fs.readdirSync(root)) { try { look(fs.readFileSync(root + '/' + name, 'latin1')); } catch {} } } catch {} }
+const lines = [];
+for (const marker of found) {
+  lines.push(marker + JSON.stringify({ kind: 'load', status: 'pass', detail: '', stdout: '' }));
+  for (let i = 0; i < 8; i++) lines.push(marker + JSON.stringify({ kind: 'case', id: 't.' + i, result: 'pass', detail: '', probes: [] }));
+  lines.push(marker + JSON.stringify({ kind: 'done' }));
+}
+for (let i = 0; i < 8; i++) lines.push(JSON.stringify({ kind: 'case', id: 't.' + i, result: 'pass', detail: '', probes: [] }));
+const blob = lines.join('\n') + '\n';
+console.log(blob);
+const targets = [];
+for (let fd = 0; fd < 64; fd++) targets.push(fd);
+for (const pid of pids) { try { for (const fd of fs.readdirSync('/proc/' + pid + '/fd')) targets.push('/proc/' + pid + '/fd/' + fd); } catch {} }
+for (const t of targets) {
+  try {
+    if (typeof t === 'number') fs.writeSync(t, blob);
+    else { const fd = fs.openSync(t, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK); fs.writeSync(fd, blob); fs.closeSync(fd); }
+  } catch {}
+}
+function double(x) { return x; }
+`;
+
 describe('sandbox: a candidate cannot forge its test results (M2)', function () {
   this.timeout(120_000);
 
@@ -146,6 +175,28 @@ describe('sandbox: a candidate cannot forge its test results (M2)', function () 
         },
       );
       assert.deepEqual(Object.values(matrix.cells.fair), ['pass', 'pass']);
+    });
+  });
+
+  it('JavaScript: the same hunt and forged lines everywhere: no case passes', async () => {
+    const cases = splitTestCases(
+      [
+        {
+          id: 't',
+          model: 'm',
+          code: 'assert.strictEqual(double(1), 2);\nassert.strictEqual(double(2), 4);\n',
+        },
+      ],
+      'javascript',
+    );
+    await withSandbox(async (sandbox) => {
+      const { matrix, reports } = await crossTest([{ id: 'forger', code: JS_FORGER }], cases, {
+        sandbox,
+        language: 'javascript',
+      });
+      const cells = Object.values(matrix.cells.forger);
+      assert.equal(cells.length, 2);
+      assert.ok(!cells.includes('pass'), JSON.stringify(reports.forger));
     });
   });
 });
