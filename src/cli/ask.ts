@@ -1,5 +1,6 @@
 /** `quorum ask`: the whole pipeline from a terminal, for code review and CI. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAsk } from '../core/session';
 import { buildPipeline, withImage } from '../core/pipeline';
@@ -12,6 +13,9 @@ import type { CliIo, Subcommand } from './io';
 import { renderMarkdown, renderText } from './report';
 import { attachProgress, pullProgressPrinter } from './progress';
 import { remoteAsk } from './remoteAsk';
+import { ProjectError } from '../core/project/projectError';
+import { createProjectSandbox } from '../core/sandbox/projectRun';
+import { DEFAULT_IMAGES } from '../core/sandbox/languages';
 
 export const ASK_HELP = `Usage: quorum ask "PROMPT" [options]
 
@@ -22,7 +26,11 @@ Options:
   --models ID,ID        only these model ids from the config
   --lang LANG           ${LANGUAGES.join(' | ')} (default: python)
   --intent INTENT       ${INTENTS.join(' | ')} (default: generate, or review with --file)
-  --file FILE | -       code context from a file, or - for stdin
+  --file FILE[:A-B] | - code context from a file (lines A-B of it), or - for stdin; a file
+                        inside a project makes an edit ask: each answer is applied to a copy
+                        of the project and checked against the project's own tests
+  --project DIR         the project folder (default: nearest with .git, package.json, ...)
+  --no-project          a snippet ask even for a file inside a project
   --config FILE         config file (default: ./quorum.config.json, else ~/.config/quorum/config.json)
   --trust-config        send vendor keys to the addresses the config names (see below)
   --image IMAGE         sandbox image for the ask's language
@@ -47,6 +55,12 @@ export interface AskOptions {
   readonly image?: string;
   readonly format: 'text' | 'markdown' | 'json';
   readonly demo?: boolean;
+  /** `--file` inside a project: an edit ask of that file (or of lines of it). */
+  readonly edit?: {
+    readonly file: string;
+    readonly range?: { readonly startLine: number; readonly endLine: number };
+    readonly projectDir?: string;
+  };
 }
 
 /** Runs one ask and prints it; shared by `ask` and `demo`. Returns the exit code. */
@@ -68,11 +82,60 @@ export async function executeAsk(options: AskOptions, io: CliIo): Promise<number
     );
     return EXIT.failed;
   }
-  const handle = startAsk(
-    { ...options.request, language },
-    { ...pipeline, demo: options.demo },
-    attachProgress(io),
-  );
+  const projectSandbox =
+    options.edit && pipeline.sandbox
+      ? createProjectSandbox({
+          dockerHost: options.config.sandbox.dockerHost,
+          pull: options.config.sandbox.pull,
+          onPullProgress: pullProgressPrinter(io),
+        })
+      : undefined;
+  let handle;
+  try {
+    // Loaded only for an edit ask: a snippet ask never pays for project mode's modules.
+    const prepared = options.edit
+      ? await (
+          await import('../core/project/editAsk.js')
+        ).prepareEditAsk({
+          file: options.edit.file,
+          range: options.edit.range,
+          projectDir: options.edit.projectDir,
+          instruction: options.request.instruction,
+          intent: options.request.intent,
+          settings: options.config.project,
+          imageFor: (l) =>
+            (l === language ? options.image : undefined) ??
+            options.config.sandbox.images[l] ??
+            DEFAULT_IMAGES[l] ??
+            'python:3.12-slim',
+          sandbox: projectSandbox,
+          noSandboxReason: pipeline.executionDisabled,
+        })
+      : undefined;
+    if (options.edit && !prepared)
+      io.stderr.write(
+        `quorum: ${options.edit.file} is in no project folder: a snippet ask (--project DIR makes it an edit ask)\n`,
+      );
+    if (prepared) {
+      const p = prepared.project.record;
+      io.stderr.write(
+        `quorum: edit ask of ${p.target.path} in ${p.root} (${p.language}, ${p.files} files, snapshot ${p.timings.snapshotMs} ms; tests: ${p.test ? `${p.test.runner} via ${p.test.source}` : 'none found'})\n`,
+      );
+    }
+    handle = startAsk(
+      prepared ? prepared.request : { ...options.request, language },
+      { ...pipeline, demo: options.demo, project: prepared?.project },
+      attachProgress(io),
+    );
+  } catch (error) {
+    await projectSandbox?.dispose();
+    await pipeline.dispose();
+    if (ProjectError.is(error)) {
+      io.stderr.write(`quorum ask: ${error.message}\n  ${error.advice}\n`);
+      return error.reason === 'outside-project' ? EXIT.usage : EXIT.failed;
+    }
+    throw error;
+  }
   const cancel = (): void => handle.cancel();
   process.once('SIGINT', cancel);
   let record: RunRecord;
@@ -80,6 +143,7 @@ export async function executeAsk(options: AskOptions, io: CliIo): Promise<number
     record = await handle.done;
   } finally {
     process.off('SIGINT', cancel);
+    await projectSandbox?.dispose();
     await pipeline.dispose();
   }
   if (options.format === 'json') io.stdout.write(JSON.stringify(record, null, 2) + '\n');
@@ -101,6 +165,8 @@ export const askCommand: Subcommand = async (args, io) => {
       'trust-config': { type: 'boolean' },
       image: { type: 'string' },
       'no-run': { type: 'boolean' },
+      project: { type: 'string' },
+      'no-project': { type: 'boolean' },
       json: { type: 'boolean' },
       format: { type: 'string' },
       server: { type: 'string' },
@@ -163,16 +229,16 @@ export const askCommand: Subcommand = async (args, io) => {
     );
   }
   for (const line of withheldKeys(models, io.env, trust)) io.stderr.write(`quorum: ${line}\n`);
+  const fileArg = values.file && values.file !== '-' ? parseFileArg(values.file) : undefined;
+  if (values.project && !fileArg) throw new UsageError('--project needs --file FILE');
+  if (values.project && values['no-project'])
+    throw new UsageError('--project and --no-project are exclusive');
   const context =
-    values.file === '-'
-      ? await readAll(io.stdin)
-      : values.file
-        ? readFileSync(values.file, 'utf8')
-        : undefined;
+    values.file === '-' ? await readAll(io.stdin) : fileArg ? readFileSync(fileArg.file, 'utf8') : undefined;
   const request: AskRequest = {
     instruction,
     context,
-    contextFile: values.file && values.file !== '-' ? values.file : undefined,
+    contextFile: fileArg?.file,
     language: values.lang,
     intent: values.intent ?? (context ? 'review' : 'generate'),
   };
@@ -185,7 +251,29 @@ export const askCommand: Subcommand = async (args, io) => {
       execute: !values['no-run'],
       image: values.image,
       format: values.json ? 'json' : (values.format ?? 'text'),
+      edit:
+        fileArg && !values['no-project']
+          ? {
+              file: resolve(io.cwd, fileArg.file),
+              range: fileArg.range,
+              projectDir: values.project && resolve(io.cwd, values.project),
+            }
+          : undefined,
     },
     io,
   );
 };
+
+/** `FILE` or `FILE:A-B` (1-based inclusive lines). */
+export function parseFileArg(value: string): {
+  file: string;
+  range?: { startLine: number; endLine: number };
+} {
+  const m = /^(.*):(\d+)-(\d+)$/.exec(value);
+  if (!m?.[1]) return { file: value };
+  const startLine = Number(m[2]);
+  const endLine = Number(m[3]);
+  if (startLine < 1 || endLine < startLine)
+    throw new UsageError(`--file ${value}: expected lines A-B with 1 <= A <= B`);
+  return { file: m[1], range: { startLine, endLine } };
+}

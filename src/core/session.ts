@@ -8,7 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { extract } from './extract';
-import { buildMessages, systemPromptFor } from './prompt';
+import { buildMessages, editSystemPromptFor, systemPromptFor } from './prompt';
+import { decideEditVerdict } from './judge/editVerdict';
+import { readEdit } from './project/edit';
+import type { SessionProject } from './project/editAsk';
+import type { TestRun } from './project/types';
 import { costOf } from './cost';
 import { DEFAULT_LIMITS, JudgeError, ProviderError, SandboxError, silentLogger } from './types';
 import type { IncrementalJudge, IncrementalJudgement } from './judge/incremental';
@@ -52,6 +56,12 @@ export interface SessionDeps {
   readonly limits?: Limits;
   readonly logger?: Logger;
   readonly demo?: boolean;
+  /**
+   * An edit ask (the request has `edit`): the project's snapshot and the verifier that runs its
+   * tests. Each answer is read as an edit of the file and tested in its own copy of the project;
+   * the project's tests decide the verdict.
+   */
+  readonly project?: SessionProject;
 }
 
 export interface AskHandle {
@@ -120,6 +130,8 @@ class Ask implements AskHandle {
   /** The incremental judge's state for this ask, fed as answers end. */
   private judgement: IncrementalJudgement | undefined;
   private finishedAt: string | undefined;
+  /** An edit ask's baseline run, once it ended. */
+  private baseline: TestRun | undefined;
 
   constructor(
     private readonly request: AskRequest,
@@ -176,7 +188,8 @@ class Ask implements AskHandle {
    * the incremental judge, so the first answer's run starts in a ready container.
    */
   private prepare(): void {
-    const { sandbox, judge } = this.deps;
+    const { sandbox, judge, project } = this.deps;
+    if (project) return this.prepareProject(project);
     if (!sandbox) return;
     const n = this.deps.providers.length;
     // A program run and a judge harness container per answer (live or batch, one per candidate).
@@ -190,6 +203,18 @@ class Ask implements AskHandle {
       language: this.language,
       signal: this.controller.signal,
     });
+  }
+
+  /** An edit ask: say what the project is, and report the baseline when it ends. */
+  private prepareProject(project: SessionProject): void {
+    this.emit({ type: 'project-ready', project: project.record });
+    project.verifier?.baseline.then(
+      (baseline) => {
+        this.baseline = baseline;
+        if (!this.controller.signal.aborted) this.emit({ type: 'baseline-done', baseline });
+      },
+      (error: unknown) => this.log.warn(`baseline: ${String(error)}`),
+    );
   }
 
   private now(): number {
@@ -285,6 +310,7 @@ class Ask implements AskHandle {
   // ------------------------------------------------------------ stage 2: run
 
   private async run(candidate: MutableCandidate): Promise<void> {
+    if (this.deps.project) return this.runEdit(candidate, this.deps.project);
     const main = candidate.extraction?.main;
     if (this.deps.sandbox && main && !main.unterminated && !this.controller.signal.aborted) {
       candidate.runStartedMs = this.now();
@@ -295,6 +321,36 @@ class Ask implements AskHandle {
       this.timeline.lastRunMs = Math.max(this.timeline.lastRunMs ?? 0, candidate.runEndedMs);
       candidate.run = outcome.run;
       candidate.runError = outcome.error;
+    }
+  }
+
+  /** An edit ask: the answer read as an edit of the file, then the project's tests on its copy. */
+  private async runEdit(candidate: MutableCandidate, project: SessionProject): Promise<void> {
+    const edit = readEdit(candidate.extraction, project.target);
+    if (this.controller.signal.aborted) return;
+    candidate.runStartedMs = this.now();
+    try {
+      candidate.project = project.verifier
+        ? await project.verifier.verify(candidate.id, edit)
+        : {
+            candidateId: candidate.id,
+            edit,
+            outcomes: [],
+            counts: { fixed: 0, regressed: 0, stillFailing: 0, passing: 0, new: 0 },
+            fixedIds: [],
+            regressedIds: [],
+            touchesTests: false,
+          };
+    } catch (error) {
+      if (this.controller.signal.aborted) return;
+      candidate.runError = SandboxError.failureOf(error);
+      this.emit({ type: 'run-failed', candidateId: candidate.id, error: candidate.runError });
+      return;
+    }
+    candidate.runEndedMs = this.now();
+    this.timeline.lastRunMs = Math.max(this.timeline.lastRunMs ?? 0, candidate.runEndedMs);
+    if (!this.controller.signal.aborted) {
+      this.emit({ type: 'project-evidence', candidateId: candidate.id, evidence: candidate.project });
     }
   }
 
@@ -342,6 +398,7 @@ class Ask implements AskHandle {
   /** After its own run (the judge weighs it), a candidate's row of cross-tests starts. */
   private async judge(): Promise<void> {
     const { judge, sandbox } = this.deps;
+    if (this.deps.project && !this.controller.signal.aborted) return this.judgeEdits(this.deps.project);
     if (!judge || !sandbox || this.controller.signal.aborted) return;
     const judged: JudgeCandidate[] = [];
     const tests: TestCase[] = [];
@@ -374,6 +431,24 @@ class Ask implements AskHandle {
     }
   }
 
+  /** An edit ask: the project's tests decide, once every candidate's run and the baseline ended. */
+  private async judgeEdits(project: SessionProject): Promise<void> {
+    const judged = [...this.candidates.values()].flatMap((c) =>
+      c.project ? [{ id: c.id, model: c.model.id, evidence: c.project, answeredMs: c.answeredMs }] : [],
+    );
+    if (judged.length === 0) return;
+    this.emit({ type: 'judge-started' });
+    try {
+      this.baseline = project.verifier ? await project.verifier.baseline : undefined;
+    } catch (error) {
+      this.log.warn(`baseline: ${String(error)}`);
+    }
+    if (this.controller.signal.aborted) return;
+    this.verdict = decideEditVerdict(judged, this.baseline);
+    this.timeline.verdictMs = this.now();
+    this.emit({ type: 'verdict', verdict: this.verdict });
+  }
+
   // ------------------------------------------------------------ stage 4: record
 
   record(): RunRecord {
@@ -383,7 +458,9 @@ class Ask implements AskHandle {
       startedAt: this.startedAt,
       finishedAt: this.finishedAt,
       request: { ...this.request, language: this.language },
-      systemPrompt: systemPromptFor(this.language, this.deps.systemPrompt),
+      systemPrompt: this.request.edit
+        ? editSystemPromptFor(this.request.edit, this.language)
+        : systemPromptFor(this.language, this.deps.systemPrompt),
       candidates: [...this.candidates.values()].map((c) => ({ ...c })),
       limits: this.limits,
       images: { ...this.images },
@@ -393,6 +470,13 @@ class Ask implements AskHandle {
       timeline: { ...this.timeline },
       reruns: this.reruns.length ? [...this.reruns] : undefined,
       demo: this.deps.demo || undefined,
+      project: this.deps.project
+        ? {
+            ...this.deps.project.record,
+            baseline: this.baseline,
+            timings: { ...this.deps.project.record.timings, baselineMs: this.baseline?.wallMs },
+          }
+        : undefined,
     };
   }
 

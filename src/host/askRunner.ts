@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { QuorumConfig } from '../core/config';
 import type { AskHandle } from '../core/session';
+import type { SessionProject } from '../core/project/editAsk';
 import type { AskRequest, Logger, ModelConfig, RunRecord, SessionEvent } from '../core/types';
 import type { ModelView } from '../protocol';
 import { keyRule, loadGatewayClient, loadPipeline, loadSession } from './coreLoader';
@@ -22,6 +23,7 @@ import type { RunHistory } from './history';
 import { RunState } from './runState';
 import type { SandboxSlot } from './sandboxSlot';
 import type { ApiKeyStore } from './secrets';
+import type { EditTargetOption } from './editTarget';
 
 /** The replay server accepts any key; a placeholder keeps SDKs from reading real ones from the env. */
 const DEMO_KEY = 'quorum-demo-not-a-secret';
@@ -38,12 +40,16 @@ export interface AskRunnerDeps {
   readonly demo: DemoMode;
   readonly history: RunHistory;
   readonly logger: Logger;
+  /** `quorum.contextExclude`: never sent to a model nor into the sandbox. */
+  readonly contextExclude?: () => readonly string[];
 }
 
 export interface AskOptions {
   /** Restricts the ask to these model ids; default: every enabled model. */
   readonly modelIds?: readonly string[];
   readonly token?: vscode.CancellationToken;
+  /** The file (and lines) asked about: inside a project, the ask becomes an edit ask. */
+  readonly edit?: EditTargetOption;
 }
 
 /** Thrown when no model can be asked; `advice` says what to do. */
@@ -199,9 +205,83 @@ export class AskRunner implements vscode.Disposable {
       });
       if (starting.aborted) throw notStarted();
       if (pipeline.providers.length === 0) throw noModels(pipeline.missingKeys);
-      return await this.follow(startAsk(request, { ...pipeline, demo }, (e) => this.relay(e), { askId }));
+      const edit = demo
+        ? undefined
+        : await this.editAsk(request, options, config, lease.sandbox !== undefined);
+      try {
+        return await this.follow(
+          startAsk(
+            edit?.request ?? request,
+            { ...pipeline, demo, project: edit?.project },
+            (e) => this.relay(e),
+            {
+              askId,
+            },
+          ),
+        );
+      } finally {
+        await edit?.dispose();
+      }
     } finally {
       lease.release();
+    }
+  }
+
+  /**
+   * An edit ask when the asked file lies in a project: the snapshot is taken and the baseline
+   * started here. Without execution (Restricted Mode, Docker down) the answers are still read as
+   * edits of the file; the record says the project's tests did not run.
+   */
+  private async editAsk(
+    request: AskRequest,
+    options: AskOptions,
+    config: QuorumConfig,
+    execute: boolean,
+  ): Promise<{ request: AskRequest; project: SessionProject; dispose(): Promise<void> } | undefined> {
+    if (!options.edit) return undefined;
+    const [{ prepareEditAsk }, { createProjectSandbox }, { DEFAULT_IMAGES }] = await Promise.all([
+      import('../core/project/editAsk.js'),
+      import('../core/sandbox/projectRun.js'),
+      import('../core/sandbox/languages.js'),
+    ]);
+    const sandbox = execute
+      ? createProjectSandbox({
+          dockerHost: config.sandbox.dockerHost,
+          pull: config.sandbox.pull,
+          logger: this.deps.logger,
+        })
+      : undefined;
+    try {
+      const prepared = await prepareEditAsk({
+        file: options.edit.file,
+        range: options.edit.range,
+        instruction: request.instruction,
+        intent: request.intent,
+        settings: config.project,
+        contextExclude: this.deps.contextExclude?.() ?? [],
+        imageFor: (l) => config.sandbox.images[l] ?? DEFAULT_IMAGES[l] ?? 'python:3.12-slim',
+        sandbox,
+        noSandboxReason: this.deps.trust.trusted
+          ? 'the Docker sandbox is not available.'
+          : 'this workspace is not trusted (Restricted Mode), so nothing is executed.',
+      });
+      if (!prepared) {
+        await sandbox?.dispose();
+        return undefined;
+      }
+      return { ...prepared, dispose: async () => sandbox?.dispose() };
+    } catch (error) {
+      await sandbox?.dispose();
+      // A project that cannot be snapshotted (over its cap, file excluded) is said, not swallowed.
+      const { ProjectError } = await import('../core/project/projectError.js');
+      if (ProjectError.is(error)) {
+        this.deps.logger.warn(`edit ask not possible: ${error.message}`);
+        void vscode.window.showWarningMessage(
+          `Quorum: ${error.message} ${error.advice} Asking it as a snippet.`,
+        );
+        return undefined;
+      }
+      throw error;
     }
   }
 

@@ -36,6 +36,11 @@ export function readRawSettings(): Record<string, unknown> {
       crossTests: c.get('judge.crossTests', true),
       model: optionalString(c.get('judge.model')),
     },
+    project: {
+      root: optionalString(c.get('project.root')),
+      testCommand: optionalString(c.get('project.testCommand')),
+      testTimeoutS: c.get('project.testTimeoutS', 120),
+    },
   };
 }
 
@@ -69,6 +74,11 @@ export class SettingsSnapshot implements vscode.Disposable {
   get gatewayUrl(): string | undefined {
     const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('server.url');
     return typeof value === 'string' && /^https?:\/\//.test(value.trim()) ? value.trim() : undefined;
+  }
+
+  /** Edit asks for files inside a project (`quorum.project.enabled`). */
+  get projectEnabled(): boolean {
+    return vscode.workspace.getConfiguration(SECTION).get<unknown>('project.enabled') !== false;
   }
 
   /** Globs of files whose text is never sent to a model (`quorum.contextExclude`). */

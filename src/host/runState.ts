@@ -15,6 +15,8 @@ export interface CandidateCode {
 interface Entry {
   model: ModelConfig;
   extraction?: Extraction;
+  /** An edit ask: the file's whole new text, once the answer was read as an edit that applies. */
+  newText?: string;
 }
 
 export function codeOfExtraction(
@@ -31,6 +33,11 @@ export class RunState {
   askId: string | undefined;
   /** The selection or file the ask was made about, for diffs against the selection. */
   context: string | undefined;
+  /**
+   * An edit ask: a candidate's code is the edited file's whole new text (not the answer's block),
+   * and Apply replaces the whole file with it.
+   */
+  editAsk = false;
 
   /** Starts a new live ask; its id is known from the moment Run is pressed. */
   begin(askId: string, context: string | undefined): void {
@@ -39,6 +46,7 @@ export class RunState {
     this.recordValue = undefined;
     this.askId = askId;
     this.context = context;
+    this.editAsk = false;
   }
 
   apply(event: SessionEvent): void {
@@ -52,6 +60,14 @@ export class RunState {
       case 'candidate-done': {
         const entry = this.entries.get(event.candidateId);
         if (entry) entry.extraction = event.extraction;
+        break;
+      }
+      case 'project-ready':
+        this.editAsk = true;
+        break;
+      case 'project-evidence': {
+        const entry = this.entries.get(event.candidateId);
+        if (entry && event.evidence.edit.ok) entry.newText = event.evidence.edit.newText;
         break;
       }
       case 'verdict':
@@ -72,8 +88,16 @@ export class RunState {
     this.askId = record.askId;
     this.context = record.request.context;
     this.verdictValue = record.verdict;
+    this.editAsk = record.request.edit !== undefined;
     this.entries = new Map(
-      record.candidates.map((c) => [c.id, { model: c.model, extraction: c.extraction }]),
+      record.candidates.map((c) => [
+        c.id,
+        {
+          model: c.model,
+          extraction: c.extraction,
+          newText: c.project?.edit.ok ? c.project.edit.newText : undefined,
+        },
+      ]),
     );
   }
 
@@ -87,6 +111,13 @@ export class RunState {
 
   candidate(id: string): CandidateCode | undefined {
     const entry = this.entries.get(id);
+    if (this.editAsk) {
+      // An edit that did not apply has nothing to insert: its error is shown on its card.
+      const language = entry?.extraction?.language ?? null;
+      return entry?.newText !== undefined
+        ? { id, model: entry.model, code: entry.newText, language }
+        : undefined;
+    }
     const code = codeOfExtraction(entry?.extraction);
     return entry && code ? { id, model: entry.model, ...code } : undefined;
   }

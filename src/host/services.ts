@@ -57,7 +57,17 @@ export function createServices(
   const demo = new DemoMode(logger);
   const history = new RunHistory(vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath);
   const gateway = new GatewayAccess(context.secrets, settings);
-  const runner = new AskRunner({ config, gateway, trust, keys, sandbox, demo, history, logger });
+  const runner = new AskRunner({
+    config,
+    gateway,
+    trust,
+    keys,
+    sandbox,
+    demo,
+    history,
+    logger,
+    contextExclude: () => settings.contextExclude,
+  });
   const documents = new CandidateDocuments();
   const testFiles = new TrustedTestFiles(context.workspaceState, logger);
   const statusBar = new QuorumStatusBar(commandIds, () => demo.active);

@@ -138,7 +138,11 @@ function describe(s: Scored, total: number): string {
 }
 
 function list(ids: readonly string[]): string {
-  const names = ids.map((id) => id.split(/::|\/|\s>\s/).pop() ?? id);
+  const names = ids.map((id) => {
+    const last = id.split(/::|\/|\s>\s/).pop() ?? id;
+    // unittest's dotted ids (`tests.test_pricing.PricingTest.test_bulk`): the test's own name.
+    return /^[\w.]+$/.test(last) ? (last.split('.').pop() ?? last) : last;
+  });
   return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }
 
