@@ -64,6 +64,29 @@ export function mcpLimitsFrom(
   return { maxRuns: Math.floor(maxRuns), maxSeconds, tools };
 }
 
+/** What one `judge` call may bring (L6): beyond it the call is refused before anything runs. */
+export const JUDGE_CAPS = Object.freeze({ candidates: 16, tests: 64, bytes: 512 * 1024 });
+
+/** The reason a judge input is over the caps, or undefined when it is within them. */
+export function judgeInputTooLarge(input: {
+  readonly prompt: string;
+  readonly candidates: readonly { readonly code: string }[];
+  readonly tests?: readonly { readonly code: string }[];
+}): string | undefined {
+  const tests = input.tests ?? [];
+  if (input.candidates.length > JUDGE_CAPS.candidates)
+    return `candidates: ${input.candidates.length} given, at most ${JUDGE_CAPS.candidates} per call`;
+  if (tests.length > JUDGE_CAPS.tests)
+    return `tests: ${tests.length} given, at most ${JUDGE_CAPS.tests} per call`;
+  const bytes = [input.prompt, ...input.candidates.map((c) => c.code), ...tests.map((t) => t.code)].reduce(
+    (sum, text) => sum + Buffer.byteLength(text),
+    0,
+  );
+  if (bytes > JUDGE_CAPS.bytes)
+    return `the prompt, candidates and tests are ${bytes} bytes together, at most ${JUDGE_CAPS.bytes} per call`;
+  return undefined;
+}
+
 /** Raised when the session's budget is spent; the agent reads the message as the tool's error. */
 export class BudgetExceeded extends Error {
   override readonly name = 'BudgetExceeded';

@@ -15,6 +15,7 @@ import type { JudgeInput, RunRecord, SessionEvent, Verdict } from '../core/types
 import type { ConfigTrust } from '../core/configTrust';
 import { keyFromEnv, loadConfigFile, withheldKeys } from './configFile';
 import type { LoadedConfig } from './configFile';
+import { judgeInputTooLarge } from './mcpBudget';
 import { verdictJson } from './judge';
 
 /** Where a tool call reads its config and keys; one per server. */
@@ -177,6 +178,8 @@ export async function judgeCandidates(
   const ids = input.candidates.map((c) => c.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ToolFailure(`candidates: duplicate id "${dup}"`);
+  const tooLarge = judgeInputTooLarge(input);
+  if (tooLarge) throw new ToolFailure(`${tooLarge}: split the candidates or tests over several calls.`);
   const { config, trust } = loadFor(ctx);
   // The same builder as `quorum judge`: judge.model in the config adds the LLM judge.
   const pipeline = await sandboxPipeline(config, trust, ctx);

@@ -112,4 +112,29 @@ describe('quorum mcp: security (M3, H1)', function () {
     assert.match(textOf(result), /no model can be asked/);
     assert.match(mcp.stderr(), /gpt: not sending OPENAI_API_KEY .*--trust-config/);
   });
+
+  it('judge: an input over the caps (candidates, tests, bytes) is refused before anything runs (L6)', async () => {
+    const mcp = await start();
+    const candidate = (i: number) => ({ id: `c${i}`, model: 'm', code: 'def f():\n    return 1\n' });
+    const many = (await mcp.client.callTool({
+      name: 'judge',
+      arguments: {
+        prompt: 'p',
+        language: 'python',
+        candidates: Array.from({ length: 17 }, (_, i) => candidate(i)),
+      },
+    })) as ToolResult;
+    assert.equal(many.isError, true);
+    assert.match(textOf(many), /candidates: 17 given, at most 16/);
+    const huge = (await mcp.client.callTool({
+      name: 'judge',
+      arguments: {
+        prompt: 'p',
+        language: 'python',
+        candidates: [{ id: 'c0', model: 'm', code: `x = "${'a'.repeat(600 * 1024)}"\n` }],
+      },
+    })) as ToolResult;
+    assert.equal(huge.isError, true);
+    assert.match(textOf(huge), /bytes together, at most 524288/);
+  });
 });
