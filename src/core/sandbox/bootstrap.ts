@@ -21,18 +21,26 @@ import { WORKDIR } from './limits';
 export function bootstrapCommand(language: Language, marker: string): string[] {
   const runtime = prestartedRuntime(language);
   if (runtime === 'python') return ['python3', '-c', PYTHON_BOOTSTRAP, marker];
+  // The shell that ends every run with kill -9 -1 checks first that it is where it belongs.
   // The shell bootstraps get the marker as $1 (it starts with a newline; no quoting games).
   if (runtime === 'node') {
     // Node runs as the shell's child, so the shell reports its exit status however it ends
     // (exit handlers, uncaught error, signal), after everything Node printed, like `sh -c`.
-    return ['/bin/sh', '-c', `node -e "$2" "$1"; ${AFTER_RUN}`, 'quorum', marker, NODE_BOOTSTRAP];
+    return [
+      '/bin/sh',
+      '-c',
+      `${SHELL_GUARD}node -e "$2" "$1"; ${AFTER_RUN}`,
+      'quorum',
+      marker,
+      NODE_BOOTSTRAP,
+    ];
   }
   // Go's prepared build cache goes into the tmpfs before the container counts as ready.
   const before = language === 'go' ? `cp -r ${GO_CACHE_SEED} ${GO_CACHE} 2>/dev/null; ` : '';
   return [
     '/bin/sh',
     '-c',
-    `${before}printf '%sready\\n' "$1"; cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; ${AFTER_RUN}`,
+    `${SHELL_GUARD}${before}printf '%sready\\n' "$1"; cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; ${AFTER_RUN}`,
     'quorum',
     marker,
   ];
@@ -55,6 +63,19 @@ function prestartedRuntime(language: Language): 'python' | 'node' | undefined {
   return undefined;
 }
 
+/** What a bootstrap says when it refuses to run (exit status 125, as the engine's own failures). */
+export const BOOTSTRAP_REFUSAL =
+  'quorum bootstrap: refusing to run: it ends every run by killing every process it can, so it runs only as PID 1 of a Quorum sandbox container (its own PID namespace, no-new-privileges)';
+
+/**
+ * The bootstrap's destructive step (kill -9 -1) is harmless only as PID 1 of the container's own
+ * PID namespace, which the sandbox starts with no-new-privileges: a shell anywhere else (on the
+ * host by mistake, or as some process's child) refuses before doing anything.
+ */
+const SHELL_GUARD =
+  `n=; while read -r k v; do [ "$k" = NoNewPrivs: ] && n=$v; done </proc/self/status; ` +
+  `if [ "$$" != 1 ] || [ "$n" != 1 ]; then echo '${BOOTSTRAP_REFUSAL}' >&2; exit 125; fi; `;
+
 /**
  * Shell text run after the program: the status as a marker on both streams, then `kill -9 -1`
  * (which spares the shell itself) and a sleep that keeps the container up until it is removed.
@@ -73,6 +94,9 @@ const AFTER_RUN =
  */
 const PYTHON_BOOTSTRAP = String.raw`
 import io, os, sys, json, pkgutil, runpy, signal, traceback
+if os.getpid() != 1 or "\nNoNewPrivs:\t1\n" not in open("/proc/self/status").read():
+    sys.stderr.write("${BOOTSTRAP_REFUSAL}\n")
+    sys.exit(125)
 marker = sys.argv[1]
 def unpack(read, into):
     # The host's archive (archive.ts): regular files with plain names, ustar headers. Read by hand
@@ -176,6 +200,11 @@ while True:
  */
 const NODE_BOOTSTRAP = String.raw`
 const fs = require("fs");
+// Node runs as the child of the bootstrap shell, PID 1 (which checked itself the same way).
+if (process.ppid !== 1 || !/\nNoNewPrivs:\t1\n/.test(fs.readFileSync("/proc/self/status", "latin1"))) {
+  process.stderr.write("${BOOTSTRAP_REFUSAL}\n");
+  process.exit(125);
+}
 const marker = process.argv[1];
 const nap = new Int32Array(new SharedArrayBuffer(4));
 function read(size) {
