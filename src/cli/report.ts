@@ -1,6 +1,7 @@
 /** Renders a finished ask for a terminal or as a pull-request comment. Pure functions of the record. */
 import { unifiedDiff } from '../core/diff';
 import { runSummary } from '../core/runSummary';
+import { fenceFor, visibleControls, withinDetails } from '../core/terminalText';
 import type { CandidateRecord, RunRecord, RunResult } from '../core/types';
 import { renderProjectMarkdown, renderProjectText } from './projectReport';
 
@@ -70,7 +71,8 @@ export function renderText(record: RunRecord): string {
   } else {
     out.push('Verdict: none (nothing was executed)');
   }
-  return out.join('\n') + '\n';
+  // Model text must not drive the terminal (L7): escapes are shown, not obeyed.
+  return visibleControls(out.join('\n') + '\n');
 }
 
 function cell(text: string): string {
@@ -110,13 +112,15 @@ export function renderMarkdown(record: RunRecord): string {
   const pickCode = pick?.extraction?.main?.code;
   if (pick && pickCode && !record.project) {
     const lang = pick.extraction?.main?.language ?? '';
+    // A fence longer than any in the code: the code's own ``` cannot end the block (L7).
+    const fence = fenceFor(pickCode);
     out.push(
       '',
       `<details><summary>Picked code (${pick.id})</summary>`,
       '',
-      '```' + lang,
+      fence + lang,
       pickCode.replace(/\s+$/, ''),
-      '```',
+      fence,
       '</details>',
     );
     if (pick.extraction?.prose)
@@ -124,23 +128,24 @@ export function renderMarkdown(record: RunRecord): string {
         '',
         `<details><summary>Review by ${pick.id}</summary>`,
         '',
-        pick.extraction.prose,
+        withinDetails(pick.extraction.prose),
         '</details>',
       );
     for (const c of record.candidates) {
       const code = c.extraction?.main?.code;
       if (c === pick || !code) continue;
       const diff = unifiedDiff(pickCode, code, { base: pick.id, other: c.id });
+      const diffFence = fenceFor(diff);
       out.push(
         '',
         `<details><summary>${c.id} vs pick</summary>`,
         '',
-        '```diff',
+        diffFence + 'diff',
         diff.replace(/\s+$/, ''),
-        '```',
+        diffFence,
         '</details>',
       );
     }
   }
-  return out.join('\n') + '\n';
+  return visibleControls(out.join('\n') + '\n');
 }
