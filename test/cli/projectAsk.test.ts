@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunRecord } from '../../src/core/types';
+import { startReplayServer } from '../../src/demo/replayServer';
+import type { ReplayServer } from '../../src/demo/replayServer';
+import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
+import { commonJsProject, pythonProject } from './projectFixtures';
+import type { CliProject } from './projectFixtures';
+import { runCli } from './cliHarness';
+
+const MODELS = ['correct', 'standalone', 'wrong'] as const;
+const ENV = {
+  QUORUM_CORRECT_API_KEY: 'sk-t',
+  QUORUM_STANDALONE_API_KEY: 'sk-t',
+  QUORUM_WRONG_API_KEY: 'sk-t',
+};
+
+/** Path -> sha256 of every file and folder under root (.git included): the user's tree, byte for byte. */
+function treeHash(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (rel: string): void => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        out.set(`${p}/`, 'dir');
+        visit(p);
+      } else if (e.isFile()) {
+        out.set(
+          p,
+          createHash('sha256')
+            .update(readFileSync(join(root, p)))
+            .digest('hex'),
+        );
+      } else out.set(p, `link ${statSync(join(root, p), { throwIfNoEntry: false })?.size ?? ''}`);
+    }
+  };
+  visit('');
+  return out;
+}
+
+function configFile(server: ReplayServer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'quorum-cli-project-'));
+  const path = join(dir, 'quorum.config.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      models: MODELS.map((id) => ({ id, kind: 'openai', model: id, baseUrl: `${server.url}/v1` })),
+      sandbox: { images: OFFLINE_IMAGES, poolSize: 0 },
+    }),
+  );
+  return path;
+}
+
+for (const [kind, build] of [
+  ['python-unittest', pythonProject],
+  ['cjs-node-test', commonJsProject],
+] as const) {
+  describe(`cli: an edit ask in a ${kind} project, checked against the project's own tests`, function () {
+    this.timeout(240_000);
+    let fixture: CliProject;
+    let server: ReplayServer;
+    let dir: string;
+    let config: string;
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), `quorum-project-${kind}-`));
+      fixture = build(dir);
+      server = await startReplayServer({
+        chunkDelayMs: 0,
+        ttftMs: 0,
+        models: [...MODELS],
+        answers: (model) => {
+          const key = model as (typeof MODELS)[number];
+          return MODELS.includes(key) ? { text: fixture.answers[key] } : undefined;
+        },
+      });
+      config = configFile(server);
+    });
+    after(async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('picks the project-correct fix, names what each candidate fixes and breaks, and leaves the tree untouched', async () => {
+      const before = treeHash(fixture.root);
+      const { code, stdout, stderr } = await runCli(
+        [
+          'ask',
+          fixture.instruction,
+          '--intent',
+          'fix',
+          '--file',
+          join(fixture.root, fixture.target),
+          '--config',
+          config,
+          '--json',
+        ],
+        { cwd: fixture.root, env: ENV },
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(stderr, /edit ask of /);
+      const record = JSON.parse(stdout) as RunRecord;
+      assert.equal(record.request.edit?.path, fixture.target);
+      const baseline = record.project?.baseline;
+      assert.equal(baseline?.state, 'ok', JSON.stringify(baseline));
+      assert.equal(
+        baseline?.tests[fixture.failingTest],
+        'failed',
+        `baseline: ${JSON.stringify(baseline?.tests)}`,
+      );
+      assert.equal(baseline?.tests[fixture.regressionTest], 'passed');
+      const by = new Map(record.candidates.map((c) => [c.id, c.project]));
+      assert.deepEqual(by.get('correct')?.fixedIds, [fixture.failingTest]);
+      assert.deepEqual(by.get('correct')?.regressedIds, []);
+      assert.ok(
+        by.get('standalone')?.regressedIds.includes(fixture.regressionTest),
+        JSON.stringify(by.get('standalone')?.outcomes),
+      );
+      assert.ok(!by.get('wrong')?.fixedIds.includes(fixture.failingTest));
+      assert.equal(record.verdict?.pick, 'correct', record.verdict?.reasons.join('\n'));
+      assert.equal(record.verdict?.strategy, 'project-tests');
+      const correct = by.get('correct');
+      assert.ok(correct?.edit.ok);
+      assert.ok(correct.edit.ok && correct.edit.diff.includes(`+++ b/${fixture.target}`));
+      assert.deepEqual(treeHash(fixture.root), before, "the ask changed the user's tree");
+    });
+
+    it('--format markdown shows the fixed/regressed table for a pull request', async () => {
+      const { code, stdout } = await runCli(
+        [
+          'ask',
+          fixture.instruction,
+          '--intent',
+          'fix',
+          '--file',
+          join(fixture.root, fixture.target),
+          '--config',
+          config,
+          '--format',
+          'markdown',
+        ],
+        { cwd: fixture.root, env: ENV },
+      );
+      assert.equal(code, 0);
+      assert.match(stdout, /\| model \| edit \| fixes \| breaks \| still failing \| evidence \|/);
+      assert.match(stdout, /\| \*\*correct\*\* ★ \|/);
+      assert.ok(stdout.includes(fixture.regressionTest.split(/::|\./).pop() ?? '#'));
+    });
+  });
+}
+
+describe('cli: edit asks with bad input say what happened and what to set', function () {
+  this.timeout(120_000);
+  let server: ReplayServer;
+  let dir: string;
+  before(async () => {
+    server = await startReplayServer({ chunkDelayMs: 0, ttftMs: 0, models: [...MODELS] });
+    dir = mkdtempSync(join(tmpdir(), 'quorum-project-bad-'));
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('with no test command still completes the edit ask and says which evidence it lacked', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'quorum-project-notests-'));
+    try {
+      writeFileSync(
+        join(root, 'package.json'),
+        JSON.stringify({ name: 'x', scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
+      );
+      writeFileSync(join(root, 'index.js'), 'module.exports = 1;\n');
+      const { code, stdout } = await runCli(
+        ['ask', 'fix it', '--file', join(root, 'index.js'), '--config', configFile(server), '--json'],
+        { cwd: root, env: ENV },
+      );
+      assert.ok(code === 0 || code === 1);
+      const record = JSON.parse(stdout) as RunRecord;
+      assert.equal(record.request.edit?.path, 'index.js');
+      assert.match(
+        record.project?.missing.join('\n') ?? '',
+        /No test command was found.*project\.testCommand/,
+      );
+      assert.equal(record.project?.baseline, undefined);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('--no-project keeps a file inside a project a snippet ask', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'quorum-project-snippet-'));
+    try {
+      const p = pythonProject(root);
+      const { stdout } = await runCli(
+        [
+          'ask',
+          p.instruction,
+          '--file',
+          join(root, p.target),
+          '--no-project',
+          '--no-run',
+          '--config',
+          configFile(server),
+          '--json',
+        ],
+        { cwd: root, env: ENV },
+      );
+      const record = JSON.parse(stdout) as RunRecord;
+      assert.equal(record.request.edit, undefined);
+      assert.equal(record.project, undefined);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file outside the named project, with the flag to fix it', async () => {
+    writeFileSync(join(dir, 'a.py'), 'x = 1\n');
+    const project = mkdtempSync(join(tmpdir(), 'quorum-project-other-'));
+    try {
+      const { code, stderr } = await runCli(
+        [
+          'ask',
+          'fix it',
+          '--file',
+          join(dir, 'a.py'),
+          '--project',
+          project,
+          '--config',
+          configFile(server),
+          '--no-run',
+        ],
+        { cwd: dir, env: ENV },
+      );
+      assert.equal(code, 2);
+      assert.match(stderr, /is not inside the project folder/);
+      assert.match(stderr, /--project DIR/);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
