@@ -5,11 +5,16 @@ const CORE_IS_PURE =
   'src/core is pure: it imports only src/core (no vscode, host, cli, server, webview, demo or protocol); pass what it needs through an interface.';
 const WEBVIEW_ONLY =
   'The webview imports only ../protocol, ../core/types and, type-only, the rest of ../core (its own bundle, no node, no vscode).';
-/** Import patterns of the given top-level parts of src/, from any depth (`../cli/io`, `../../cli`). */
-const layers = (...names) => names.flatMap((n) => [`**/${n}`, `**/${n}/**`, `**/${n}.js`]);
+/**
+ * Relative imports of the given top-level parts of src/ (`../cli/io`, `../../cli`, `./server/app`);
+ * package paths such as `@modelcontextprotocol/sdk/server/mcp.js` do not match.
+ */
+const layers = (...names) => `^(\\.{1,2}/)+(${names.join('|')})(\\.js)?(/|$)`;
 
 /**
- * The layers: core <- protocol (types and guards) <- cli, server, host, webview. Each block names
+ * The layers: core <- protocol (types and guards) <- cli, server, host, webview; demo (the local
+ * replay server) beside core, used by cli and host. cli and server never import each other, except
+ * cli/serve.ts, the `quorum serve` command that starts the gateway. Each block names
  * the imports its layer may not make, so a break fails the lint suite (test/unit/layering.test.ts
  * proves each one bites).
  */
@@ -23,7 +28,7 @@ export const LAYERS = [
           paths: [{ name: 'vscode', message: CORE_IS_PURE }],
           patterns: [
             {
-              group: layers('host', 'cli', 'server', 'webview', 'demo', 'protocol', 'extension'),
+              regex: layers('host', 'cli', 'server', 'webview', 'demo', 'protocol', 'extension'),
               message: CORE_IS_PURE,
             },
           ],
@@ -40,7 +45,7 @@ export const LAYERS = [
           paths: [{ name: 'vscode', message: 'The gateway runs without VS Code.' }],
           patterns: [
             {
-              group: layers('cli', 'host', 'webview', 'extension'),
+              regex: layers('cli', 'host', 'webview', 'extension'),
               message:
                 'The gateway imports core and protocol only; what it shares with the CLI lives in src/core.',
             },
@@ -57,9 +62,60 @@ export const LAYERS = [
         {
           patterns: [
             {
-              group: layers('cli', 'server', 'webview'),
+              regex: layers('cli', 'server', 'webview'),
               message:
                 'The host imports core, protocol and demo; what it shares with the CLI or the gateway lives in src/core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts', 'src/cli.ts'],
+    ignores: ['src/cli/serve.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The CLI runs without VS Code.' }],
+          patterns: [
+            {
+              regex: layers('server', 'host', 'webview', 'extension'),
+              message:
+                'The CLI imports core, protocol and demo; only cli/serve.ts, the command that starts the gateway, imports src/server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/serve.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The CLI runs without VS Code.' }],
+          patterns: [
+            { regex: layers('host', 'webview', 'extension'), message: 'The CLI never imports the editor.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/demo/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The demo server runs in the editor and in the CLI alike.' }],
+          patterns: [
+            {
+              regex: layers('host', 'cli', 'server', 'webview', 'extension'),
+              message:
+                'The demo (a local server and its recordings) imports core only: the editor and the CLI both start it.',
             },
           ],
         },
@@ -74,9 +130,9 @@ export const LAYERS = [
         {
           paths: [{ name: 'vscode', message: WEBVIEW_ONLY }],
           patterns: [
-            { group: layers('host', 'cli', 'server', 'demo', 'extension'), message: WEBVIEW_ONLY },
+            { regex: layers('host', 'cli', 'server', 'demo', 'extension'), message: WEBVIEW_ONLY },
             // core/types.ts imports nothing (its tables are plain data); the rest of core is type-only here.
-            { group: ['**/core/**', '!**/core/types'], allowTypeImports: true, message: WEBVIEW_ONLY },
+            { regex: '^(\\.{1,2}/)+core/(?!types$)', allowTypeImports: true, message: WEBVIEW_ONLY },
           ],
         },
       ],

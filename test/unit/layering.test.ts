@@ -86,6 +86,37 @@ describe('layering (eslint.config.mjs LAYERS)', () => {
     );
   });
 
+  it('the CLI never imports the gateway, except cli/serve.ts, which starts it; neither imports the editor', async () => {
+    const errors = await layerErrors(
+      'src/cli/mcp.ts',
+      "import { startServer } from '../server/server';\nvoid startServer;\n",
+    );
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /only cli\/serve\.ts/);
+    assert.deepEqual(
+      await layerErrors(
+        'src/cli/serve.ts',
+        "import { startServer } from '../server/server';\nvoid startServer;\n",
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await layerErrors(
+        'src/cli/mcp.ts',
+        "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nvoid McpServer;\n",
+      ),
+      [],
+      'a package path with /server/ in it is not the gateway',
+    );
+    for (const file of ['src/cli/serve.ts', 'src/cli.ts', 'src/demo/probe.ts']) {
+      const errors = await layerErrors(
+        file,
+        "import { x } from './host/panel';\nimport * as vscode from 'vscode';\nvoid [x, vscode];\n",
+      );
+      assert.equal(errors.length, 2, `${file}: ${errors.join('; ')}`);
+    }
+  });
+
   it('the webview imports protocol, core/types, and the rest of core only as types', async () => {
     const file = 'src/webview/probe.ts';
     assert.deepEqual(
