@@ -16,8 +16,11 @@ const production = process.argv.includes('--production');
 const outArg = process.argv.indexOf('--outdir');
 const out = outArg > 0 ? process.argv[outArg + 1] : 'dist';
 
-/** dockerode -> ssh2 optionally loads native addons inside try/catch; leave them out of the bundle. */
-const nodeExternals = ['vscode', 'cpu-features', '*.node'];
+/**
+ * dockerode -> ssh2 optionally loads native addons inside try/catch; leave them out of the bundle.
+ * The gateway's better-sqlite3 is a native addon loaded from node_modules (pg's pg-native is optional).
+ */
+const nodeExternals = ['vscode', 'cpu-features', '*.node', 'better-sqlite3', 'pg-native'];
 
 const common = {
   bundle: true,

@@ -15,7 +15,8 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { isLoopbackAddress, tokenCheck } from './auth';
+import { LOCAL_CALLER, isLoopbackAddress, tokenCheck } from './auth';
+import type { Caller } from './auth';
 import { browserGuard } from './browserGuard';
 import type { Gateway } from './gateway';
 import { HttpError } from './httpError';
@@ -29,12 +30,15 @@ export const BODY_LIMIT = 256 * 1024;
 /** Probes a load balancer calls without a token; never rate limited. */
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
+/** A probe's caller on a gateway with tokens: it owns nothing and sees nothing. */
+const ANONYMOUS: Caller = Object.freeze({ owner: 'anonymous', admin: false });
+
 export type App = FastifyInstance & { readonly streams: StreamSet };
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who is calling, for rate limits and idempotency keys: `token-N`, or the address without tokens. */
-    caller: string;
+    /** Who is calling: the token's hashed id (or `local` without tokens) and whether it is an admin. */
+    caller: Caller;
   }
 }
 
@@ -55,9 +59,9 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const streams: StreamSet = new Set();
-  app.decorateRequest('caller', '');
+  app.decorateRequest('caller', null as unknown as Caller);
 
-  const tokens = tokenCheck(settings.tokens);
+  const tokens = tokenCheck(settings.tokens, settings.adminTokens);
   // Before anything else: a web page's request is refused before it is authenticated or parsed.
   const guard = browserGuard({ tokensRequired: tokens.required, allowedOrigins: settings.allowedOrigins });
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
@@ -81,11 +85,14 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
           'This gateway has no tokens configured and serves this machine only.',
           'Set QUORUM_SERVER_TOKENS on the server.',
         );
-      request.caller = address ?? 'local';
+      request.caller = LOCAL_CALLER;
       return;
     }
     const path = request.url.split('?')[0] ?? '';
-    if (OPEN_PATHS.has(path)) return;
+    if (OPEN_PATHS.has(path)) {
+      request.caller = ANONYMOUS;
+      return;
+    }
     const who = tokens.identify(request.headers.authorization);
     if (!who)
       throw new HttpError(
@@ -106,7 +113,7 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
     timeWindow: settings.rateLimit.windowMs,
     // After authentication, so the limit is per token and a wrong token is a 401, not a count.
     hook: 'preHandler',
-    keyGenerator: (request) => request.caller || request.ip,
+    keyGenerator: (request) => (tokens.required ? request.caller.owner : request.ip),
     allowList: (request) => OPEN_PATHS.has(request.url.split('?')[0] ?? ''),
     errorResponseBuilder: (_request, context) =>
       new HttpError(

@@ -6,7 +6,7 @@
 import { buildPipeline } from '../core/pipeline';
 import type { Pipeline, PipelineSpec } from '../core/pipeline';
 import { startAsk } from '../core/session';
-import type { AskRequest, ModelConfig } from '../core/types';
+import type { AskRequest, ModelConfig, Provider } from '../core/types';
 import { failureOf } from './runEntry';
 import type { RunEntry } from './runEntry';
 
@@ -19,6 +19,8 @@ export interface AskJob {
 export type AskDeps = Pick<PipelineSpec, 'config' | 'keyFor' | 'env' | 'logger'> & {
   /** The gateway's sandbox, or null when execution is off on this server. */
   readonly sandbox: NonNullable<PipelineSpec['sandbox']> | null;
+  /** Wraps each provider so its stream waits for a place at its endpoint (the gateway's ModelGate). */
+  readonly gate?: (provider: Provider) => Provider;
 };
 
 export async function runAsk(entry: RunEntry, job: AskJob, deps: AskDeps): Promise<void> {
@@ -26,14 +28,16 @@ export async function runAsk(entry: RunEntry, job: AskJob, deps: AskDeps): Promi
   entry.setStatus('running');
   let pipeline: Pipeline | undefined;
   try {
-    pipeline = await buildPipeline({ ...deps, models: job.models, execute: job.execute });
+    const { gate, ...spec } = deps;
+    pipeline = await buildPipeline({ ...spec, models: job.models, execute: job.execute });
     if (!pipeline.providers.length) {
       return entry.finish('failed', undefined, {
         message: `No model can be asked: ${pipeline.missingKeys.join(', ')} need an API key.`,
         advice: "Set OPENAI_API_KEY / GROQ_API_KEY / QUORUM_<ID>_API_KEY in the server's environment.",
       });
     }
-    const handle = startAsk(job.request, pipeline, (event) => entry.push(event.type, event), {
+    const gated: Pipeline = gate ? { ...pipeline, providers: pipeline.providers.map(gate) } : pipeline;
+    const handle = startAsk(job.request, gated, (event) => entry.push(event.type, event), {
       askId: entry.id,
     });
     entry.handle = handle;

@@ -1,33 +1,55 @@
 /**
- * Bearer tokens, compared in constant time: each token and the presented one are hashed to equal
- * lengths first, so neither a token's content nor its length leaks through timing. Without tokens
- * the gateway is reachable from this machine only.
+ * Bearer tokens, held only as SHA-256 digests (a config may list them as `sha256:<hex>`, so the
+ * token itself is written nowhere on the server) and compared in constant time: the presented
+ * token is hashed to the same length first, and every digest is compared, so neither a token's
+ * content nor its length leaks through timing. A caller is named by its token's id (`t:` and 16
+ * hex digits of the digest): runs are stored under it, never under the token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+/** Who is calling: the owner id their runs are stored under, and whether they see every run. */
+export interface Caller {
+  readonly owner: string;
+  readonly admin: boolean;
+}
+
+/** The caller of a gateway without tokens (this machine only): it owns and sees every run. */
+export const LOCAL_CALLER: Caller = Object.freeze({ owner: 'local', admin: true });
+
 export interface TokenCheck {
   /** True when tokens are configured (the server requires one). */
   readonly required: boolean;
-  /** A short, non-secret name for the token in the header (its index), or undefined when it is wrong. */
-  identify(authorization: string | undefined): string | undefined;
+  /** The caller the Authorization header names, or undefined when its token is wrong. */
+  identify(authorization: string | undefined): Caller | undefined;
 }
 
-export function tokenCheck(tokens: readonly string[]): TokenCheck {
-  const digests = tokens.map(digest);
+/** A configured token's digest: `sha256:<64 hex>` as written, else the digest of the token. */
+export function tokenDigest(token: string): Buffer {
+  const stored = /^sha256:([0-9a-f]{64})$/i.exec(token);
+  return stored?.[1] ? Buffer.from(stored[1], 'hex') : digest(token);
+}
+
+/** The non-secret id a token's runs are stored under. */
+export const ownerOf = (d: Buffer): string => `t:${d.toString('hex').slice(0, 16)}`;
+
+export function tokenCheck(tokens: readonly string[], adminTokens: readonly string[] = []): TokenCheck {
+  const known = [
+    ...tokens.map((t) => ({ digest: tokenDigest(t), admin: false })),
+    ...adminTokens.map((t) => ({ digest: tokenDigest(t), admin: true })),
+  ];
   return {
-    required: digests.length > 0,
+    required: known.length > 0,
     identify(authorization) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
       const presented = digest(match?.[1] ?? '');
-      let found: number | undefined;
+      let found: { digest: Buffer; admin: boolean } | undefined;
       // Every token is compared, whether or not an earlier one matched.
-      digests.forEach((d, i) => {
-        if (timingSafeEqual(d, presented) && match) found = i;
-      });
-      return found === undefined ? undefined : `token-${found}`;
+      for (const k of known)
+        if (timingSafeEqual(k.digest, presented) && match) found = found?.admin ? found : k;
+      return found ? { owner: ownerOf(found.digest), admin: found.admin } : undefined;
     },
   };
 }

@@ -1,7 +1,13 @@
 /**
- * The gateway without HTTP: one long-lived sandbox (its warm pool serves every ask), the run
- * registry and the queue. Every ask goes through the one pipeline builder and `startAsk`, exactly
- * as `quorum ask` does; the gateway only listens to the session's events and keeps them.
+ * The gateway without HTTP: one long-lived sandbox (its warm pool serves every ask), the runs under
+ * way, the database that keeps every run, and the admission queue. Every ask goes through the one
+ * pipeline builder and `startAsk`, exactly as `quorum ask` does; the gateway only listens to the
+ * session's events and keeps them.
+ *
+ * Concurrency is by resource: an admitted ask holds no sandbox slot while its models answer (its
+ * program runs wait for the engines' own bound, `maxConcurrent` per engine), model streams are
+ * bounded per endpoint and key (ModelGate), and admission itself is sized from the engines' run
+ * capacity, fair per token. A start re-queues the runs a killed process left unfinished.
  */
 import { randomUUID } from 'node:crypto';
 import { buildPipeline, createSandbox } from '../core/pipeline';
@@ -12,13 +18,21 @@ import { LANGUAGES, SandboxError, silentLogger } from '../core/types';
 import type { AskRequest, JudgeInput, Logger, ModelConfig, RunResult, Verdict } from '../core/types';
 import { keyFromEnv } from '../core/apiKeys';
 import type { ConfigTrust } from '../core/configTrust';
+import { LOCAL_CALLER } from './auth';
+import type { Caller } from './auth';
 import { HttpError, badField, notFound } from './httpError';
+import { ModelGate } from './modelGate';
 import type { ServerSettings } from './options';
+import { checkQuota } from './quotas';
 import { RunEntry, RunRegistry } from './runEntry';
+import type { RunPersistence } from './runEntry';
 import { failureOf } from './runEntry';
 import { runAsk } from './askJob';
 import { RunQueue } from './runQueue';
 import type { AskInput, ExecuteInput } from './schemas';
+import { openDatabase } from './store/database';
+import { RunStore } from './store/runStore';
+import type { StoredRun } from './store/runStore';
 
 export interface GatewayInit {
   readonly config: QuorumConfig;
@@ -44,29 +58,74 @@ const shuttingDown = (): HttpError =>
     },
   );
 
+/** Asks admitted per sandbox run slot: an ask spends most of its time waiting on models. */
+const ASKS_PER_RUN_SLOT = 2;
+
 export class Gateway {
-  readonly registry: RunRegistry;
+  readonly registry = new RunRegistry();
   readonly queue: RunQueue;
   readonly logger: Logger;
+  readonly models: ModelGate;
   private sandbox?: DockerSandbox;
   private closing = false;
   /** execute/judge calls under way, aborted when the shutdown deadline passes. */
   private readonly calls = new Set<AbortController>();
+  private readonly persistence: RunPersistence;
+  /** Runs cancelled by DELETE (the others a shutdown cuts stay queued in the database). */
+  private readonly cancelledByOwner = new Set<string>();
 
-  private constructor(private readonly init: GatewayInit) {
+  private constructor(
+    private readonly init: GatewayInit,
+    readonly store: RunStore,
+    /** Runs the engines can run at once (the sum of their maxConcurrent), 0 without a sandbox. */
+    readonly runSlots: number,
+  ) {
     const { settings } = init;
     this.logger = init.logger ?? silentLogger;
-    this.registry = new RunRegistry(settings.historySize, settings.idempotencyMs);
-    this.queue = new RunQueue(settings.maxConcurrentRuns, settings.queueSize, () => 5);
+    const admitted = settings.maxConcurrentRuns ?? Math.min(256, Math.max(4, runSlots * ASKS_PER_RUN_SLOT));
+    this.queue = new RunQueue(admitted, settings.queueSize ?? admitted * 4);
+    this.models = new ModelGate(settings.modelStreams);
+    this.persistence = {
+      event: (id, event) => store.appendEvent(id, event),
+      status: (id, status) => void store.setStatus(id, status),
+      finish: (id, status, record, error) => {
+        // Cut by a shutdown, not by its owner: left queued, so the next start (or replica) runs it again.
+        if (this.closing && status === 'cancelled' && !this.cancelledByOwner.has(id)) {
+          void store.setStatus(id, 'queued').finally(() => this.registry.remove(id));
+          return;
+        }
+        this.cancelledByOwner.delete(id);
+        const cost = record?.candidates.reduce((sum, c) => sum + (c.costUsd ?? 0), 0);
+        void store
+          .finish(id, status, record, error, cost)
+          .then(() => store.prune(this.init.settings.historySize))
+          .finally(() => this.registry.remove(id));
+      },
+    };
   }
 
-  /** Makes the sandbox; its first use removes the containers a killed earlier server left behind. */
+  /**
+   * Opens the database (migrating it), makes the sandbox (its first use removes the containers a
+   * killed earlier server left behind) and re-queues the runs such a server left unfinished.
+   */
   static async create(init: GatewayInit): Promise<Gateway> {
-    const gateway = new Gateway(init);
+    const logger = init.logger ?? silentLogger;
+    const { db, where } = await openDatabase(init.settings.database);
+    const store = new RunStore(db, (error) => logger.error(`database write failed: ${String(error)}`));
     const { config } = init;
-    if (config.sandbox.enabled) {
-      const sandbox = createSandbox(config.sandbox, { logger: gateway.logger, env: init.env });
-      gateway.sandbox = sandbox;
+    const sandbox = config.sandbox.enabled
+      ? createSandbox(config.sandbox, { logger, env: init.env })
+      : undefined;
+    const engines = sandbox ? await sandbox.engines().catch(() => []) : [];
+    const runSlots = engines.reduce((n, e) => n + e.maxConcurrent, 0);
+    const gateway = new Gateway(init, store, runSlots);
+    gateway.sandbox = sandbox;
+    logger.info(
+      `runs in ${where}; ${gateway.queue.capacity} asks at once (engines run ${runSlots} programs at once), ` +
+        `${gateway.queue.size} queued at most, ${init.settings.modelStreams} streams per model endpoint`,
+    );
+    await gateway.requeueUnfinished();
+    if (sandbox) {
       const warmed = sandbox
         .warm(config.language ?? 'python')
         .catch((error: unknown) => gateway.logger.warn(`sandbox not ready: ${failureOf(error).message}`));
@@ -84,6 +143,20 @@ export class Gateway {
 
   keyFor = (model: ModelConfig): string | undefined => keyFromEnv(model, this.init.env, this.init.keyTrust);
 
+  /** Runs a killed process left queued or running: queued again under the same id, at least once. */
+  private async requeueUnfinished(): Promise<void> {
+    const left = await this.store.unfinished();
+    for (const run of left) {
+      const events = await this.store.events(run.id);
+      const entry = new RunEntry(run.id, run.owner, this.persistence, events);
+      await this.store.setStatus(run.id, 'queued', run.attempts + 1);
+      this.registry.add(entry);
+      this.enqueue(entry, run.input as AskInput);
+    }
+    if (left.length)
+      this.logger.info(`re-queued ${left.length} run(s) left unfinished by an earlier process`);
+  }
+
   /** Whether a model can be asked: it needs no key or the environment holds one. Keys never leave here. */
   usable(model: ModelConfig): boolean {
     return !PROVIDER_REGISTRY[model.kind].needsKey || this.keyFor(model) !== undefined;
@@ -100,24 +173,49 @@ export class Gateway {
     return chosen;
   }
 
-  /** Queues an ask; the same Idempotency-Key (per caller) gives back the same run. */
-  submit(input: AskInput, scope: string, idempotencyKey?: string): { entry: RunEntry; created: boolean } {
+  /**
+   * Queues an ask for `caller`; the same Idempotency-Key (per caller) gives back the same run, also
+   * after a restart and when two requests race (the database's unique key decides).
+   */
+  async submit(
+    input: AskInput,
+    caller: Caller = LOCAL_CALLER,
+    idempotencyKey?: string,
+  ): Promise<{ entry: RunEntry; created: boolean }> {
     if (this.closing) throw shuttingDown();
-    const key = idempotencyKey ? `${scope}\u0000${idempotencyKey}` : undefined;
-    const existing = key ? this.registry.byKey(key) : undefined;
-    if (existing) return { entry: existing, created: false };
-    const models = this.modelsFor(input.models);
+    const since = Date.now() - this.init.settings.idempotencyMs;
+    const existing = idempotencyKey ? await this.store.byKey(caller.owner, idempotencyKey, since) : undefined;
+    if (existing) return { entry: await this.entryOf(existing), created: false };
+    this.modelsFor(input.models);
     this.queue.ensureRoom();
-    const entry = new RunEntry(randomUUID());
+    await checkQuota(this.init.settings.quota, caller.owner, this.store, this.queue);
+    const entry = new RunEntry(randomUUID(), caller.owner, this.persistence);
+    const id = await this.store.create({
+      id: entry.id,
+      owner: caller.owner,
+      input,
+      idempotencyKey,
+      createdAt: entry.createdAt,
+    });
+    if (id !== entry.id) {
+      const raced = await this.store.get(id);
+      if (raced) return { entry: await this.entryOf(raced), created: false };
+    }
+    this.registry.add(entry);
+    this.enqueue(entry, input);
+    return { entry, created: true };
+  }
+
+  private enqueue(entry: RunEntry, input: AskInput): void {
+    const models = this.modelsFor(input.models);
     const request: AskRequest = {
       instruction: input.prompt,
       context: input.context,
       language: input.language ?? this.init.config.language,
       intent: input.intent ?? (input.context ? 'review' : 'generate'),
     };
-    this.registry.add(entry, key);
     this.queue
-      .submit(entry, () =>
+      .submit(entry.owner, entry, () =>
         runAsk(
           entry,
           { request, models, execute: input.execute !== false },
@@ -127,23 +225,46 @@ export class Gateway {
             sandbox: this.sandbox ?? null,
             env: this.init.env,
             logger: this.logger,
+            gate: (provider) => this.models.wrap(provider, this.keyFor(provider.config)),
           },
         ),
       )
       .catch((error: unknown) => entry.finish('cancelled', undefined, failureOf(error)));
-    return { entry, created: true };
   }
 
-  get(id: string): RunEntry {
-    const entry = this.registry.get(id);
-    if (!entry) throw notFound(id);
+  /** The live entry of a run this process works on, else the stored run as an entry. */
+  private async entryOf(run: StoredRun): Promise<RunEntry> {
+    return this.registry.get(run.id) ?? RunEntry.stored({ ...run, events: await this.store.events(run.id) });
+  }
+
+  /** A run the caller may see (its own; an admin sees every run); 404 otherwise, as if there were none. */
+  async get(id: string, caller: Caller = LOCAL_CALLER): Promise<RunEntry> {
+    const live = this.registry.get(id);
+    const entry = live ?? (await this.store.get(id).then((run) => (run ? this.entryOf(run) : undefined)));
+    if (!entry || (!caller.admin && entry.owner !== caller.owner)) throw notFound(id);
     return entry;
   }
 
+  /** The caller's newest runs (every token's for an admin), newest first, without events. */
+  async history(caller: Caller, limit: number): Promise<Record<string, unknown>[]> {
+    const runs = await this.store.list(caller.admin ? undefined : caller.owner, limit);
+    return runs.map((run) => ({
+      id: run.id,
+      status: this.registry.get(run.id)?.status ?? run.status,
+      createdAt: new Date(run.createdAt).toISOString(),
+      ...(run.finishedAt ? { finishedAt: new Date(run.finishedAt).toISOString() } : {}),
+      ...(caller.admin ? { owner: run.owner } : {}),
+      ...(run.attempts > 1 ? { attempts: run.attempts } : {}),
+      ...(run.costUsd ? { costUsd: run.costUsd } : {}),
+      links: { self: `/v1/runs/${run.id}`, events: `/v1/runs/${run.id}/events` },
+    }));
+  }
+
   /** Cancels a run: its requests are aborted, its programs stopped and their containers removed. */
-  async cancel(id: string): Promise<RunEntry> {
-    const entry = this.get(id);
+  async cancel(id: string, caller: Caller = LOCAL_CALLER): Promise<RunEntry> {
+    const entry = await this.get(id, caller);
     if (entry.terminal) return entry;
+    this.cancelledByOwner.add(entry.id);
     entry.cancelRequested = true;
     this.queue.withdraw(entry, new HttpError(409, 'cancelled', 'Cancelled before it started.', ''));
     entry.handle?.cancel();
@@ -152,14 +273,18 @@ export class Gateway {
   }
 
   /** A sync sandbox call through the queue, aborted when the caller's signal or the shutdown says so. */
-  private async call<T>(signal: AbortSignal, job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(
+    owner: string,
+    signal: AbortSignal,
+    job: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     if (this.closing) throw shuttingDown();
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     this.calls.add(controller);
     try {
-      return await this.queue.submit(controller, () => job(controller.signal));
+      return await this.queue.submit(owner, controller, () => job(controller.signal));
     } catch (error) {
       throw SandboxError.is(error) ? sandboxHttpError(error) : error;
     } finally {
@@ -179,9 +304,9 @@ export class Gateway {
     return this.sandbox;
   }
 
-  execute(input: ExecuteInput, signal: AbortSignal): Promise<RunResult> {
+  execute(input: ExecuteInput, signal: AbortSignal, caller: Caller = LOCAL_CALLER): Promise<RunResult> {
     const sandbox = this.requireSandbox();
-    return this.call(signal, (s) =>
+    return this.call(caller.owner, signal, (s) =>
       sandbox.run({
         code: input.code,
         language: input.language,
@@ -193,9 +318,9 @@ export class Gateway {
     );
   }
 
-  judge(input: JudgeInput, signal: AbortSignal): Promise<Verdict> {
+  judge(input: JudgeInput, signal: AbortSignal, caller: Caller = LOCAL_CALLER): Promise<Verdict> {
     const sandbox = this.requireSandbox();
-    return this.call(signal, async (s) => {
+    return this.call(caller.owner, signal, async (s) => {
       const pipeline = await buildPipeline({
         config: this.init.config,
         models: [],
@@ -263,6 +388,7 @@ export class Gateway {
     for (const c of this.calls) c.abort();
     await Promise.all(active.map((e) => e.finished));
     await this.sandbox?.dispose();
+    await this.store.close();
   }
 }
 

@@ -3,21 +3,40 @@
  * file is the usual Quorum config) and QUORUM_SERVER_TOKENS. Tokens never appear in responses.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatIssue, parseConfig } from '../core/config';
 import type { QuorumConfig } from '../core/config';
 import { UsageError } from '../core/usageError';
 
 export interface ServerSettings {
-  /** Bearer tokens accepted; empty: no auth, and the server binds loopback only. */
+  /** Bearer tokens accepted (plain, or `sha256:<hex>` of the token); empty: no auth, loopback only. */
   readonly tokens: readonly string[];
-  /** Asks (and execute/judge calls) running at once. */
-  readonly maxConcurrentRuns: number;
-  /** Work waiting behind them; one more gets 503 with Retry-After. */
-  readonly queueSize: number;
-  /** Runs kept in memory; the oldest finished one is evicted first. */
+  /** Tokens that see every token's runs (same forms). */
+  readonly adminTokens: readonly string[];
+  /**
+   * Asks (and execute/judge calls) admitted at once; undefined: sized from the sandbox engines'
+   * run capacity (an ask mostly waits on models and holds no sandbox slot then).
+   */
+  readonly maxConcurrentRuns?: number;
+  /** Work waiting behind them; one more gets 429 with Retry-After. Undefined: 4 × the admitted. */
+  readonly queueSize?: number;
+  /** Model streams open at once per endpoint and key, across all asks. */
+  readonly modelStreams: number;
+  /** Finished runs kept in the database; the oldest is deleted first. */
   readonly historySize: number;
+  /**
+   * Where runs, events and records are kept: `sqlite:PATH` (or a path), `postgres://…`, or
+   * `:memory:` (SQLite in memory: nothing survives the process).
+   */
+  readonly database: string;
+  /** Per token (per caller): runs started per minute, runs queued or running, USD per day. */
+  readonly quota: {
+    readonly runsPerMinute?: number;
+    readonly concurrentRuns?: number;
+    readonly usdPerDay?: number;
+  };
   /** Requests per token (per address without tokens) per window; over it: 429 with Retry-After. */
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
   /** SIGTERM: running asks may finish for this long, then they are cancelled. */
@@ -32,9 +51,11 @@ export interface ServerSettings {
 
 export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({
   tokens: [],
-  maxConcurrentRuns: 2,
-  queueSize: 8,
-  historySize: 200,
+  adminTokens: [],
+  modelStreams: 8,
+  historySize: 10_000,
+  database: ':memory:',
+  quota: Object.freeze({}),
   rateLimit: Object.freeze({ max: 120, windowMs: 60_000 }),
   shutdownMs: 30_000,
   pingMs: 15_000,
@@ -45,9 +66,20 @@ export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({
 const serverSchema = z
   .object({
     tokens: z.array(z.string().min(16, 'use at least 16 characters')).optional(),
-    maxConcurrentRuns: z.number().int().min(1).max(64).optional(),
+    adminTokens: z.array(z.string().min(16, 'use at least 16 characters')).optional(),
+    maxConcurrentRuns: z.number().int().min(1).max(1024).optional(),
     queueSize: z.number().int().min(0).max(10_000).optional(),
-    historySize: z.number().int().min(1).max(100_000).optional(),
+    modelStreams: z.number().int().min(1).max(1024).optional(),
+    historySize: z.number().int().min(1).max(10_000_000).optional(),
+    database: z.string().min(1).optional(),
+    quota: z
+      .object({
+        runsPerMinute: z.number().int().min(1).optional(),
+        concurrentRuns: z.number().int().min(1).optional(),
+        usdPerDay: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
     rateLimit: z
       .object({ max: z.number().int().min(1), windowMs: z.number().int().min(1000) })
       .strict()
@@ -63,8 +95,9 @@ const serverSchema = z
 export function tokensFrom(
   env: Readonly<Record<string, string | undefined>>,
   fromFile: readonly string[] = [],
+  variable = 'QUORUM_SERVER_TOKENS',
 ): string[] {
-  const raw = env.QUORUM_SERVER_TOKENS;
+  const raw = env[variable];
   const listed = raw
     ? raw
         .split(',')
@@ -72,6 +105,28 @@ export function tokensFrom(
         .filter(Boolean)
     : [...fromFile];
   return listed;
+}
+
+/** The gateway's own data directory: $QUORUM_DATA_DIR, else $XDG_DATA_HOME/quorum, else ~/.local/share/quorum. */
+export function dataDir(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.QUORUM_DATA_DIR) return env.QUORUM_DATA_DIR;
+  const base = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
+  return join(base, 'quorum');
+}
+
+/**
+ * The database: `server.database` (a relative SQLite path is the config file's neighbour), else
+ * $QUORUM_DATABASE_URL, else gateway.sqlite in the data directory. `--database` overrides all.
+ */
+function databaseFrom(
+  fromFile: string | undefined,
+  configPath: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  const chosen = fromFile ?? env.QUORUM_DATABASE_URL;
+  if (!chosen) return join(dataDir(env), 'gateway.sqlite');
+  if (/^postgres(ql)?:\/\//i.test(chosen) || chosen === ':memory:') return chosen;
+  return resolve(dirname(configPath), chosen.replace(/^sqlite:/i, ''));
 }
 
 /**
@@ -106,6 +161,9 @@ export function loadServeConfig(
     ...s,
     rateLimit: s.rateLimit ?? DEFAULT_SETTINGS.rateLimit,
     tokens: tokensFrom(env, s.tokens),
+    adminTokens: tokensFrom(env, s.adminTokens, 'QUORUM_SERVER_ADMIN_TOKENS'),
+    quota: s.quota ?? DEFAULT_SETTINGS.quota,
+    database: databaseFrom(s.database, path, env),
   };
   return { config, settings, path: existsSync(path) ? path : undefined };
 }

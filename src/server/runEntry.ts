@@ -2,6 +2,8 @@
  * One run the gateway holds: its status, every event it emitted (numbered from 1, kept so a stream
  * can be replayed from the start or resumed after Last-Event-ID), and its record. Listeners are
  * event streams; a listener that goes away (a client that disconnects) never affects the run.
+ * Every event and status also goes to `persist` (the database); a run read back from there is a
+ * RunEntry too (`RunEntry.stored`), so views and streams are the same for both.
  */
 import type { AskHandle } from '../core/session';
 import type { RunRecord } from '../core/types';
@@ -29,8 +31,20 @@ export function failureOf(error: unknown): RunFailure {
     : { message: String(error), advice: 'See the server log for details.' };
 }
 
+/** Where a run's changes go as they happen (the run store); absent for a run read back from it. */
+export interface RunPersistence {
+  event(runId: string, event: StreamEvent): void;
+  status(runId: string, status: RunStatus): void;
+  finish(
+    runId: string,
+    status: RunStatus,
+    record: RunRecord | undefined,
+    error: RunFailure | undefined,
+  ): void;
+}
+
 export class RunEntry {
-  readonly createdAt = Date.now();
+  readonly createdAt: number = Date.now();
   status: RunStatus = 'queued';
   readonly events: StreamEvent[] = [];
   record?: RunRecord;
@@ -42,9 +56,44 @@ export class RunEntry {
   private settle!: () => void;
   private readonly listeners = new Set<(event: StreamEvent) => void>();
 
-  constructor(readonly id: string) {
+  constructor(
+    readonly id: string,
+    /** The caller's owner id (a token's hashed id, or `local`). */
+    readonly owner: string = 'local',
+    private readonly persist?: RunPersistence,
+    /** Events of an earlier attempt (a run re-queued after a restart): numbering goes on after them. */
+    earlier: readonly StreamEvent[] = [],
+  ) {
     this.finished = new Promise<void>((resolve) => (this.settle = resolve));
-    this.push('status', { status: 'queued' });
+    this.events.push(...earlier);
+    this.push('status', earlier.length ? { status: 'queued', requeued: true } : { status: 'queued' });
+  }
+
+  /** A finished run (or one another process holds) as stored: for views and replays only. */
+  static stored(row: {
+    id: string;
+    owner: string;
+    status: RunStatus;
+    createdAt: number;
+    record?: unknown;
+    error?: RunFailure;
+    events: readonly StreamEvent[];
+  }): RunEntry {
+    const entry = Object.create(RunEntry.prototype) as RunEntry;
+    Object.assign(entry, {
+      id: row.id,
+      owner: row.owner,
+      createdAt: row.createdAt,
+      status: row.status,
+      events: [...row.events],
+      record: row.record as RunRecord | undefined,
+      error: row.error,
+      cancelRequested: false,
+      listeners: new Set(),
+      finished: Promise.resolve(),
+      settle: () => undefined,
+    });
+    return entry;
   }
 
   get terminal(): boolean {
@@ -59,11 +108,13 @@ export class RunEntry {
       data: JSON.stringify({ ...body, askId: this.id }),
     };
     this.events.push(stored);
+    this.persist?.event(this.id, stored);
     for (const listener of [...this.listeners]) listener(stored);
   }
 
   setStatus(status: Exclude<RunStatus, 'completed' | 'failed' | 'cancelled'>): void {
     this.status = status;
+    this.persist?.status(this.id, status);
     this.push('status', { status });
   }
 
@@ -75,6 +126,7 @@ export class RunEntry {
     this.error = error;
     this.handle = undefined;
     this.push('end', { status, record, error });
+    this.persist?.finish(this.id, status, record, error);
     this.listeners.clear();
     this.settle();
   }
@@ -105,17 +157,11 @@ export function linksOf(id: string): { self: string; events: string } {
 }
 
 /**
- * The runs in memory: at most `historySize`, the oldest finished ones evicted first (a run still
- * queued or running is never evicted). Idempotency keys name a run for `idempotencyMs`.
+ * The runs this process is working on (queued or running), by id. Finished runs leave it: the
+ * database holds them (and every run's events) for views, replays and history.
  */
 export class RunRegistry {
   private readonly runs = new Map<string, RunEntry>();
-  private readonly keys = new Map<string, { readonly runId: string; readonly at: number }>();
-
-  constructor(
-    private readonly historySize: number,
-    private readonly idempotencyMs: number,
-  ) {}
 
   get(id: string): RunEntry | undefined {
     return this.runs.get(id);
@@ -125,21 +171,12 @@ export class RunRegistry {
     return [...this.runs.values()];
   }
 
-  add(entry: RunEntry, idempotencyKey?: string): void {
+  add(entry: RunEntry): void {
     this.runs.set(entry.id, entry);
-    if (idempotencyKey) this.keys.set(idempotencyKey, { runId: entry.id, at: Date.now() });
-    for (const [id, run] of this.runs) {
-      if (this.runs.size <= this.historySize) break;
-      if (run.terminal) this.runs.delete(id);
-    }
-    const now = Date.now();
-    for (const [key, value] of this.keys) if (now - value.at > this.idempotencyMs) this.keys.delete(key);
   }
 
-  /** The run an Idempotency-Key named within its lifetime, if still held. */
-  byKey(key: string): RunEntry | undefined {
-    const found = this.keys.get(key);
-    if (!found || Date.now() - found.at > this.idempotencyMs) return undefined;
-    return this.runs.get(found.runId);
+  /** Once its end is in the database (so a read from there sees it finished). */
+  remove(id: string): void {
+    this.runs.delete(id);
   }
 }

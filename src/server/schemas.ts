@@ -47,3 +47,5 @@ export const inferenceBody = z
   .strict();
 
 export const runParams = z.object({ id: z.string().min(1).max(100) });
+
+export const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();

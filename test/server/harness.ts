@@ -65,6 +65,8 @@ export async function startGateway(
 
 export interface Child {
   readonly url: string;
+  /** Its folder: quorum.config.json and the SQLite database. */
+  readonly dir: string;
   readonly process: ChildProcess;
   stderr(): string;
   /** Resolves with the exit code (or signal name). */
@@ -80,9 +82,15 @@ after(() => {
 
 export async function spawnServe(
   replay: ReplayServer,
-  options: { env?: Record<string, string>; args?: string[]; config?: Record<string, unknown> } = {},
+  options: {
+    env?: Record<string, string>;
+    args?: string[];
+    config?: Record<string, unknown>;
+    /** The server's folder (config, SQLite database): pass an earlier one's to restart it. */
+    dir?: string;
+  } = {},
 ): Promise<Child> {
-  const dir = mkdtempSync(join(tmpdir(), 'quorum-serve-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'quorum-serve-'));
   writeFileSync(join(dir, 'quorum.config.json'), JSON.stringify(configFor(replay, options.config ?? {})));
   const child = spawn(
     process.execPath,
@@ -99,7 +107,14 @@ export async function spawnServe(
     ],
     {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...ENV, ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        // Each server its own database (a SQLite file in its folder) unless the test names one.
+        QUORUM_DATA_DIR: dir,
+        ...ENV,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -123,7 +138,7 @@ export async function spawnServe(
     });
     void exited.then((code) => reject(new Error(`serve exited ${code}:\n${err}`)));
   });
-  return { url, process: child, stderr: () => err, exited };
+  return { url, dir, process: child, stderr: () => err, exited };
 }
 
 /** Ids of the sandbox containers a process owns (by the owner label the sandbox puts on each). */

@@ -106,12 +106,13 @@ describe('server: limits, bad input and auth over real HTTP', () => {
         language: 'python',
         image: 'quorum-offline/python:3.11',
       });
-      assert.deepEqual((await json(`${server.url}/v1/queue`)).body, {
-        running: 0,
-        queued: 0,
-        capacity: 2,
-        queueSize: 8,
-      });
+      const queue = (await json(`${server.url}/v1/queue`)).body;
+      // Sized from the engine's run capacity (16 programs at once): two asks per run slot, 4× that queued.
+      assert.deepEqual(
+        { ...queue, modelStreams: undefined },
+        { running: 0, queued: 0, capacity: 32, queueSize: 128, runSlots: 16, modelStreams: undefined },
+      );
+      assert.ok(Array.isArray(queue.modelStreams));
       assert.deepEqual((await json(`${server.url}/healthz`)).body, { ok: true });
       const ready = await json(`${server.url}/readyz`);
       assert.equal(ready.status, 200);
@@ -250,25 +251,22 @@ describe('server: limits, bad input and auth over real HTTP', () => {
     });
     after(() => server.close(0));
 
-    it('one running, one queued, then 503 with Retry-After; DELETE takes a queued run out', async () => {
+    it('one running, one queued, then 429 with Retry-After (the real queue bound); DELETE takes a queued run out', async () => {
       const first = await json(`${server.url}/v1/runs`, { json: { prompt: SLOW_PROMPT, models: ['gpt'] } });
       const second = await json(`${server.url}/v1/runs`, { json: { prompt: SLOW_PROMPT, models: ['gpt'] } });
       assert.equal(first.body.status, 'running');
       assert.equal(second.body.status, 'queued');
-      assert.deepEqual((await json(`${server.url}/v1/queue`)).body, {
-        running: 1,
-        queued: 1,
-        capacity: 1,
-        queueSize: 1,
-      });
+      const counts = (await json(`${server.url}/v1/queue`)).body;
+      delete counts.modelStreams;
+      assert.deepEqual(counts, { running: 1, queued: 1, capacity: 1, queueSize: 1, runSlots: 16 });
       const third = await json(`${server.url}/v1/runs`, { json: { prompt: PROMPT } });
-      assert.equal(third.status, 503);
+      assert.equal(third.status, 429);
       assert.equal(third.body.error, 'queue-full');
       assert.ok(Number(third.headers.get('retry-after')) > 0);
       const execute = await json(`${server.url}/v1/execute`, {
         json: { code: 'print(1)', language: 'python' },
       });
-      assert.equal(execute.status, 503, 'execute shares the queue');
+      assert.equal(execute.status, 429, 'execute shares the queue');
       const cancelled = await json(`${server.url}/v1/runs/${String(second.body.id)}`, { method: 'DELETE' });
       assert.equal(cancelled.body.status, 'cancelled');
       await json(`${server.url}/v1/runs/${String(first.body.id)}`, { method: 'DELETE' });

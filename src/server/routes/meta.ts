@@ -19,7 +19,12 @@ export function registerMetaRoutes(app: FastifyInstance, gateway: Gateway): void
     limits: gateway.config.sandbox.limits,
   }));
 
-  app.get('/v1/queue', { schema: { summary: 'Running, queued and capacity' } }, () => gateway.queue.counts);
+  app.get('/v1/queue', { schema: { summary: 'Running, queued and capacity' } }, () => ({
+    ...gateway.queue.counts,
+    // What the admission bound was sized from, and the model streams open per endpoint.
+    runSlots: gateway.runSlots,
+    modelStreams: gateway.models.use(),
+  }));
 
   app.get('/healthz', { schema: { summary: 'The process is alive' } }, () => ({ ok: true }));
 

@@ -9,7 +9,7 @@ import type { Gateway } from '../gateway';
 import { inferenceResponse } from '../inferenceShape';
 import type { ServerSettings } from '../options';
 import { linksOf } from '../runEntry';
-import { askBody, inferenceBody, runParams } from '../schemas';
+import { askBody, historyQuery, inferenceBody, runParams } from '../schemas';
 import { lastEventId, streamRun } from '../sse';
 import type { StreamSet } from '../sse';
 
@@ -39,7 +39,7 @@ export function registerRunRoutes(
       },
     },
     async (request, reply) => {
-      const { entry, created } = gateway.submit(request.body, request.caller, idempotencyKey(request));
+      const { entry, created } = await gateway.submit(request.body, request.caller, idempotencyKey(request));
       const headers = { location: linksOf(entry.id).self, 'idempotent-replayed': String(!created) };
       if (wantsStream(request)) return streamRun(entry, request, reply, { ...stream, afterId: 0, headers });
       return reply
@@ -50,9 +50,20 @@ export function registerRunRoutes(
   );
 
   app.get(
+    '/v1/runs',
+    {
+      schema: {
+        summary: "The caller's newest runs (an admin's: every token's), newest first",
+        querystring: historyQuery,
+      },
+    },
+    async (request) => ({ runs: await gateway.history(request.caller, request.query.limit ?? 50) }),
+  );
+
+  app.get(
     '/v1/runs/:id',
     { schema: { summary: 'The run record plus status', params: runParams } },
-    (request) => gateway.get(request.params.id).view(),
+    async (request) => (await gateway.get(request.params.id, request.caller)).view(),
   );
 
   app.get(
@@ -63,8 +74,8 @@ export function registerRunRoutes(
         params: runParams,
       },
     },
-    (request, reply) => {
-      const entry = gateway.get(request.params.id);
+    async (request, reply) => {
+      const entry = await gateway.get(request.params.id, request.caller);
       streamRun(entry, request, reply, { ...stream, afterId: lastEventId(request) });
     },
   );
@@ -72,7 +83,7 @@ export function registerRunRoutes(
   app.delete(
     '/v1/runs/:id',
     { schema: { summary: 'Cancel a run; 200 with the record so far', params: runParams } },
-    async (request) => (await gateway.cancel(request.params.id)).view(),
+    async (request) => (await gateway.cancel(request.params.id, request.caller)).view(),
   );
 
   app.post(
@@ -85,7 +96,7 @@ export function registerRunRoutes(
     },
     async (request) => {
       const { prompt, execute_code, models } = request.body;
-      const { entry } = gateway.submit(
+      const { entry } = await gateway.submit(
         { prompt, models, execute: execute_code !== false },
         request.caller,
         idempotencyKey(request),

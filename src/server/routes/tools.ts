@@ -23,7 +23,7 @@ export function registerToolRoutes(base: FastifyInstance, gateway: Gateway): voi
   app.post(
     '/v1/execute',
     { schema: { summary: 'Run one program in the sandbox', body: executeBody } },
-    async (request, reply) => runJson(await gateway.execute(request.body, callerGone(reply))),
+    async (request, reply) => runJson(await gateway.execute(request.body, callerGone(reply), request.caller)),
   );
 
   app.post(
@@ -34,7 +34,11 @@ export function registerToolRoutes(base: FastifyInstance, gateway: Gateway): voi
       const ids = body.candidates.map((c) => c.id);
       const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
       if (dup >= 0) throw badField(`candidates[${dup}].id`, `duplicate id "${ids[dup]}"`);
-      const verdict = await gateway.judge({ ...body, tests: body.tests ?? [] }, callerGone(reply));
+      const verdict = await gateway.judge(
+        { ...body, tests: body.tests ?? [] },
+        callerGone(reply),
+        request.caller,
+      );
       return verdictJson(verdict);
     },
   );

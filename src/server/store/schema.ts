@@ -1,0 +1,81 @@
+/**
+ * The gateway's tables, the same on SQLite and PostgreSQL (one data layer: Kysely), and the
+ * migrations that make them. JSON is stored as text and times as milliseconds since the epoch,
+ * so both engines hold exactly the same values.
+ */
+import type { Kysely, Migration } from 'kysely';
+
+export interface RunsTable {
+  id: string;
+  /** The token's hashed id (`t:` + 16 hex digits of its SHA-256), or `local` without tokens. */
+  owner: string;
+  status: string;
+  /** The ask as submitted (prompt, context, models, execute): what a restart runs again. */
+  input: string;
+  /** Absent for runs without an Idempotency-Key; unique per owner otherwise. */
+  idempotency_key: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  record: string | null;
+  error: string | null;
+  /** How many times it was started: 1, or more after restarts that re-queued it. */
+  attempts: number;
+  cost_usd: number | null;
+}
+
+export interface EventsTable {
+  run_id: string;
+  seq: number;
+  event: string;
+  data: string;
+}
+
+export interface GatewayDb {
+  runs: RunsTable;
+  events: EventsTable;
+}
+
+/** Applied in name order by Kysely's Migrator; never edit a released one, add the next. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001_runs_and_events': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('input', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint')
+        .addColumn('record', 'text')
+        .addColumn('error', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('cost_usd', 'double precision')
+        .execute();
+      await db.schema
+        .createIndex('runs_owner_key')
+        .on('runs')
+        .columns(['owner', 'idempotency_key'])
+        .unique()
+        .execute();
+      await db.schema.createIndex('runs_status').on('runs').column('status').execute();
+      await db.schema.createIndex('runs_created').on('runs').column('created_at').execute();
+      await db.schema.createIndex('runs_owner_created').on('runs').columns(['owner', 'created_at']).execute();
+      await db.schema
+        .createTable('events')
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('events_pk', ['run_id', 'seq'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('events').execute();
+      await db.schema.dropTable('runs').execute();
+    },
+  },
+};
