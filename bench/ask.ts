@@ -25,8 +25,11 @@ import type { Language, ModelConfig, RunRecord, Sandbox } from '../src/core/type
 import { DEMO_MODELS, DEMO_PROMPT, DEMO_PROMPT_CHUNK } from '../src/demo/recordings';
 import { startReplayServer } from '../src/demo/replayServer';
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
+import { emitResults, isSmoke, target, type ResultTarget } from './results';
 
-const ASKS = Number(process.env.BENCH_ASKS ?? 10);
+const SMOKE = isSmoke();
+/** Smoke size: one ask of each of two rows (Python, four models, in-process and cold CLI). */
+const ASKS = SMOKE ? 1 : Number(process.env.BENCH_ASKS ?? 10);
 const TARGET_VERDICT_MEDIAN = 150;
 const TARGET_VERDICT_P95 = 400;
 const TARGET_RUN_MEDIAN = 50;
@@ -155,8 +158,14 @@ function row(label: string, samples: readonly Sample[]): { verdict: number; p95:
   return { verdict, p95, run };
 }
 
-const check = (what: string, value: number, target: number): string =>
-  `  ${what.padEnd(58)} ${value.toFixed(0).padStart(6)} ms   target <= ${target} ms   ${value <= target ? 'MET' : 'MISSED'}`;
+type Variant = 'new' | 'batch' | 'eight' | 'cli';
+const LABELS: Record<Variant, string> = {
+  new: '4 models, new',
+  batch: '4 models, batch + fixed',
+  eight: '8 models, new',
+  cli: '4 models, cold CLI',
+};
+const LANGUAGE_LABELS = { python: 'Python', javascript: 'JavaScript' } as const;
 
 async function main(): Promise<void> {
   const server = await startReplayServer();
@@ -168,33 +177,78 @@ async function main(): Promise<void> {
     console.log(
       `${''.padEnd(36)} ${''.padStart(3)}  ${'median'.padStart(7)} ${'p95'.padStart(7)}   ${'median'.padStart(7)}`,
     );
-    const lines: string[] = [];
-    for (const language of ['python', 'javascript'] as const) {
-      const fresh = row(`${language} 4 models, new`, await inProcess(server.url, language, 4, false));
-      const old = row(`${language} 4 models, batch + fixed`, await inProcess(server.url, language, 4, true));
-      const eight = row(`${language} 8 models, new`, await inProcess(server.url, language, 8, false));
-      const cli = row(`${language} 4 models, cold CLI`, await coldCli(server.url, language, 4));
-      lines.push(
-        `${language}: verdict after the last answer, batch / new = ${(old.verdict / fresh.verdict).toFixed(1)}x; run after answer, batch / new = ${(old.run / fresh.run).toFixed(1)}x`,
-        check(
-          `${language} 4 models: verdict after last answer, median`,
-          fresh.verdict,
-          TARGET_VERDICT_MEDIAN,
-        ),
-        check(`${language} 4 models: verdict after last answer, p95`, fresh.p95, TARGET_VERDICT_P95),
-        check(
-          `${language} 8 models: verdict after last answer, median`,
-          eight.verdict,
-          TARGET_VERDICT_MEDIAN,
-        ),
-        check(`${language} 8 models: verdict after last answer, p95`, eight.p95, TARGET_VERDICT_P95),
-        check(`${language} cold CLI: verdict after last answer, median`, cli.verdict, TARGET_VERDICT_MEDIAN),
-        check(`${language} cold CLI: verdict after last answer, p95`, cli.p95, TARGET_VERDICT_P95),
-        check(`${language} 4 models: run result after its answer, median`, fresh.run, TARGET_RUN_MEDIAN),
-      );
+    const figures: Record<string, number | null> = {};
+    const rows: string[][] = [];
+    const targets: ResultTarget[] = [];
+    const ms = (v: number): string => v.toFixed(0);
+    const languages = SMOKE ? (['python'] as const) : (['python', 'javascript'] as const);
+    const variants: readonly Variant[] = SMOKE ? ['new', 'cli'] : ['new', 'batch', 'eight', 'cli'];
+    for (const language of languages) {
+      const measured: Partial<Record<Variant, { verdict: number; p95: number; run: number }>> = {};
+      for (const variant of variants) {
+        const samples =
+          variant === 'cli'
+            ? await coldCli(server.url, language, 4)
+            : await inProcess(server.url, language, variant === 'eight' ? 8 : 4, variant === 'batch');
+        const label = `${LANGUAGE_LABELS[language]}, ${LABELS[variant]}`;
+        if (!samples.length) throw new Error(`${label}: no ask ended with a verdict`);
+        const m = row(label, samples);
+        measured[variant] = m;
+        figures[`${language}.${variant}.verdictAfterLastMedianMs`] = Math.round(m.verdict);
+        figures[`${language}.${variant}.verdictAfterLastP95Ms`] = Math.round(m.p95);
+        figures[`${language}.${variant}.runAfterAnswerMedianMs`] = Number.isFinite(m.run)
+          ? Math.round(m.run)
+          : null;
+        rows.push([label, ms(m.verdict), ms(m.p95), Number.isFinite(m.run) ? ms(m.run) : '-']);
+        if (variant !== 'batch') {
+          const who = `${language} ${LABELS[variant].replace(', new', '')}`;
+          targets.push(
+            target(
+              `${who}: verdict after last answer, median (ms)`,
+              Math.round(m.verdict),
+              `≤ ${TARGET_VERDICT_MEDIAN}`,
+              m.verdict <= TARGET_VERDICT_MEDIAN,
+            ),
+            target(
+              `${who}: verdict after last answer, p95 (ms)`,
+              Math.round(m.p95),
+              `≤ ${TARGET_VERDICT_P95}`,
+              m.p95 <= TARGET_VERDICT_P95,
+            ),
+          );
+        }
+        if (variant === 'new' && Number.isFinite(m.run))
+          targets.push(
+            target(
+              `${language} 4 models: run result after its answer, median (ms)`,
+              Math.round(m.run),
+              `≤ ${TARGET_RUN_MEDIAN}`,
+              m.run <= TARGET_RUN_MEDIAN,
+            ),
+          );
+      }
+      const fresh = measured.new;
+      const old = measured.batch;
+      if (fresh && old)
+        figures[`${language}.batchOverNewVerdict`] = Math.round((old.verdict / fresh.verdict) * 10) / 10;
     }
-    console.log('');
-    for (const line of lines) console.log(line);
+    await emitResults({
+      name: 'ask',
+      figures,
+      targets,
+      notes: { asksPerRow: ASKS },
+      tables: {
+        latency: {
+          columns: [
+            'row',
+            'verdict after the last answer, median',
+            'p95',
+            "a run's result after its answer, median",
+          ],
+          rows,
+        },
+      },
+    });
   } finally {
     await server.close();
   }

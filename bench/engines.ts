@@ -8,7 +8,9 @@
  *
  * Both engines run on this same machine and share its cores: two engines add parallel create and
  * run capacity (two dockerd + containerd pipelines), not CPU. Needs the offline images on both
- * engines (setup.sh, or scripts/startTlsEngine.sh).
+ * engines (setup.sh, or scripts/startTlsEngine.sh). QUORUM_BENCH_SMOKE=1: one round of 8 runs and no
+ * failover batch (its engine restart alone takes 10-30 s; the sandbox suite tests failover), see
+ * bench/results.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,9 +22,13 @@ import { createDockerSandbox } from '../src/core/sandbox/docker';
 import { LABEL } from '../src/core/sandbox/orphans';
 import { SandboxError } from '../src/core/types';
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
+import { emitResults, isSmoke } from './results';
 
-const ROUNDS = Number(process.env.BENCH_ENGINE_ROUNDS ?? 3);
-const BATCH = 40;
+const SMOKE = isSmoke();
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ENGINE_ROUNDS ?? 3);
+const BATCH = SMOKE ? 8 : 40;
+/** The failover batch loses its TLS engine after this many results. */
+const KILL_AFTER = 8;
 const CERTS = '/run/quorum-tls-engine/client';
 const TLS_HOST = 'tcp://10.231.0.2:2376';
 const TLS_FILES = { ca: `${CERTS}/ca.pem`, cert: `${CERTS}/cert.pem`, key: `${CERTS}/key.pem` };
@@ -69,7 +75,18 @@ async function left(docker: Docker, instance: string): Promise<number> {
   return list.length;
 }
 
-async function failover(): Promise<void> {
+interface Failover {
+  readonly ok: number;
+  readonly failed: number;
+  readonly other: number;
+  readonly settledS: number;
+  readonly restartS: number;
+  readonly takenBackS: number;
+  readonly leftLocal: number;
+  readonly leftTls: number;
+}
+
+async function failover(): Promise<Failover> {
   const sb = createDockerSandbox({
     engines: [LOCAL, REMOTE],
     images: OFFLINE_IMAGES,
@@ -80,6 +97,7 @@ async function failover(): Promise<void> {
   let ok = 0;
   let failed = 0;
   let other = 0;
+  let timings = { settledS: 0, restartS: 0, takenBackS: 0 };
   const started = performance.now();
   try {
     await sb.warm('python');
@@ -92,7 +110,7 @@ async function failover(): Promise<void> {
             (e: unknown) => (SandboxError.is(e) && e.message.includes('10.231.0.2') ? failed++ : other++),
           )
           .finally(() => {
-            if (++done === 8) setTimeout(() => execFileSync('bash', [SCRIPT, 'kill']), 150);
+            if (++done === KILL_AFTER) setTimeout(() => execFileSync('bash', [SCRIPT, 'kill']), 150);
           }),
       ),
     );
@@ -106,17 +124,19 @@ async function failover(): Promise<void> {
     }
     const takenBack = performance.now() - back;
     console.log(
-      `failover: ${BATCH} runs, TLS dockerd killed after 8 results: ${ok} results, ${failed} failed naming the engine, ` +
+      `failover: ${BATCH} runs, TLS dockerd killed after ${KILL_AFTER} results: ${ok} results, ${failed} failed naming the engine, ` +
         `${other} other, 0 hung (all settled in ${(batchMs / 1000).toFixed(1)} s); dockerd restart ${(restarted / 1000).toFixed(1)} s, ` +
         `then taken back by the router in ${(takenBack / 1000).toFixed(1)} s`,
     );
+    timings = { settledS: batchMs / 1000, restartS: restarted / 1000, takenBackS: takenBack / 1000 };
   } finally {
     await sb.dispose();
   }
   const remote = new Docker({ protocol: 'https', host: '10.231.0.2', port: 2376, ...readTls() });
-  console.log(
-    `failover: containers left after dispose: local ${await left(new Docker(), sb.instanceId)}, TLS ${await left(remote, sb.instanceId)}`,
-  );
+  const leftLocal = await left(new Docker(), sb.instanceId);
+  const leftTls = await left(remote, sb.instanceId);
+  console.log(`failover: containers left after dispose: local ${leftLocal}, TLS ${leftTls}`);
+  return { ok, failed, other, ...timings, leftLocal, leftTls };
 }
 
 function readTls(): { ca: Buffer; cert: Buffer; key: Buffer } {
@@ -155,17 +175,77 @@ async function main(): Promise<void> {
     }
   }
   const base = median(times.get(ways[0][0]) ?? []);
-  for (const [name] of ways) {
+  const labels = ['one engine, 4 at once', 'one engine, 8 at once', 'two engines, 4 + 4 at once'];
+  const keys = ['one4', 'one8', 'two4x4'];
+  const figures: Record<string, number | null> = {};
+  const rows = ways.map(([name], i) => {
     const ms = median(times.get(name) ?? []);
     const share = [...(shares.get(name) ?? new Map<string, number>())]
-      .map(([e, n]) => `${e} ${((100 * n) / (BATCH * ROUNDS)).toFixed(0)}%`)
+      .map(
+        ([e, n]) =>
+          `${e.includes('10.231.0.2') ? 'TLS' : 'local'} ${((100 * n) / (BATCH * ROUNDS)).toFixed(0)}%`,
+      )
       .join(', ');
-    console.log(
-      `${name.padEnd(32)} ${(ms / 1000).toFixed(2)} s for ${BATCH} (${(ms / BATCH).toFixed(0)} ms/run), ` +
-        `${(ms / base).toFixed(2)}x the first row; share: ${share}`,
-    );
-  }
-  await failover();
+    figures[`${keys[i]}.batchMs`] = Math.round(ms);
+    figures[`${keys[i]}.vsFirst`] = Math.round((ms / base) * 100) / 100;
+    return [
+      labels[i] ?? name,
+      `${(ms / 1000).toFixed(2)} s`,
+      `${(ms / BATCH).toFixed(0)} ms`,
+      `${(ms / base).toFixed(2)}x`,
+      share,
+    ];
+  });
+  const f = SMOKE ? undefined : await failover();
+  const s1 = (v: number): string => `${v.toFixed(1)} s`;
+  await emitResults({
+    name: 'engines',
+    figures: {
+      ...figures,
+      ...(f && {
+        'failover.results': f.ok,
+        'failover.failedNamingEngine': f.failed,
+        'failover.other': f.other,
+        'failover.settledS': Math.round(f.settledS * 10) / 10,
+        'failover.restartS': Math.round(f.restartS * 10) / 10,
+        'failover.takenBackS': Math.round(f.takenBackS * 10) / 10,
+        'failover.leftLocal': f.leftLocal,
+        'failover.leftTls': f.leftTls,
+      }),
+    },
+    notes: { runsPerBatch: BATCH, rounds: ROUNDS, killedAfter: KILL_AFTER },
+    tables: {
+      batches: { columns: ['', `${BATCH} runs`, 'per run', 'vs first row', 'share'], rows },
+      ...(f && {
+        failover: {
+          columns: [
+            'runs',
+            'TLS dockerd killed after',
+            'results',
+            'failed naming the engine',
+            'other',
+            'all settled in',
+            'dockerd restart',
+            'taken back after',
+            'containers left (local / TLS)',
+          ],
+          rows: [
+            [
+              String(BATCH),
+              `${KILL_AFTER} results`,
+              String(f.ok),
+              String(f.failed),
+              String(f.other),
+              s1(f.settledS),
+              s1(f.restartS),
+              s1(f.takenBackS),
+              `${f.leftLocal} / ${f.leftTls}`,
+            ],
+          ],
+        },
+      }),
+    },
+  });
 }
 
 void main().catch((error: unknown) => {

@@ -12,7 +12,9 @@
  *   npx tsx bench/judge.ts [--limit N] [--image IMAGE] [--dump FILE] [--replay FILE] [--tune]
  *
  * --dump FILE saves every problem's evidence and reference results; --replay FILE re-scores a
- * dump without Docker (the selectors are pure functions of the evidence).
+ * dump without Docker (the selectors are pure functions of the evidence). QUORUM_BENCH_SMOKE=1
+ * judges the first two problems only (one per half): the judge suite's incremental test is where
+ * a CI run meets the whole dev set, so it runs once per run (bench/results.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +42,7 @@ import {
 } from './judgeSelectors';
 import { judgeCpuFor5x25 } from './judgeCpu';
 import { printTuning } from './judgeTune';
+import { emitResults, isSmoke, target, type ResultTable, type ResultTarget } from './results';
 
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures', 'judge');
 const VARIANTS = {
@@ -48,6 +51,9 @@ const VARIANTS = {
 } as const;
 export type Variant = keyof typeof VARIANTS;
 const DEFAULT_IMAGE = OFFLINE_IMAGES.python ?? 'quorum-offline/python:3.11';
+const SMOKE = isSmoke();
+/** Smoke size: the first two problems of each variant (HumanEval/0 tunes, HumanEval/2 is held out). */
+const SMOKE_LIMIT = 2;
 
 const code = z.object({ id: z.string(), model: z.string(), code: z.string() });
 const line = z.object({
@@ -205,65 +211,138 @@ function score(rows: readonly Row[], selector: Selector): { right: number; oracl
   return { right, oracle: oracle.length };
 }
 
-function report(rows: readonly Row[]): void {
-  const selectors: [string, Selector][] = [
-    ['random pick (expected value)', randomPick],
-    ['first candidate that runs', firstThatRuns],
-    ['CodeT, single assertions', codetCases],
-    [`B4 (paper: alpha_xy ${PAPER_B4.alphaXY}, beta_0 ${PAPER_B4.beta0})`, b4Selector(PAPER_B4)],
-    ["Quorum's judge", quorumSelector()],
-    [
-      '  ablation: + functional agreement (split)',
-      quorumSelector({ ...QUORUM_SELECTION, agreement: 'split' }),
-    ],
-    ['  ablation: random member of chosen group', quorumGroupAtRandom()],
-  ];
-  const fmt = (s: { right: number; oracle: number }): string => {
-    const count = Number.isInteger(s.right) ? String(s.right) : s.right.toFixed(1);
-    return `${`${count}/${s.oracle}`.padStart(8)} = ${(s.right / Math.max(1, s.oracle)).toFixed(3)}`;
-  };
-  for (const variant of Object.keys(VARIANTS) as Variant[]) {
-    const of = (half: Half): Row[] => rows.filter((r) => r.variant === variant && r.half === half);
-    console.log(
-      `\n${variant} (fraction of oracle; oracle = problems where some candidate passes the reference)`,
-    );
-    console.log(`${'selector'.padEnd(42)} ${'HELD-OUT (headline)'.padEnd(20)} tuning half`);
-    for (const [name, selector] of selectors) {
-      console.log(
-        `${name.padEnd(42)} ${fmt(score(of('held-out'), selector)).padEnd(20)} ${fmt(score(of('tuning'), selector))}`,
-      );
-    }
-    printCalibration(of('held-out'), 'held-out');
-  }
+interface Scored {
+  readonly right: number;
+  readonly oracle: number;
 }
 
-/** How often picks at each confidence level were right, over every problem of the half. */
-function printCalibration(rows: readonly Row[], label: string): void {
+const fraction = (s: Scored): number => s.right / Math.max(1, s.oracle);
+
+/** Every selector on both variants and halves: the README's selection table, and the targets. */
+function report(rows: readonly Row[]): {
+  table: ResultTable;
+  figures: Record<string, number>;
+  targets: ResultTarget[];
+} {
+  const selectors: [string, string, Selector][] = [
+    ['random', 'random pick (expected value)', randomPick],
+    ['first', 'first candidate that runs', firstThatRuns],
+    ['codet', 'CodeT, single assertions', codetCases],
+    ['b4', `B4 (paper: alpha_xy ${PAPER_B4.alphaXY}, beta_0 ${PAPER_B4.beta0})`, b4Selector(PAPER_B4)],
+    ['quorum', "**Quorum's judge**", quorumSelector()],
+    [
+      'agreement',
+      'ablation: + functional agreement',
+      quorumSelector({ ...QUORUM_SELECTION, agreement: 'split' }),
+    ],
+    ['groupAtRandom', 'ablation: random member of the chosen group', quorumGroupAtRandom()],
+  ];
+  const fmt = (s: Scored): string => {
+    const count = Number.isInteger(s.right) ? String(s.right) : s.right.toFixed(1);
+    return `${count}/${s.oracle} = ${fraction(s).toFixed(3)}`;
+  };
+  const columns: [Variant, Half][] = [
+    ['without examples', 'held-out'],
+    ['with examples', 'held-out'],
+    ['without examples', 'tuning'],
+    ['with examples', 'tuning'],
+  ];
+  const of = (variant: Variant, half: Half): Row[] =>
+    rows.filter((r) => r.variant === variant && r.half === half);
+  const figures: Record<string, number> = {};
+  const table: string[][] = [];
+  for (const [key, name, selector] of selectors) {
+    const cells = columns.map(([variant, half]) => {
+      const scored = score(of(variant, half), selector);
+      const id = `${variant === 'with examples' ? 'with' : 'without'}.${half}.${key}`;
+      figures[`${id}.right`] = Math.round(scored.right * 10) / 10;
+      figures[`${id}.oracle`] = scored.oracle;
+      return key === 'quorum' && half === 'held-out' ? `**${fmt(scored)}**` : fmt(scored);
+    });
+    table.push([name, ...cells]);
+  }
+  const heldOut = (variant: Variant, key: string): number => {
+    const id = `${variant === 'with examples' ? 'with' : 'without'}.held-out.${key}`;
+    return fraction({ right: figures[`${id}.right`] ?? 0, oracle: figures[`${id}.oracle`] ?? 0 });
+  };
+  const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+  const quorumWithout = heldOut('without examples', 'quorum');
+  const quorumWith = heldOut('with examples', 'quorum');
+  const b4 = heldOut('without examples', 'b4');
+  const codet = heldOut('without examples', 'codet');
+  const targets = [
+    target(
+      'held-out, without examples: Quorum vs B4',
+      round3(quorumWithout),
+      `≥ ${b4.toFixed(3)} (B4)`,
+      quorumWithout >= b4,
+    ),
+    target(
+      'held-out, without examples: Quorum vs CodeT + 0.05',
+      round3(quorumWithout),
+      `≥ ${(codet + 0.05).toFixed(3)}`,
+      quorumWithout >= codet + 0.05,
+    ),
+    target('held-out, with examples: Quorum', round3(quorumWith), '≥ 0.900', quorumWith >= 0.9),
+  ];
+  return {
+    table: {
+      columns: [
+        'selector',
+        'without examples, **held-out**',
+        'with examples, **held-out**',
+        'without, tuning',
+        'with, tuning',
+      ],
+      rows: table,
+    },
+    figures,
+    targets,
+  };
+}
+
+/** How often picks at each confidence level were right, over every held-out problem. */
+function calibration(rows: readonly Row[]): ResultTable {
   const buckets = [
     [0, 0.5],
     [0.5, 0.8],
     [0.8, 0.95],
     [0.95, 1.01],
   ] as const;
-  const parts = buckets.map(([lo, hi]) => {
+  const bucket = (variant: Variant, lo: number, hi: number): string[] => {
     const inside = rows
+      .filter((r) => r.variant === variant && r.half === 'held-out')
       .map((r) => ({ r, v: quorumVerdict(r.evidence, r.candidates) }))
       .filter(({ v }) => v.confidence >= lo && v.confidence < hi);
     const right = inside.filter(({ r, v }) => r.passed[v.pick ?? '']).length;
     const mean = inside.reduce((s, { v }) => s + v.confidence, 0) / Math.max(1, inside.length);
-    const range = `[${lo.toFixed(2)}, ${Math.min(1, hi).toFixed(2)}${hi > 1 ? ']' : ')'}`;
-    return `  ${range.padEnd(13)} ${`${right}/${inside.length}`.padStart(6)} right (mean confidence ${inside.length > 0 ? mean.toFixed(2) : '-'})`;
-  });
-  console.log(`calibration, ${label} half, all ${rows.length} problems (no oracle: every pick is wrong):`);
-  for (const p of parts) console.log(p);
+    return [`${right}/${inside.length}`, inside.length > 0 ? mean.toFixed(2) : '-'];
+  };
+  return {
+    columns: [
+      'confidence',
+      'without examples: right',
+      'mean confidence',
+      'with examples: right',
+      'mean confidence',
+    ],
+    rows: buckets.map(([lo, hi]) => [
+      `[${lo.toFixed(2)}, ${Math.min(1, hi).toFixed(2)}${hi > 1 ? ']' : ')'}`,
+      ...bucket('without examples', lo, hi),
+      ...bucket('with examples', lo, hi),
+    ]),
+  };
 }
 
-function printCpu(rows: readonly Row[]): void {
+function printCpu(rows: readonly Row[]): Record<string, number | null> {
   const sample = loadProblems(VARIANTS['with examples'], Infinity).find(
     (p) => p.input.candidates.length === 5 && judgeCases(p.input).length >= 25,
   );
+  const figures: Record<string, number | null> = { microMedianMs: null, microP95Ms: null };
   if (sample) {
     const micro = judgeCpuFor5x25(sample.input);
+    figures.microMedianMs = Math.round(micro.median * 100) / 100;
+    figures.microP95Ms = Math.round(micro.p95 * 100) / 100;
     console.log(
       `\njudge CPU for one verdict of 5 candidates x ${micro.cases} cases (${sample.taskId}: examples, split, 5 harnesses built, 5 outputs parsed, decided; 200 runs): median ${micro.median.toFixed(2)} ms, p95 ${micro.p95.toFixed(2)} ms (target < 20 ms)`,
     );
@@ -280,6 +359,16 @@ function printCpu(rows: readonly Row[]): void {
   console.log(
     `  problems with 5 candidates x >= 25 cases (${big.length}): median ${q(big, 0.5).toFixed(2)} ms, max ${big[big.length - 1]?.toFixed(2) ?? '-'} ms (target < 20 ms)`,
   );
+  const r2 = (v: number | undefined): number | null => (v === undefined ? null : Math.round(v * 100) / 100);
+  return {
+    ...figures,
+    runMedianMs: r2(q(all, 0.5)),
+    runP95Ms: r2(q(all, 0.95)),
+    runMaxMs: r2(all[all.length - 1]),
+    big5x25Problems: big.length,
+    big5x25MedianMs: big.length ? r2(q(big, 0.5)) : null,
+    big5x25MaxMs: r2(big[big.length - 1]),
+  };
 }
 
 async function main(): Promise<void> {
@@ -290,12 +379,15 @@ async function main(): Promise<void> {
   };
   const replay = flag('--replay');
   let rows: Row[];
+  let wallS: number | null = null;
   if (replay) {
     rows = JSON.parse(readFileSync(replay, 'utf8')) as Row[];
     console.log(`judge bench: replaying ${rows.length} judged problems from ${replay} (no sandbox)`);
   } else {
-    const gathered = await gatherRows(Number(flag('--limit') ?? Infinity), flag('--image') ?? DEFAULT_IMAGE);
+    const limit = SMOKE ? SMOKE_LIMIT : Number(flag('--limit') ?? Infinity);
+    const gathered = await gatherRows(limit, flag('--image') ?? DEFAULT_IMAGE);
     rows = gathered.rows;
+    wallS = Math.round(gathered.wallS);
     console.log(`sandbox wall time ${gathered.wallS.toFixed(1)} s`);
   }
   rows.sort(
@@ -306,9 +398,20 @@ async function main(): Promise<void> {
   console.log(
     `split: tuning = HumanEval task number mod 4 == 0, held-out = mod 4 == 2; Quorum's parameters: ${JSON.stringify(QUORUM_SELECTION)}`,
   );
-  report(rows);
-  printCpu(rows);
+  const selection = report(rows);
+  const cpu = printCpu(rows);
   if (argv.includes('--tune')) printTuning(rows.filter((r) => r.half === 'tuning'));
+  const cpuFigures = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [`cpu.${k}`, v]));
+  await emitResults({
+    name: 'judge',
+    figures: { ...selection.figures, ...cpuFigures, sandboxWallS: wallS, problems: rows.length / 2 },
+    targets: selection.targets,
+    notes: {
+      selection: JSON.stringify(QUORUM_SELECTION),
+      source: replay ? 'replayed dump' : 'Docker sandbox',
+    },
+    tables: { selection: selection.table, calibration: calibration(rows) },
+  });
 }
 
 if (require.main === module) {

@@ -17,7 +17,8 @@
  * (host), the engine (dockerd, containerd, shims) and the programs, which bounds the parallel
  * figure from below on this many cores.
  *
- * Env: BENCH_N rounds (default 25), BENCH_PYTHON host interpreter (default /usr/bin/python3).
+ * Env: BENCH_N rounds (default 25), BENCH_PYTHON host interpreter (default /usr/bin/python3);
+ * QUORUM_BENCH_SMOKE=1: one round of each (bench/results.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -29,10 +30,12 @@ import { hostConfigFor } from '../src/core/sandbox/limits';
 import { DEFAULT_LIMITS } from '../src/core/types';
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
 import { cpuDuring } from './cpuByRole';
+import { emitResults, isSmoke, target } from './results';
 
-const ROUNDS = Number(process.env.BENCH_N ?? 25);
+const SMOKE = isSmoke();
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_N ?? 25);
 /** Extra rounds of five parallel runs with CPU accounting (not in the medians above). */
-const CPU_ROUNDS = 10;
+const CPU_ROUNDS = SMOKE ? 1 : 10;
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const IMAGE = OFFLINE_IMAGES.python ?? '';
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 250);
@@ -41,7 +44,7 @@ const JS_PROGRAM = 'console.log([...Array(100).keys()].reduce((a, b) => a + b, 0
 const GO_PROGRAM =
   'package main\n\nimport "fmt"\n\nfunc main() {\n\ts := 0\n\tfor i := 0; i < 100; i++ {\n\t\ts += i\n\t}\n\tfmt.Println(s)\n}\n';
 /** Go runs take about half a second each: fewer rounds. */
-const GO_ROUNDS = 5;
+const GO_ROUNDS = SMOKE ? 1 : 5;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -152,38 +155,92 @@ async function main(): Promise<void> {
     jsWarm: median(times.jsWarm),
     goWarm: median(times.goWarm),
   };
-  const line = (k: keyof typeof m, label: string): string =>
-    `${label.padEnd(34)} ${m[k].toFixed(1).padStart(8)} ms`;
-  const check = (label: string, ratio: number, target: number): string =>
-    `${label.padEnd(34)} ${ratio.toFixed(2).padStart(8)}x   target <= ${target}x   ${ratio <= target ? 'MET' : 'MISSED'}`;
+  const loadEnd = loadavg()[0] ?? 0;
   console.log(`sandbox benchmark: ${ROUNDS} rounds, medians, image ${IMAGE}, host python ${PYTHON}`);
   // Ratios only mean something on a quiet machine: say how busy this one was.
-  console.log(`load average at start ${load.toFixed(1)}, at end ${loadavg()[0]?.toFixed(1)}`);
-  console.log(line('bare', 'bare host subprocess'));
-  console.log(line('cold', 'cold create+start+wait (dockerode)'));
-  console.log(line('warm', 'warm-pool run'));
-  console.log(line('par5', '5 runs at once through the pool'));
-  console.log(check('warm / bare', m.warm / m.bare, 5));
-  console.log(check('warm / cold', m.warm / m.cold, 0.35));
-  console.log(check('5 parallel / one warm', m.par5 / m.warm, 2.5));
-  console.log(line('jsBare', 'javascript: bare `node FILE`'));
-  console.log(line('jsWarm', 'javascript: warm-pool run'));
-  console.log(`${'javascript: warm / bare'.padEnd(34)} ${(m.jsWarm / m.jsBare).toFixed(2).padStart(8)}x`);
-  if (times.goWarm.length)
-    console.log(`${line('goWarm', 'go: warm-pool run (build + run)')}   (${GO_ROUNDS} rounds)`);
-  else
+  console.log(`load average at start ${load.toFixed(1)}, at end ${loadEnd.toFixed(1)}`);
+  // Why the parallel ratio cannot go much below cores-bound: five runs need five runs' worth of CPU.
+  const perRun = [...cpu.values()].reduce((a, b) => a + b, 0);
+  const cores = availableParallelism();
+  const floorMs = (5 * perRun) / cores;
+  const ms = (v: number): string => `${v.toFixed(1)} ms`;
+  const x = (v: number): string => `${v.toFixed(2)}x`;
+  const ratios = { warmBare: m.warm / m.bare, warmCold: m.warm / m.cold, par5Warm: m.par5 / m.warm };
+  const targets = [
+    target('warm / bare', round2(ratios.warmBare), '≤ 5x', ratios.warmBare <= 5),
+    target('warm / cold', round2(ratios.warmCold), '≤ 0.35x', ratios.warmCold <= 0.35),
+    target('5 parallel / one warm', round2(ratios.par5Warm), '≤ 2.5x', ratios.par5Warm <= 2.5),
+  ];
+  const hasGo = times.goWarm.length > 0;
+  if (!hasGo)
     console.log(
       `go: skipped, no image ${OFFLINE_IMAGES.go ?? ''} (npm run sandbox:images builds it where Go is installed)`,
     );
-  // Why the last ratio cannot go much below cores-bound: five runs need five runs' worth of CPU.
-  const perRun = [...cpu.values()].reduce((a, b) => a + b, 0);
-  const cores = availableParallelism();
-  const parts = ['host', 'engine', 'program'].map((r) => `${r} ${(cpu.get(r) ?? 0).toFixed(2)}`).join(', ');
-  console.log(`CPU per run, 5 at once (ms): ${parts}; total ${perRun.toFixed(2)}`);
-  console.log(
-    `  so 5 runs on ${cores} cores need >= ${((5 * perRun) / cores).toFixed(1)} ms, ` +
-      `${((5 * perRun) / cores / m.warm).toFixed(2)}x one warm run`,
-  );
+  const medianRows: string[][] = [
+    ['bare host subprocess (`python3`)', ms(m.bare)],
+    ['cold create + start + wait through dockerode', ms(m.cold)],
+    ['warm-pool run', ms(m.warm)],
+    ['5 candidates at once through the pool', ms(m.par5)],
+    ['JavaScript: bare host `node FILE`', ms(m.jsBare)],
+    ['JavaScript: warm-pool run', ms(m.jsWarm)],
+    ...(hasGo ? [[`Go: warm-pool run, \`go build\` + run (${GO_ROUNDS} rounds)`, ms(m.goWarm)]] : []),
+  ];
+  await emitResults({
+    name: 'sandbox',
+    figures: {
+      bareMs: round2(m.bare),
+      coldMs: round2(m.cold),
+      warmMs: round2(m.warm),
+      par5Ms: round2(m.par5),
+      jsBareMs: round2(m.jsBare),
+      jsWarmMs: round2(m.jsWarm),
+      goWarmMs: hasGo ? round2(m.goWarm) : null,
+      cpuHostMs: round2(cpu.get('host') ?? 0),
+      cpuEngineMs: round2(cpu.get('engine') ?? 0),
+      cpuProgramMs: round2(cpu.get('program') ?? 0),
+      cpuPerRunMs: round2(perRun),
+      cpuFloorPar5Ms: round2(floorMs),
+      cpuFloorPar5OverWarm: round2(floorMs / m.warm),
+      loadAverageStart: round2(load),
+      loadAverageEnd: round2(loadEnd),
+    },
+    targets,
+    notes: { rounds: ROUNDS, cpuRounds: CPU_ROUNDS, image: IMAGE },
+    tables: {
+      medians: { columns: ['', 'median'], rows: medianRows },
+      ratios: {
+        columns: ['ratio', 'measured', 'target', ''],
+        rows: [
+          ...targets.map((t) => [t.what, x(t.value), t.limit, t.met ? 'met' : '**missed**']),
+          ['JavaScript warm / bare', x(m.jsWarm / m.jsBare), '(no target)', ''],
+        ],
+      },
+      cpu: {
+        columns: [
+          'CPU per run, 5 at once',
+          'this process',
+          'engine',
+          'program',
+          'total',
+          '5 runs need at least',
+        ],
+        rows: [
+          [
+            `${CPU_ROUNDS} rounds, ${cores} cores`,
+            ms(cpu.get('host') ?? 0),
+            ms(cpu.get('engine') ?? 0),
+            ms(cpu.get('program') ?? 0),
+            ms(perRun),
+            `${ms(floorMs)} = ${x(floorMs / m.warm)} one warm run`,
+          ],
+        ],
+      },
+    },
+  });
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
 }
 
 main().catch((error: unknown) => {

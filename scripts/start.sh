@@ -4,7 +4,7 @@
 # - Otherwise: installs (once) and starts the VS Code server on loopback and prints the URL to open.
 #   With no API key and no Ollama, the extension offers the recorded demo on first activation.
 # Env: QUORUM_PORT (server port, default 8123 or the next free one), QUORUM_USE_SERVER=1 (server even
-#      when `code` exists), QUORUM_START_DIR (server user data, default ~/.cache/quorum/start),
+#      when `code` exists), QUORUM_START_DIR (server user data, default <QUORUM_CACHE_DIR or ~/.cache/quorum>/start),
 #      QUORUM_SKIP_BUILD=1 (use dist/ as it is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,7 @@ fi
 
 say "no desktop 'code' found: using the VS Code server in the browser"
 SERVER_DIR="$(bash scripts/installVscodeServer.sh)"
-STATE="${QUORUM_START_DIR:-$HOME/.cache/quorum/start}"
+STATE="${QUORUM_START_DIR:-${QUORUM_CACHE_DIR:-$HOME/.cache/quorum}/start}"
 mkdir -p "$STATE/user-data/User" "$STATE/extensions"
 SETTINGS="$STATE/user-data/User/settings.json"
 # First start only: a quiet workbench. Later edits by the user are kept.

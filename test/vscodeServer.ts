@@ -20,9 +20,14 @@ export class VscodeServerError extends Error {
   override readonly name = 'VscodeServerError';
 }
 
+/** Where scripts/installVscodeServer.sh keeps its installs (same default, same env var). */
+function cacheDir(): string {
+  return process.env.QUORUM_CACHE_DIR ?? join(homedir(), '.cache/quorum');
+}
+
 /** The install directory used by scripts/installVscodeServer.sh (same default, same env var). */
 export function vscodeServerDir(): string {
-  return process.env.QUORUM_VSCODE_SERVER_DIR ?? join(homedir(), '.cache/quorum/vscode-server-1.100.3');
+  return process.env.QUORUM_VSCODE_SERVER_DIR ?? join(cacheDir(), 'vscode-server-1.100.3');
 }
 
 /**
@@ -31,7 +36,7 @@ export function vscodeServerDir(): string {
  */
 export function vscodeServerDirFor(version: string): string {
   if (version === 'oldest' || version === '1.100.3') return vscodeServerDir();
-  return join(homedir(), `.cache/quorum/vscode-server-${version}`);
+  return join(cacheDir(), `vscode-server-${version}`);
 }
 
 /** The Node that runs a server: its own (installed when code-server needs a newer one), else ours. */
