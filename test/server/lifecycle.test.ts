@@ -94,7 +94,7 @@ describe('server: the quorum serve process (SIGTERM, SIGKILL and restart)', () =
         () => containersOf(pid),
         (ids) => ids.length === 0,
       );
-      // The run died with its server: runs live in memory, so the new one does not know it.
+      // Another folder, another database: this server does not know it (persistence.test.ts restarts the same one).
       assert.equal((await json(`${second.url}/v1/runs/${id}`)).status, 404);
     } finally {
       second.process.kill('SIGTERM');
