@@ -1,6 +1,7 @@
 import { runSummary } from '../core/runSummary';
 import type { PullProgress, SessionEvent } from '../core/types';
 import type { CliIo } from './io';
+import { evidenceLine } from './projectReport';
 
 /** A progress line per model on stderr, only when stderr is a terminal. */
 export function attachProgress(io: CliIo): (event: SessionEvent) => void {
@@ -30,6 +31,19 @@ export function attachProgress(io: CliIo): (event: SessionEvent) => void {
         break;
       case 'run-failed':
         line(`✗ ${event.candidateId}: ${event.error.message}`);
+        break;
+      case 'baseline-done': {
+        const statuses = Object.values(event.baseline.tests);
+        const failing = statuses.filter((st) => st === 'failed' || st === 'error').length;
+        line(
+          event.baseline.state === 'ok'
+            ? `▶ baseline: ${statuses.length} project tests, ${failing} failing`
+            : `✗ baseline: no evidence (${event.baseline.state})`,
+        );
+        break;
+      }
+      case 'project-evidence':
+        line(`▶ ${event.candidateId}: ${evidenceLine(event.evidence, undefined)}`);
         break;
       case 'judge-started':
         line('⚖ judging');

@@ -25,8 +25,8 @@ export function evidenceLine(e: ProjectEvidence | undefined, baseline: TestRun |
   if (!e.run) return `edit applied (${e.edit.form}); tests not run`;
   if (e.run.state !== 'ok')
     return `no evidence: test run ${e.run.state}${e.run.detail ? ` (${e.run.detail})` : ''}`;
-  if (baseline?.state !== 'ok') return 'no evidence: the baseline gave none';
-  const total = Object.keys(baseline.tests).length;
+  if (baseline && baseline.state !== 'ok') return 'no evidence: the baseline gave none';
+  const total = baseline ? Object.keys(baseline.tests).length : e.outcomes.length;
   return `fixes ${e.counts.fixed} · breaks ${e.counts.regressed} of ${total} project tests${e.counts.stillFailing ? ` · ${e.counts.stillFailing} still failing` : ''}`;
 }
 
