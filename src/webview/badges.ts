@@ -2,7 +2,17 @@
  * Which status badges a candidate card shows. Pure, so the mapping from run results to what
  * the user reads is tested without a browser.
  */
+import type { ProjectEvidence } from './domainTypes';
 import type { CandidateView } from './viewModel';
+
+/** "fixes 1 · breaks 0 of 4 project tests", or why the project's tests gave no evidence. */
+export function projectLine(p: ProjectEvidence): string {
+  if (!p.edit.ok) return `the edit did not apply (${p.edit.detail || p.edit.reason}): no project evidence`;
+  if (!p.run || p.run.state !== 'ok')
+    return `project tests gave no evidence (${p.run?.detail ?? p.run?.state ?? 'not run'})`;
+  const total = p.outcomes.length;
+  return `fixes ${p.counts.fixed} · breaks ${p.counts.regressed} of ${total} project tests`;
+}
 
 export type BadgeTone = 'neutral' | 'progress' | 'success' | 'error' | 'warning' | 'pick';
 
@@ -80,6 +90,26 @@ export function badgesFor(
     });
   } else if (c.phase === 'done' && !c.running && !c.code) {
     out.push({ label: 'No code', tone: 'neutral', icon: 'comment' });
+  }
+  const p = c.project;
+  if (p) {
+    if (!p.edit.ok || !p.run || p.run.state !== 'ok')
+      out.push({ label: 'No project evidence', tone: 'warning', icon: 'warning', detail: projectLine(p) });
+    else {
+      if (p.counts.regressed > 0)
+        out.push({
+          label: `Breaks ${p.counts.regressed}`,
+          tone: 'error',
+          icon: 'close',
+          detail: `Breaks ${p.regressedIds.join(', ')}`,
+        });
+      out.push({
+        label: `Fixes ${p.counts.fixed}`,
+        tone: p.counts.regressed === 0 && p.counts.fixed > 0 ? 'success' : 'neutral',
+        icon: 'beaker',
+        detail: projectLine(p),
+      });
+    }
   }
   const tests = context.tests;
   if (tests && tests.total > 0) {

@@ -4,7 +4,7 @@
  * toolbar is never rebuilt, so keyboard focus stays put while answers arrive.
  */
 import type { DiffLine } from '../protocol';
-import { badgesFor, tallyOf } from './badges';
+import { badgesFor, projectLine, tallyOf } from './badges';
 import { codeBlock, textBlock, TEXT_CHARS_SHOWN } from './codeView';
 import { diffBlock } from './diffView';
 import { append, el, icon, replaceChildren, setDisabled } from './dom';
@@ -121,6 +121,7 @@ export function createCardView(id: string, ctx: ViewContext): CardView {
       parts.push(details('reasoning', 'Reasoning', false, [block]));
     }
     if (c.run) parts.push(details('run', 'Run', c.run.exitCode !== 0, runDetails(c.run, expanded, expand)));
+    if (c.project) parts.push(projectSection(c, details));
     parts.push(matrixRow(c.id, vm.verdict));
     parts.push(metricsList(c, vm.verdict));
     // Collapsed: a long diff must not push the next card (and its verdict) off screen.
@@ -129,6 +130,37 @@ export function createCardView(id: string, ctx: ViewContext): CardView {
   }
 
   return { root, update };
+}
+
+/** An edit ask's evidence: "fixes N · breaks M of K project tests", with the tests by class. */
+function projectSection(
+  c: CandidateView,
+  details: (name: string, summary: string, open: boolean, content: HTMLElement[]) => HTMLElement,
+): HTMLElement {
+  const p = c.project!;
+  const group = (title: string, ids: readonly string[]): HTMLElement | null =>
+    ids.length
+      ? el('div', { class: 'project-group' }, [
+          el('strong', {}, [title]),
+          el(
+            'ul',
+            { class: 'project-tests' },
+            ids.map((t) => el('li', {}, [el('code', {}, [t])])),
+          ),
+        ])
+      : null;
+  const of = (cls: string): string[] => p.outcomes.filter((o) => o.class === cls).map((o) => o.id);
+  return details(
+    'project',
+    projectLine(p),
+    p.counts.regressed > 0,
+    [
+      group('Breaks', p.regressedIds),
+      group('Fixes', p.fixedIds),
+      group('Still failing', of('stillFailing')),
+      group('Passing', of('passing')),
+    ].filter((x): x is HTMLElement => x !== null),
+  );
 }
 
 function renderHeader(header: HTMLElement, c: CandidateView, vm: ViewModel): void {

@@ -23,3 +23,4 @@ export type {
   Usage,
   Verdict,
 } from '../core/types';
+export type { ProjectEvidence, TestClass } from '../core/project/types';

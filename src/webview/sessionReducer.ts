@@ -110,6 +110,8 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
       return patch(vm, event.candidateId, { running: false, run: event.run, runError: undefined });
     case 'run-failed':
       return patch(vm, event.candidateId, { running: false, runError: event.error });
+    case 'project-evidence':
+      return patch(vm, event.candidateId, { project: event.evidence });
     case 'judge-started':
       return vm.ask ? { ...vm, ask: { ...vm.ask, judging: true } } : vm;
     case 'verdict':
@@ -123,7 +125,12 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
         if (!view) continue;
         const phase: CandidatePhase =
           view.phase === 'streaming' ? (event.cancelled ? 'cancelled' : 'done') : view.phase;
-        next = patch(next, c.id, { phase, costUsd: c.costUsd ?? view.costUsd, running: false });
+        next = patch(next, c.id, {
+          phase,
+          costUsd: c.costUsd ?? view.costUsd,
+          running: false,
+          project: c.project ?? view.project,
+        });
       }
       const ask = next.ask
         ? {

@@ -4,7 +4,7 @@
  * and the primary **Apply pick** (through the host's preview) with Compare and Re-run beside it.
  * Apply pick is the bar's first control, so it is one Tab from the bar.
  */
-import { tallyOf } from './badges';
+import { projectLine, tallyOf } from './badges';
 import { el, icon, replaceChildren, setDisabled } from './dom';
 import type { Verdict } from './domainTypes';
 import { progressText, runnableModelIds } from './state';
@@ -152,6 +152,8 @@ export function reasonLine(v: Verdict, vm: ViewModel): string {
   if (!vm.trusted) return 'Restricted Mode: nothing was run, so this is the judge’s best guess, untested.';
   if (v.unverified) return 'Nothing ran successfully: the least bad answer, not a tested one.';
   const parts: string[] = [];
+  const project = vm.candidates[id]?.project;
+  if (project) parts.push(projectLine(project).replace('project tests', 'of your tests'));
   const tally = tallyOf(id, v.matrix);
   const rank = v.ranking.find((r) => r.id === id);
   const passed = tally?.passed ?? rank?.testsPassed;

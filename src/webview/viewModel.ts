@@ -8,6 +8,7 @@ import type {
   Intent,
   JudgeFailure,
   Language,
+  ProjectEvidence,
   ProviderFailure,
   RunResult,
   SandboxFailure,
@@ -42,6 +43,8 @@ export interface CandidateView {
   readonly usage?: Usage;
   readonly timing?: CandidateTiming;
   readonly costUsd?: number;
+  /** An edit ask: what the candidate's edit did to the project's own tests. */
+  readonly project?: ProjectEvidence;
   /** Bumped on every change except plain deltas, so views rebuild only what changed. */
   readonly rev: number;
 }

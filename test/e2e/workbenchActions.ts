@@ -80,7 +80,11 @@ export async function answerNotification(
  * loads the extension's HTML into an inner iframe with id `active-frame`.
  */
 export function webviewFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe[src*="webview"]').first().frameLocator('#active-frame');
+  // Quorum's own webview: the walkthrough renders its markdown in a webview too.
+  return page
+    .frameLocator('iframe[src*="webview"][src*="extensionId=quorum-dev.quorum"]')
+    .first()
+    .frameLocator('#active-frame');
 }
 
 /** The panel, once its prompt box has rendered. */

@@ -36,7 +36,7 @@ export interface PanelPage {
 export async function openPanel(
   browser: Browser,
   url: string,
-  theme: 'dark' | 'light' = 'dark',
+  theme: 'dark' | 'light' | 'hc' = 'dark',
 ): Promise<PanelPage> {
   const context = await browser.newContext({ viewport: { width: 420, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();

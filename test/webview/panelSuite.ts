@@ -18,7 +18,7 @@ export interface PanelSuite {
   /** Plays the fixture's state/init and the whole live session. */
   replay(): Promise<void>;
   /** Replaces the current page with a fresh one in another theme. */
-  reopen(theme: 'dark' | 'light'): Promise<void>;
+  reopen(theme: 'dark' | 'light' | 'hc'): Promise<void>;
 }
 
 export function usePanelSuite(): PanelSuite {
