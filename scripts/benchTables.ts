@@ -16,8 +16,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderTable, resultProblems, type BenchResults } from '../bench/results';
 
+/** Groups: opening marker line, name, key (or none), the text between, closing marker. */
 const MARKER =
-  /<!-- bench:([a-zA-Z0-9-]+)(?:\/([a-zA-Z0-9-]+))? -->\n([\s\S]*?)<!-- \/bench:\1(?:\/\2)? -->/g;
+  /(<!-- bench:([a-zA-Z0-9-]+)(?:\/([a-zA-Z0-9-]+))? -->\n)([\s\S]*?)(<!-- \/bench:\2(?:\/\3)? -->)/g;
 
 /** The text a marker pair should hold, or why it cannot be rendered. */
 function rendered(dir: string, name: string, key: string | undefined): { text: string } | { error: string } {
@@ -49,7 +50,8 @@ export function renderReadme(
   const stale: string[] = [];
   const errors: string[] = [];
   let markers = 0;
-  const text = readme.replace(MARKER, (whole, name: string, key: string | undefined, body: string) => {
+  const text = readme.replace(MARKER, (...m: (string | undefined)[]) => {
+    const [whole = '', open = '', name = '', key, body = '', close = ''] = m;
     markers += 1;
     const label = key ? `${name}/${key}` : name;
     const want = rendered(dir, name, key);
@@ -58,7 +60,7 @@ export function renderReadme(
       return whole;
     }
     if (body !== want.text) stale.push(`bench:${label}`);
-    return whole.replace(body, () => want.text);
+    return `${open}${want.text}${close}`;
   });
   // An opening marker whose closing one is missing (or misspelled) matches nothing above.
   const opened = [...readme.matchAll(/<!-- bench:([a-zA-Z0-9/-]+) -->/g)].map((m) => m[1]);
