@@ -1,73 +1,146 @@
 /**
- * Finds how a project's tests run and writes the POSIX sh script (busybox-compatible) the sandbox
- * runs in the project copy. Each script writes its runner's machine output into $QUORUM_REPORT_DIR
- * (JUnit XML, `go test -json`, libtest text, the unittest reporter's JSON) and exits with the test
- * command's own status, captured right after it. Detection only reads files of the snapshot.
+ * How a project's tests run: found from the snapshot's files (only reads them), or given by the
+ * user (`project.testCommand` in quorum.config.json, the setting `quorum.project.testCommand`).
+ *
+ * A TestCommand's `argv` is always `['sh', '-c', LINE]`, where LINE is the project's own test
+ * command as a person would type it in the project folder: the package.json script, `python3 -m
+ * pytest`, `go test ./...`, the override. `testScript` turns it into the POSIX sh script the
+ * sandbox runs (busybox sh is enough) with the project copy as working directory and
+ * QUORUM_REPORT_DIR / QUORUM_SCRATCH set. The script adds what makes the run readable and
+ * contained — the runner's report flags (JUnit XML, `-json`), node_modules/.bin on PATH, caches and
+ * temporary files in the scratch directory, no bytecode in the project — and exits with the test
+ * command's own status, saved right after it ran (SWE-bench's record_test_exit_code). The same
+ * TestCommand always gives the same script, so a record's TestCommand says what ran.
+ *
+ * Runners and their reports (file names inside $QUORUM_REPORT_DIR, read by testReports.ts):
+ * - package.json `scripts.test`, run as npm runs it (`sh -c SCRIPT`, node_modules/.bin first on
+ *   PATH; the image needs no npm). A script that is one `node … --test …` command is `node-test`:
+ *   its reporters become JUnit into `junit.xml` plus `spec` on stdout. Any other script is
+ *   `command`: its exit status is the only evidence.
+ * - Python: `pytest` when the project configures it (pytest.ini, pyproject.toml
+ *   [tool.pytest.ini_options], setup.cfg [tool:pytest], tox.ini [pytest], a conftest.py) or lists
+ *   it as a dependency, with `--junitxml=junit.xml -p no:cacheprovider
+ *   --continue-on-collection-errors`; when pytest does not
+ *   import in the image the script falls back to the unittest runner. Otherwise `unittest`: the
+ *   result-writing runner of unittestReporter.ts, into `unittest.json`. The script writes which ran
+ *   into `runner`.
+ * - Go (`go.mod`): `go test -json -vet=off ./...` into `go.json`, modules from vendor/ when there
+ *   is one (else `-mod=mod`), GOPROXY=off, the build cache in the scratch directory (seeded from
+ *   the image's Go cache when it has one). vet is a linter, not a test: off.
+ * - Rust (`Cargo.toml`): `cargo test --offline --no-fail-fast` (every test target runs even when
+ *   one fails), target directory in the scratch directory, output tee'd into `cargo.txt`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GO_CACHE_SEED } from '../sandbox/languages';
 import type { ProjectLanguage, RunnerKind, TestCommand } from './types';
-import { UNITTEST_REPORTER } from './unittestReporter';
+import { UNITTEST_REPORTER_SOURCE } from './unittestReporter';
 
 export const DEFAULT_TEST_TIMEOUT_S = 120;
 
+/** The detected pytest command; only this exact line falls back to unittest when pytest is missing. */
+export const PYTEST_COMMAND = 'python3 -m pytest';
+/** The detected unittest command (run through Quorum's result-writing runner). */
+export const UNITTEST_COMMAND = 'python3 -m unittest discover';
+export const GO_COMMAND = 'go test ./...';
+export const CARGO_COMMAND = 'cargo test --offline';
+
+/** Report file names inside $QUORUM_REPORT_DIR. */
+export const REPORT_FILES = Object.freeze({
+  junit: 'junit.xml',
+  unittest: 'unittest.json',
+  go: 'go.json',
+  cargo: 'cargo.txt',
+  /** `pytest` or `unittest`: which of the two a Python script really ran. */
+  runner: 'runner',
+});
+
 const NPM_DEFAULT_TEST = /no test specified/;
+/** Characters that make a command line more than one simple command. */
+const SHELL_OPERATORS = /[;&|<>`\n]|\$\(/;
 
 export interface TestCommandOverride {
-  /** A shell command from `project.testCommand` / `quorum.project.testCommand`. */
+  /** A shell command line from `project.testCommand` / `quorum.project.testCommand`. */
   readonly command?: string;
   readonly timeoutS?: number;
+  /** Where the command came from, in words (default `project.testCommand`). */
+  readonly source?: string;
 }
 
+/**
+ * The project's test command, or undefined when none is found. `files` are the snapshot's paths
+ * relative to `root` with `/` separators; only those files are read.
+ */
 export function detectTestCommand(
   root: string,
   language: ProjectLanguage,
   files: readonly string[],
   override: TestCommandOverride = {},
 ): TestCommand | undefined {
-  const timeoutS = override.timeoutS ?? DEFAULT_TEST_TIMEOUT_S;
-  const make = (runner: RunnerKind, command: string, source: string): TestCommand => ({
-    argv: ['sh', '-c', command],
+  const timeoutS =
+    override.timeoutS !== undefined && Number.isFinite(override.timeoutS) && override.timeoutS > 0
+      ? override.timeoutS
+      : DEFAULT_TEST_TIMEOUT_S;
+  const make = (runner: RunnerKind, line: string, source: string): TestCommand => ({
+    argv: ['sh', '-c', line],
     runner,
     source,
     timeoutS,
   });
-  if (override.command?.trim()) {
-    const command = override.command.trim();
-    return make(runnerOfCommand(command), command, 'project.testCommand');
+  const configured = override.command?.trim();
+  if (configured) {
+    const where = override.source ?? 'project.testCommand';
+    return make(runnerOfCommand(configured), configured, `${where} (${configured})`);
   }
   const has = new Set(files);
-  if ((language === 'javascript' || language === 'typescript') && has.has('package.json')) {
-    const script = packageTestScript(root);
-    if (script) return make(runnerOfCommand(script), script, 'package.json scripts.test');
+  const read = (file: string): string => (has.has(file) ? readText(join(root, file)) : '');
+  switch (language) {
+    case 'javascript':
+    case 'typescript': {
+      const script = packageTestScript(read('package.json'));
+      if (!script) return undefined;
+      const runner = isNodeTest(script) ? 'node-test' : 'command';
+      return make(runner, script, `package.json scripts.test (${script})`);
+    }
+    case 'python': {
+      const pytest = pytestConfigured(files, read);
+      if (pytest) return make('pytest', PYTEST_COMMAND, pytest);
+      if (!files.some((f) => /(^|\/)test[^/]*\.py$/.test(f))) return undefined;
+      return make('unittest', UNITTEST_COMMAND, 'test*.py files (unittest)');
+    }
+    case 'go':
+      return has.has('go.mod') && files.some((f) => f.endsWith('_test.go'))
+        ? make('go', GO_COMMAND, 'go.mod')
+        : undefined;
+    case 'rust':
+      return has.has('Cargo.toml') ? make('cargo', CARGO_COMMAND, 'Cargo.toml') : undefined;
   }
-  if (language === 'python') {
-    const pytest = pytestConfigured(root, files);
-    const hasTests = files.some((f) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(f));
-    if (pytest) return make('pytest', 'python3 -m pytest', pytest);
-    if (hasTests) return make('unittest', 'python3 -m unittest discover', 'test_*.py files (unittest)');
-  }
-  if (language === 'go' && has.has('go.mod')) return make('go', 'go test -json ./...', 'go.mod');
-  if (language === 'rust' && has.has('Cargo.toml'))
-    return make('cargo', 'cargo test --offline', 'Cargo.toml');
-  return undefined;
 }
 
-/** Which runner's output a shell command produces, when it is recognisably one Quorum reads. */
-export function runnerOfCommand(command: string): RunnerKind {
-  if (/(^|[\s;&|(])node\s+--test\b/.test(command)) return 'node-test';
-  if (/(^|[\s;&|(])(python3?\s+-m\s+)?pytest\b/.test(command)) return 'pytest';
-  if (/(^|[\s;&|(])go\s+test\b/.test(command)) return 'go';
-  if (/(^|[\s;&|(])cargo\s+test\b/.test(command)) return 'cargo';
-  if (/(^|[\s;&|(])python3?\s+-m\s+unittest\b/.test(command)) return 'unittest';
+/**
+ * Which runner's report a command line can give: recognisably one pytest, `node --test`,
+ * `go test` or `cargo test` command (one simple command, no shell operators); else `command`.
+ */
+export function runnerOfCommand(line: string): RunnerKind {
+  const text = line.trim();
+  if (SHELL_OPERATORS.test(text)) return 'command';
+  if (isNodeTest(text)) return 'node-test';
+  if (/^(pytest|py\.test|python3?(\.\d+)? -m pytest)(\s|$)/.test(text)) return 'pytest';
+  if (/^go test(\s|$)/.test(text)) return 'go';
+  if (/^cargo test(\s|$)/.test(text)) return 'cargo';
   return 'command';
 }
 
-function packageTestScript(root: string): string | undefined {
+/** One `node` command with the `--test` flag (before the first file argument or not). */
+function isNodeTest(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  return !SHELL_OPERATORS.test(line) && words[0] === 'node' && words.includes('--test');
+}
+
+function packageTestScript(text: string): string | undefined {
+  if (!text) return undefined;
   try {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-      scripts?: Record<string, unknown>;
-    };
+    const pkg = JSON.parse(text) as { scripts?: Record<string, unknown> };
     const test = pkg.scripts?.test;
     return typeof test === 'string' && test.trim() && !NPM_DEFAULT_TEST.test(test) ? test.trim() : undefined;
   } catch {
@@ -75,90 +148,157 @@ function packageTestScript(root: string): string | undefined {
   }
 }
 
-/** Where pytest is configured, in words, or undefined. */
-function pytestConfigured(root: string, files: readonly string[]): string | undefined {
+/** Where pytest is configured or required, in words, or undefined. */
+function pytestConfigured(files: readonly string[], read: (file: string) => string): string | undefined {
   if (files.includes('pytest.ini')) return 'pytest.ini';
-  if (files.some((f) => f === 'conftest.py' || f.endsWith('/conftest.py'))) return 'conftest.py';
-  const read = (f: string): string => {
-    try {
-      return readFileSync(join(root, f), 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  if (files.includes('pyproject.toml') && /\[tool\.pytest\.ini_options\]/.test(read('pyproject.toml')))
+  if (/^\[tool\.pytest\.ini_options\]/m.test(read('pyproject.toml')))
     return 'pyproject.toml [tool.pytest.ini_options]';
-  if (files.includes('setup.cfg') && /\[tool:pytest\]/.test(read('setup.cfg')))
-    return 'setup.cfg [tool:pytest]';
-  if (files.includes('tox.ini') && /\[pytest\]/.test(read('tox.ini'))) return 'tox.ini [pytest]';
+  if (/^\[tool:pytest\]/m.test(read('setup.cfg'))) return 'setup.cfg [tool:pytest]';
+  if (/^\[pytest\]/m.test(read('tox.ini'))) return 'tox.ini [pytest]';
+  const conftest = files.find((f) => f === 'conftest.py' || f.endsWith('/conftest.py'));
+  if (conftest) return conftest;
+  const requirements = files.filter((f) => /^requirements[^/]*\.txt$/.test(f));
+  for (const file of [...requirements, 'pyproject.toml', 'setup.cfg', 'setup.py', 'Pipfile']) {
+    if (/^\s*["']?pytest\b/m.test(read(file)) || /["']pytest[\s<>=~!"'[]/.test(read(file)))
+      return `${file} (requires pytest)`;
+  }
   return undefined;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 const R = '"$QUORUM_REPORT_DIR"';
 const S = '"$QUORUM_SCRATCH"';
+const HEREDOC_END = 'QUORUM_UNITTEST_PY';
 
-/** The sh script the sandbox runs for a test command (cwd: the project copy). */
-export function testScript(test: TestCommand): string {
-  const command = test.argv[test.argv.length - 1] ?? '';
-  const body = scriptBody(test.runner, command);
-  return ['mkdir -p "$QUORUM_SCRATCH/tmp"', 'export TMPDIR="$QUORUM_SCRATCH/tmp"', body, 'exit $status'].join(
-    '\n',
-  );
+/** The POSIX sh script that runs a test command in the sandbox (see the module comment). */
+export function testScript(cmd: TestCommand): string {
+  const line = commandLine(cmd);
+  return [
+    `# Quorum: the project's tests, ${cmd.runner} (${cmd.source.replace(/\n/g, ' ')})`,
+    ': "${QUORUM_REPORT_DIR:?}" "${QUORUM_SCRATCH:?}"',
+    `mkdir -p ${S}/tmp`,
+    `export TMPDIR=${S}/tmp PYTHONDONTWRITEBYTECODE=1 npm_lifecycle_event=test`,
+    'export PATH="$PWD/node_modules/.bin:$PATH"',
+    ...runnerLines(cmd.runner, line),
+    'exit "$status"',
+    '',
+  ].join('\n');
 }
 
-function scriptBody(runner: RunnerKind, command: string): string {
+/** The command line of a TestCommand (`sh -c LINE`, or any other argv quoted into one). */
+export function commandLine(cmd: TestCommand): string {
+  const [a, b, line] = cmd.argv;
+  if ((a === 'sh' || a === '/bin/sh') && b === '-c' && cmd.argv.length === 3 && line !== undefined)
+    return line;
+  return cmd.argv.map(shellQuote).join(' ');
+}
+
+function runnerLines(runner: RunnerKind, line: string): string[] {
   switch (runner) {
-    case 'node-test': {
-      // The reporters go right after `node --test`: after the file arguments they would be files.
-      const flags = `--test-reporter=junit --test-reporter-destination=${R}/junit.xml --test-reporter=spec --test-reporter-destination=stdout`;
-      const withReport = command.replace(/(^|[\s;&|(])node\s+--test\b/, `$1node --test ${flags}`);
-      return [`export PATH="$PWD/node_modules/.bin:$PATH"`, `sh -c ${shq(withReport)}`, 'status=$?'].join(
-        '\n',
-      );
-    }
-    case 'pytest':
-    case 'unittest': {
-      const reporter = `cat > ${S}/quorum_unittest.py <<'QUORUM_PY'\n${UNITTEST_REPORTER.trim()}\nQUORUM_PY`;
-      const unittest = [`echo unittest > ${R}/runner`, `python3 ${S}/quorum_unittest.py`, 'status=$?'].join(
-        '\n',
-      );
-      if (runner === 'unittest' && !/pytest/.test(command)) return [reporter, unittest].join('\n');
-      const pytest = [
-        `echo pytest > ${R}/runner`,
-        `python3 -m pytest -p no:cacheprovider -q --junitxml=${R}/junit.xml`,
-        'status=$?',
-      ].join('\n');
-      // pytest when it is importable (the project's .venv, the image), else the unittest runner.
+    case 'node-test':
+      return [`sh -c ${shellQuote(withNodeReporters(line))}`, 'status=$?'];
+    case 'pytest': {
+      const pytest = `${pytestWithReport(line)}`;
+      if (line !== PYTEST_COMMAND) return [`echo pytest > ${R}/runner`, pytest, 'status=$?'];
       return [
-        reporter,
-        'if python3 -c "import pytest" 2>/dev/null; then',
-        pytest,
+        pythonChoice(),
+        `if "$PY" -c 'import pytest' >/dev/null 2>&1; then`,
+        `  echo pytest > ${R}/runner`,
+        `  ${pytest.replace(/^python3 /, '"$PY" ')}`,
+        '  status=$?',
         'else',
-        unittest,
+        ...unittestLines().map((l) => `  ${l}`),
         'fi',
-      ].join('\n');
+      ];
     }
+    case 'unittest':
+      return [pythonChoice(), ...unittestLines()];
     case 'go':
       return [
-        `mkdir -p ${S}/gocache ${S}/gopath`,
-        `[ -d /opt/quorum/gocache ] && cp -r /opt/quorum/gocache/. ${S}/gocache/ 2>/dev/null`,
-        `export GOCACHE=${S}/gocache GOPATH=${S}/gopath GOTMPDIR=${S}/tmp GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=$( [ -d vendor ] && echo vendor || echo mod ) -buildvcs=false"`,
-        `go test -json ./... > ${R}/go.json`,
+        `mkdir -p ${S}/gocache`,
+        `[ -d ${GO_CACHE_SEED} ] && cp -R ${GO_CACHE_SEED}/. ${S}/gocache/ 2>/dev/null`,
+        `if [ -f vendor/modules.txt ]; then mode=vendor; else mode=mod; fi`,
+        `export GOFLAGS="-mod=$mode -buildvcs=false" GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOCACHE=${S}/gocache GOTMPDIR=${S}/tmp`,
+        'command -v gcc >/dev/null 2>&1 || export CGO_ENABLED=0',
+        `${goWithJson(line)} > ${R}/go.json`,
         'status=$?',
-        `cat ${R}/go.json | grep -o '"Output":"[^"]*"' | sed 's/^"Output":"//; s/"$//' | head -c 65536`,
-      ].join('\n');
+      ];
     case 'cargo':
       return [
-        `export CARGO_TARGET_DIR=${S}/target`,
-        `cargo test --offline > ${R}/cargo.txt 2>&1`,
-        'status=$?',
-        `cat ${R}/cargo.txt`,
-      ].join('\n');
-    default:
-      return [`export PATH="$PWD/node_modules/.bin:$PATH"`, `sh -c ${shq(command)}`, 'status=$?'].join('\n');
+        `export CARGO_TARGET_DIR=${S}/target CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0 RUST_BACKTRACE=0`,
+        // The pipe's status is tee's: the test command's own goes through a file.
+        `{ ${cargoAllTargets(line)} 2>&1; echo $? > ${S}/cargo.status; } | tee ${R}/cargo.txt`,
+        `status=$(cat ${S}/cargo.status 2>/dev/null)`,
+        '[ -n "$status" ] || status=1',
+      ];
+    case 'command':
+      return [`sh -c ${shellQuote(line)}`, 'status=$?'];
   }
 }
 
-function shq(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
+function pythonChoice(): string {
+  return 'PY=python3; command -v python3 >/dev/null 2>&1 || PY=python';
+}
+
+function unittestLines(): string[] {
+  if (UNITTEST_REPORTER_SOURCE.split('\n').includes(HEREDOC_END))
+    throw new Error('heredoc end in the reporter');
+  return [
+    `echo unittest > ${R}/runner`,
+    `cat > ${S}/quorum_unittest.py <<'${HEREDOC_END}'`,
+    ...UNITTEST_REPORTER_SOURCE.trimEnd().split('\n'),
+    HEREDOC_END,
+    `"$PY" ${S}/quorum_unittest.py`,
+    'status=$?',
+  ];
+}
+
+/** `node … --test …` with Quorum's reporters (JUnit into the report directory, spec on stdout) instead of its own. */
+export function withNodeReporters(line: string): string {
+  const own = line
+    .trim()
+    .replace(/\s--test-reporter(-destination)?(=\S+|\s+(?!-)\S+)/g, '')
+    .replace(/^node\b/, '');
+  return `node --test-reporter=junit --test-reporter-destination="$QUORUM_REPORT_DIR/junit.xml" --test-reporter=spec --test-reporter-destination=stdout${own}`;
+}
+
+function pytestWithReport(line: string): string {
+  // A module that does not import would otherwise stop the whole session: the rest still runs.
+  return `${line.trim()} -p no:cacheprovider --continue-on-collection-errors --junitxml="$QUORUM_REPORT_DIR/junit.xml"`;
+}
+
+function goWithJson(line: string): string {
+  const rest = line.trim().replace(/^go test/, '');
+  const flags = [
+    /(^|\s)-json(\s|=|$)/.test(rest) ? '' : ' -json',
+    /(^|\s)-vet[=\s]/.test(rest) ? '' : ' -vet=off',
+  ];
+  return `go test${flags.join('')}${rest}`;
+}
+
+function cargoAllTargets(line: string): string {
+  const rest = line.trim().replace(/^cargo test/, '');
+  const [own, harness] = splitOnce(rest, ' -- ');
+  const flags = [
+    /\s--offline\b/.test(own) ? '' : ' --offline',
+    /\s--no-fail-fast\b/.test(own) ? '' : ' --no-fail-fast',
+  ];
+  return `cargo test${own}${flags.join('')}${harness === undefined ? '' : ` -- ${harness}`}`;
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+/** One sh word: single-quoted, with `'` written as `'\''`. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,237 +1,498 @@
 /**
- * Reads a test run from the runner's machine output — never from the program's stdout, which the
- * code under test controls: JUnit XML (node:test, pytest), `go test -json` events, libtest's stable
- * text (cargo), and the unittest reporter's JSON. A run that cannot prove it ran is no evidence: a
- * missing or empty report is `noReport`, a non-zero exit with no failure in the map is
- * `reportContradictsExit` (SWE-bench's rule: a candidate printing its own PASSED lines), and a
- * build that failed before any test is `crashed`.
+ * Reads one run of a project's tests from its runner's machine output in the report directory —
+ * never from what the program printed, which the code under test controls — into a map
+ * test id -> status (SWE-bench's shape), one adapter per runner:
+ *
+ * | runner    | report (in $QUORUM_REPORT_DIR) | test id                                       |
+ * | --------- | ------------------------------ | --------------------------------------------- |
+ * | pytest    | junit.xml (`--junitxml`)       | `classname::name` (`tests.test_p.TestP::test_a`) |
+ * | node-test | junit.xml (junit reporter)     | suite path and name: `pricing > bulk > rounds` |
+ * | go        | go.json (`go test -json`)      | `Package/Test`, subtests `Package/Test/Sub`   |
+ * | cargo     | cargo.txt (libtest's text)     | `TARGET::NAME`: `src/lib.rs::tests::rounds`, `tests/api.rs::zero`, `doc-tests CRATE::src/lib.rs - f (line 3)` |
+ * | unittest  | unittest.json (Quorum's runner)| `module.Class.test_name`                      |
+ * | command   | none: the exit status          | the command's source                          |
+ *
+ * Statuses: pytest's `<skipped type="pytest.xfail">` is xfail; node:test's todo tests are skipped
+ * (a failing todo does not fail the run); libtest's `ignored` is skipped; a Go package that did
+ * not build is one `error` entry under the package's import path. Two tests with the same id in
+ * one report (node:test does not name the file) are one entry with the worse status.
+ *
+ * A run that cannot prove it ran is no evidence, whatever it printed:
+ * - the report is missing, does not parse, or lists no test -> `noReport`;
+ * - nothing could be built (cargo compile errors, every Go package failed to build), or the
+ *   command has no exit status -> `crashed`;
+ * - a non-zero exit with no failed or errored test in the map -> `reportContradictsExit`
+ *   (e.g. a candidate printing its own passing lines, SWE-bench's rule).
+ * `timeout` and `notApplied` are the caller's to set. Messages are the first line of each
+ * failure as the report gives it.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { REPORT_FILES } from './testCommand';
 import type { RunnerKind, TestRun, TestStatus } from './types';
+
+/** The id of a `command` run's one entry when the caller names no source. */
+export const COMMAND_TEST_ID = 'test command';
+
+const OUTPUT_TAIL = 2000;
+const MESSAGE_MAX = 300;
 
 interface Parsed {
   readonly tests: Record<string, TestStatus>;
   readonly messages: Record<string, string>;
-  /** The runner said the build failed before any test ran. */
-  readonly buildFailed?: string;
+  /** Why nothing could run (the build failed), when that is what the report says. */
+  readonly crashed?: string;
 }
 
+/**
+ * One test run from the files of the report directory (name -> text), the command's exit status
+ * (null: killed), its combined output (only to find build failures the runner prints nowhere
+ * else, and for the tail of a run that gave no evidence) and its wall time. `source` names the
+ * one entry of a `command` run (the TestCommand's source).
+ */
 export function readTestRun(
   runner: RunnerKind,
-  reports: Readonly<Record<string, string>>,
+  reportFiles: Readonly<Record<string, string>>,
   exitCode: number | null,
   output: string,
   wallMs: number,
+  source: string = COMMAND_TEST_ID,
 ): TestRun {
-  const base = { exitCode, wallMs, runner };
-  // pytest's script falls back to the unittest reporter when pytest is not importable.
-  const ran: RunnerKind = runner === 'pytest' && reports.runner?.trim() === 'unittest' ? 'unittest' : runner;
+  const ran = runnerThatRan(runner, reportFiles);
+  const base = { exitCode, wallMs, runner: ran };
+  const noEvidence = (
+    state: TestRun['state'],
+    detail: string,
+    tests: Record<string, TestStatus> = {},
+  ): TestRun => ({
+    ...base,
+    state,
+    tests,
+    detail,
+    ...(output.trim() ? { outputTail: tail(output) } : {}),
+  });
+  if (exitCode === null) {
+    return noEvidence('crashed', 'The test command was stopped before it exited (no exit status).');
+  }
   if (ran === 'command') {
-    const id = 'test command';
-    const tests: Record<string, TestStatus> =
-      exitCode === null ? {} : { [id]: exitCode === 0 ? 'passed' : 'failed' };
-    return {
-      ...base,
-      state: exitCode === null ? 'crashed' : 'ok',
-      tests,
-      detail: exitCode === null ? 'The test command was killed.' : undefined,
-    };
+    return { ...base, state: 'ok', tests: { [source]: exitCode === 0 ? 'passed' : 'failed' } };
   }
-  let parsed: Parsed | undefined;
+  const file = reportFileOf(ran);
+  const text = reportFiles[file];
+  if (text === undefined || !text.trim()) {
+    return noEvidence(
+      'noReport',
+      `The tests wrote no ${ran} report (${file}; exit status ${exitCode}): the runner did not start, or stopped before writing it.`,
+    );
+  }
+  let parsed: Parsed;
   try {
-    parsed = parseReport(ran, reports);
+    parsed = parseReport(ran, text, output);
   } catch (error) {
-    return {
-      ...base,
-      state: 'noReport',
-      tests: {},
-      detail: `The ${ran} report does not parse: ${String(error)}`,
-    };
+    return noEvidence('noReport', `The ${ran} report (${file}) does not parse: ${errorText(error)}.`);
   }
-  if (parsed?.buildFailed) return { ...base, state: 'crashed', tests: {}, detail: parsed.buildFailed };
-  if (!parsed || Object.keys(parsed.tests).length === 0) {
-    return {
-      ...base,
-      state: 'noReport',
-      tests: {},
-      detail: `The tests wrote no ${ran} report (exit ${exitCode ?? 'none'}): they did not start, or found no tests.`,
-    };
+  if (parsed.crashed) return noEvidence('crashed', parsed.crashed);
+  if (Object.keys(parsed.tests).length === 0) {
+    return noEvidence('noReport', `The ${ran} report (${file}) lists no test (exit status ${exitCode}).`);
   }
   const failing = Object.values(parsed.tests).some((s) => s === 'failed' || s === 'error');
   if (exitCode !== 0 && !failing) {
-    return {
-      ...base,
-      state: 'reportContradictsExit',
-      tests: parsed.tests,
-      messages: parsed.messages,
-      detail: `The test command exited ${exitCode ?? 'without status'} although its report shows no failure.`,
-    };
+    return noEvidence(
+      'reportContradictsExit',
+      `The test command exited with status ${exitCode} but its ${ran} report shows no failing test: the report cannot be trusted.`,
+      parsed.tests,
+    );
   }
-  void output;
-  return { ...base, state: 'ok', tests: parsed.tests, messages: parsed.messages };
+  const messages = Object.keys(parsed.messages).length ? { messages: parsed.messages } : {};
+  return { ...base, state: 'ok', tests: parsed.tests, ...messages };
 }
 
-function parseReport(runner: RunnerKind, reports: Readonly<Record<string, string>>): Parsed | undefined {
+/** A Python script says which runner it really used (pytest falls back to unittest when missing). */
+function runnerThatRan(runner: RunnerKind, reportFiles: Readonly<Record<string, string>>): RunnerKind {
+  const said = reportFiles[REPORT_FILES.runner]?.trim();
+  if (runner === 'pytest' && said === 'unittest') return 'unittest';
+  return runner;
+}
+
+function reportFileOf(runner: Exclude<RunnerKind, 'command'>): string {
   switch (runner) {
-    case 'node-test':
-      return reports['junit.xml']?.trim() ? parseJUnit(reports['junit.xml'], 'suitePath') : undefined;
     case 'pytest':
-      return reports['junit.xml']?.trim() ? parseJUnit(reports['junit.xml'], 'classname') : undefined;
+    case 'node-test':
+      return REPORT_FILES.junit;
     case 'unittest':
-      return reports['unittest.json']?.trim() ? parseUnittest(reports['unittest.json']) : undefined;
+      return REPORT_FILES.unittest;
     case 'go':
-      return reports['go.json']?.trim() ? parseGoJson(reports['go.json']) : undefined;
+      return REPORT_FILES.go;
     case 'cargo':
-      return reports['cargo.txt']?.trim() ? parseLibtest(reports['cargo.txt']) : undefined;
-    default:
-      return undefined;
+      return REPORT_FILES.cargo;
   }
 }
 
-type XmlNode = Record<string, unknown>;
+function parseReport(runner: Exclude<RunnerKind, 'command'>, text: string, output: string): Parsed {
+  switch (runner) {
+    case 'pytest':
+      return parseJUnit(text, 'pytest');
+    case 'node-test':
+      return parseJUnit(text, 'node-test');
+    case 'unittest':
+      return parseUnittestJson(text);
+    case 'go':
+      return parseGoJson(text, output);
+    case 'cargo':
+      return parseLibtest(text);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collecting statuses: one entry per id, the worse status wins a duplicate.
+
+const RANK: Readonly<Record<TestStatus, number>> = {
+  error: 5,
+  failed: 4,
+  passed: 3,
+  xfail: 2,
+  skipped: 1,
+  absent: 0,
+};
+
+class Collector {
+  readonly tests: Record<string, TestStatus> = {};
+  readonly messages: Record<string, string> = {};
+
+  add(id: string, status: TestStatus, message?: string): void {
+    const old = this.tests[id];
+    if (old !== undefined && RANK[old] > RANK[status]) return;
+    this.tests[id] = status;
+    if (message && (status === 'failed' || status === 'error') && !(id in this.messages)) {
+      this.messages[id] = message;
+    }
+  }
+
+  parsed(crashed?: string): Parsed {
+    return crashed ? { tests: this.tests, messages: this.messages, crashed } : this;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JUnit XML (pytest --junitxml, node --test-reporter=junit)
+
+interface XmlNode {
+  readonly [key: string]: unknown;
+}
+
+const ARRAYS = new Set(['testsuites', 'testsuite', 'testcase', 'failure', 'error', 'skipped']);
 
 const xml = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  // Attribute values stay strings: a test named "1" is not the number 1.
   parseAttributeValue: false,
   parseTagValue: false,
-  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
+  trimValues: false,
+  textNodeName: '#text',
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  processEntities: true,
+  // Numeric character references (pytest writes a newline in an attribute as &#10;).
+  htmlEntities: true,
+  isArray: (name) => ARRAYS.has(name),
 });
 
-/**
- * JUnit XML. Ids: pytest `classname::name`; node:test the path of nested suites and the test's
- * name joined with ` > ` (never flattened, so equal names in two describe blocks stay apart).
- */
-export function parseJUnit(text: string, ids: 'classname' | 'suitePath'): Parsed {
-  const root = xml.parse(text) as XmlNode;
-  const tests: Record<string, TestStatus> = {};
-  const messages: Record<string, string> = {};
-  const visitSuite = (suite: XmlNode, path: readonly string[]): void => {
-    const name = str(suite['@name']);
-    const here = name && ids === 'suitePath' ? [...path, name] : [...path];
-    for (const child of arr(suite.testsuite)) visitSuite(child, here);
-    for (const tc of arr(suite.testcase)) {
-      const testName = str(tc['@name']);
+function parseJUnit(text: string, flavour: 'pytest' | 'node-test'): Parsed {
+  // Neither runner writes a DOCTYPE; refusing one keeps entity expansion out of the parser.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new Error('a JUnit report with a DOCTYPE is not a runner’s');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new Error(`${valid.err.msg} (line ${valid.err.line})`);
+  const doc = xml.parse(text) as XmlNode;
+  const out = new Collector();
+  const roots = [...nodes(doc, 'testsuites'), ...nodes(doc, 'testsuite').map((s) => ({ testsuite: [s] }))];
+  if (!roots.length) throw new Error('no <testsuites> or <testsuite> element');
+  const walk = (node: XmlNode, path: readonly string[]): void => {
+    for (const testcase of nodes(node, 'testcase')) {
+      const name = attr(testcase, 'name');
+      const classname = attr(testcase, 'classname');
       const id =
-        ids === 'classname'
-          ? [str(tc['@classname']), testName].filter(Boolean).join('::')
-          : [...here, testName].join(' > ');
-      const failure = arr(tc.failure)[0];
-      const error = arr(tc.error)[0];
-      const skipped = arr(tc.skipped)[0];
-      let status: TestStatus = 'passed';
-      if (failure) status = 'failed';
-      else if (error) status = 'error';
-      else if (skipped) status = /xfail/i.test(str(skipped['@type'])) ? 'xfail' : 'skipped';
-      const fault = failure ?? error;
-      const message = fault ? firstLine(str(fault['@message']) || str(fault['#text'])) : undefined;
-      tests[id] = worse(tests[id], status);
-      if (message) messages[id] = message;
+        flavour === 'pytest' ? (classname ? `${classname}::${name}` : name) : [...path, name].join(' > ');
+      const [status, message] = junitStatus(testcase, flavour);
+      out.add(id, status, message);
+    }
+    for (const suite of nodes(node, 'testsuite')) {
+      // pytest's suites are its one session (`pytest`): ids come from classname alone.
+      walk(suite, flavour === 'pytest' ? path : [...path, attr(suite, 'name')]);
     }
   };
-  const top = (root.testsuites as XmlNode | undefined) ?? root;
-  // node:test puts top-level tests directly under <testsuites>.
-  visitSuite(top, []);
-  return { tests, messages };
+  for (const root of roots) walk(root, []);
+  return out.parsed();
 }
 
-function parseUnittest(text: string): Parsed {
-  const data = JSON.parse(text) as { tests?: Record<string, string>; messages?: Record<string, string> };
-  const tests: Record<string, TestStatus> = {};
-  for (const [id, s] of Object.entries(data.tests ?? {})) {
-    tests[id] = (['passed', 'failed', 'error', 'skipped', 'xfail'] as const).find((k) => k === s) ?? 'error';
-  }
-  return { tests, messages: { ...(data.messages ?? {}) } };
+function junitStatus(testcase: XmlNode, flavour: 'pytest' | 'node-test'): [TestStatus, string | undefined] {
+  const errors = nodes(testcase, 'error');
+  const failures = nodes(testcase, 'failure');
+  const skipped = nodes(testcase, 'skipped');
+  // node:test: a todo test's failure does not fail the run.
+  if (flavour === 'node-test' && skipped.some((s) => attr(s, 'type') === 'todo'))
+    return ['skipped', undefined];
+  if (errors.length) return ['error', junitMessage(errors[0], flavour)];
+  if (failures.length) return ['failed', junitMessage(failures[0], flavour)];
+  if (skipped.length)
+    return [skipped.some((s) => attr(s, 'type') === 'pytest.xfail') ? 'xfail' : 'skipped', undefined];
+  return ['passed', undefined];
 }
 
-/** `go test -json`: one event per line; ids `package/Test` and `package/Test/Sub`. */
-export function parseGoJson(text: string): Parsed {
-  const tests: Record<string, TestStatus> = {};
-  const messages: Record<string, string> = {};
-  const output = new Map<string, string[]>();
-  let buildFailed: string | undefined;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) {
-      if (/\[build failed\]|cannot find package|syntax error|undefined:/.test(line))
-        buildFailed ??= line.trim();
-      continue;
+function junitMessage(node: XmlNode, flavour: 'pytest' | 'node-test'): string | undefined {
+  const body = typeof node['#text'] === 'string' ? node['#text'] : '';
+  if (flavour === 'node-test') {
+    // node's message attribute runs the lines together; the body's `cause:` is the error itself.
+    const lines = body.split('\n');
+    const at = lines.findIndex((l) => /^\s*cause: /.test(l));
+    if (at >= 0) {
+      const cause = [lines[at].replace(/^\s*cause: /, ''), ...lines.slice(at + 1)].join('\n');
+      const line = firstLine(cause.replace(/^'(.*)' \}$/m, '$1'));
+      if (line) return line;
     }
-    let e: { Action?: string; Package?: string; Test?: string; Output?: string };
+  }
+  const message = attr(node, 'message');
+  if (flavour === 'pytest' && (!message.trim() || message === 'collection failure')) {
+    // The body's `E   ` lines are the exception itself.
+    const raised = body.split('\n').find((l) => /^E\s{2,}\S/.test(l));
+    if (raised) return firstLine(raised.replace(/^E\s+/, ''));
+  }
+  return firstLine(message) ?? firstLine(body);
+}
+
+function nodes(node: XmlNode, key: string): XmlNode[] {
+  const value = node[key];
+  if (!Array.isArray(value)) return [];
+  // An empty element parses as '' (no attributes, no children).
+  return value.map((v: unknown) => (v && typeof v === 'object' ? (v as XmlNode) : {}));
+}
+
+function attr(node: XmlNode, name: string): string {
+  const value = node[`@${name}`];
+  return typeof value === 'string' ? value : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// go test -json
+
+interface GoEvent {
+  readonly Action?: string;
+  readonly Package?: string;
+  readonly Test?: string;
+  readonly Output?: string;
+  readonly FailedBuild?: string;
+  readonly ImportPath?: string;
+}
+
+/** `go test` prints these as text (Go before 1.24 even on stdout, between the JSON lines). */
+const GO_BUILD_FAILED = /^FAIL\s+(\S+)(?:\s+\[[^\]]*\])?\s+\[(build failed|setup failed)\]\s*$/gm;
+const GO_MARKER = /^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):|FAIL$|PASS$|ok\s)/;
+
+function parseGoJson(text: string, output: string): Parsed {
+  const out = new Collector();
+  const failedBuild = new Set<string>();
+  const started = new Map<string, string>();
+  const lines = new Map<string, string[]>();
+  const packageFailed = new Set<string>();
+  const packageOutput = new Map<string, string[]>();
+  let events = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim().startsWith('{')) continue;
+    let e: GoEvent;
     try {
-      e = JSON.parse(line) as typeof e;
+      e = JSON.parse(line) as GoEvent;
     } catch {
+      continue; // a line cut short, or not go's
+    }
+    if (!e || typeof e !== 'object' || typeof e.Action !== 'string') continue;
+    events++;
+    const pkg = e.Package ?? e.ImportPath;
+    if (!pkg) continue;
+    if (!e.Test) {
+      if (e.Action === 'fail') {
+        if (e.FailedBuild) failedBuild.add(pkg);
+        else packageFailed.add(pkg);
+      }
+      if (e.Action === 'output' && e.Output) push(packageOutput, pkg, e.Output);
       continue;
     }
-    if (e.Action === 'output' && e.Output && /\[build failed\]|\[setup failed\]/.test(e.Output))
-      buildFailed ??= e.Output.trim();
-    if (!e.Test) continue;
-    const id = `${e.Package ?? ''}/${e.Test}`;
-    if (e.Action === 'output' && e.Output) {
-      const lines = output.get(id) ?? [];
-      if (lines.length < 20) lines.push(e.Output);
-      output.set(id, lines);
+    const id = `${pkg}/${e.Test}`;
+    switch (e.Action) {
+      case 'run':
+        started.set(id, pkg);
+        break;
+      case 'output':
+        if (e.Output) push(lines, id, e.Output);
+        break;
+      case 'pass':
+      case 'fail':
+      case 'skip': {
+        started.delete(id);
+        const status = e.Action === 'pass' ? 'passed' : e.Action === 'fail' ? 'failed' : 'skipped';
+        const message = status === 'failed' ? goMessage(lines.get(id)) : undefined;
+        out.add(id, status, message);
+        break;
+      }
     }
-    if (e.Action === 'pass') tests[id] = 'passed';
-    else if (e.Action === 'fail') {
-      tests[id] = 'failed';
-      const reason = (output.get(id) ?? [])
-        .map((l) => l.trim())
-        .find((l) => l && !l.startsWith('=== ') && !l.startsWith('--- '));
-      if (reason) messages[id] = firstLine(reason);
-    } else if (e.Action === 'skip') tests[id] = 'skipped';
   }
-  return { tests, messages, buildFailed: Object.keys(tests).length === 0 ? buildFailed : undefined };
+  for (const source of [text, output]) {
+    for (const m of source.matchAll(GO_BUILD_FAILED)) failedBuild.add(m[1]);
+  }
+  // A test that started in a package that then failed, and never ended: the binary died in it.
+  for (const [id, pkg] of started) {
+    if (packageFailed.has(pkg))
+      out.add(id, 'error', goMessage(lines.get(id)) ?? 'the test binary stopped during this test');
+  }
+  for (const pkg of packageFailed) {
+    const failedTest = Object.entries(out.tests).some(
+      ([id, s]) => id.startsWith(`${pkg}/`) && (s === 'failed' || s === 'error'),
+    );
+    if (!failedTest && !failedBuild.has(pkg)) {
+      out.add(pkg, 'error', goMessage(packageOutput.get(pkg)) ?? 'the package failed outside any test');
+    }
+  }
+  const tested = Object.keys(out.tests).length;
+  for (const pkg of failedBuild) out.add(pkg, 'error', 'build failed');
+  if (tested === 0 && failedBuild.size > 0) {
+    return out.parsed(`go test could not build ${[...failedBuild].sort().join(', ')}: no test ran.`);
+  }
+  if (events === 0 && failedBuild.size === 0) throw new Error('no go test -json event in the report');
+  return out.parsed();
 }
 
-/** libtest's stable text: `test NAME ... ok | FAILED | ignored`, per target. */
-export function parseLibtest(text: string): Parsed {
-  const tests: Record<string, TestStatus> = {};
-  const messages: Record<string, string> = {};
+function goMessage(output: readonly string[] | undefined): string | undefined {
+  for (const line of output ?? []) {
+    if (!line.trim() || GO_MARKER.test(line)) continue;
+    return firstLine(line);
+  }
+  return undefined;
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// libtest (cargo test): its stable text, `test NAME ... ok|FAILED|ignored`
+
+const RUNNING = /^\s*Running (?:unittests |tests |benches )?(\S+)(?: \(([^)]*)\))?\s*$/;
+const DOC_TESTS = /^\s*Doc-tests (\S+)\s*$/;
+const TEST_LINE = /^test (.+?) \.\.\. (ok|FAILED|ignored)\b/;
+const FAILURE_HEAD = /^---- (.+?) stdout ----$/;
+
+function parseLibtest(text: string): Parsed {
+  const out = new Collector();
+  const failed = new Map<string, string>(); // libtest name -> id, for the failures section
   let target = '';
-  for (const line of text.split('\n')) {
-    const running = /^\s*Running (?:unittests )?(\S+)/.exec(line);
-    if (running?.[1]) target = running[1].replace(/^.*\//, '').replace(/-[0-9a-f]{16}$/, '');
-    if (/^\s*Doc-tests /.test(line)) target = 'doc';
-    const m = /^test (.+?) \.\.\. (ok|FAILED|ignored)\b/.exec(line);
-    if (m?.[1] && m[2]) {
-      const id = target ? `${target}::${m[1]}` : m[1];
-      tests[id] = m[2] === 'ok' ? 'passed' : m[2] === 'FAILED' ? 'failed' : 'skipped';
+  let failure: { id: string; lines: string[] } | undefined;
+  const closeFailure = (): void => {
+    if (failure) out.add(failure.id, 'failed', rustPanic(failure.lines));
+    failure = undefined;
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    const running = RUNNING.exec(line);
+    if (running) {
+      closeFailure();
+      target = cargoTarget(running[1]);
+      failed.clear();
+      continue;
     }
-    const panic = /^thread '(.+?)' panicked at (.+)$/.exec(line);
-    if (panic?.[1]) {
-      const id =
-        Object.keys(tests).find((k) => k.endsWith(`::${panic[1]}`)) ??
-        (target ? `${target}::${panic[1]}` : panic[1]);
-      messages[id] = firstLine(panic[2] ?? 'panicked');
+    const doc = DOC_TESTS.exec(line);
+    if (doc) {
+      closeFailure();
+      target = `doc-tests ${doc[1]}`;
+      failed.clear();
+      continue;
+    }
+    const test = TEST_LINE.exec(line);
+    if (test) {
+      const name = test[1].replace(/ - should panic(?: with .*)?$/, '');
+      const id = target ? `${target}::${name}` : name;
+      const status: TestStatus = test[2] === 'ok' ? 'passed' : test[2] === 'FAILED' ? 'failed' : 'skipped';
+      out.add(id, status);
+      if (status === 'failed') failed.set(name, id);
+      continue;
+    }
+    const head = FAILURE_HEAD.exec(line);
+    if (head) {
+      closeFailure();
+      const id = failed.get(head[1].replace(/ - should panic(?: with .*)?$/, ''));
+      if (id) failure = { id, lines: [] };
+      continue;
+    }
+    if (failure) {
+      if (/^(failures:|test result:)/.test(line)) closeFailure();
+      else failure.lines.push(line);
     }
   }
-  const buildFailed =
-    Object.keys(tests).length === 0 && /error(\[E\d+\])?:|could not compile/.test(text)
-      ? firstLine(text.split('\n').find((l) => /^error/.test(l)) ?? 'cargo could not compile the crate')
-      : undefined;
-  return { tests, messages, buildFailed };
+  closeFailure();
+  if (Object.keys(out.tests).length === 0) {
+    const error = text.split('\n').find((l) => /^error(\[E\d+\])?: /.test(l));
+    if (error) return out.parsed(`cargo could not build the tests: ${firstLine(error) ?? error}`);
+  }
+  return out.parsed();
 }
 
-const RANK: Record<TestStatus, number> = { passed: 0, xfail: 0, skipped: 1, absent: 2, failed: 3, error: 4 };
-
-/** A test reported twice (parametrised, retried) keeps its worse status. */
-function worse(a: TestStatus | undefined, b: TestStatus): TestStatus {
-  return a === undefined || RANK[b] > RANK[a] ? b : a;
+/** A test target as cargo names it: `src/lib.rs`, `tests/api.rs`; an old cargo's binary path without its hash. */
+function cargoTarget(running: string): string {
+  if (!/(^|\/)target\/|\/deps\//.test(running)) return running;
+  const binary = running.split('/').pop() ?? running;
+  return binary.replace(/-[0-9a-f]{8,}$/, '');
 }
 
-function arr(value: unknown): XmlNode[] {
-  return Array.isArray(value)
-    ? (value as XmlNode[])
-    : value && typeof value === 'object'
-      ? [value as XmlNode]
-      : [];
+/** The panic's message: the line after `thread '…' panicked at FILE:L:C:`, or the quoted message of older Rust. */
+function rustPanic(lines: readonly string[]): string | undefined {
+  const at = lines.findIndex((l) => /^thread '.*' (\(\d+\) )?panicked at /.test(l));
+  if (at < 0) return firstLine(lines.join('\n'));
+  const head = lines[at];
+  const old = /panicked at '(.*)', \S+$/.exec(head);
+  if (old) return firstLine(old[1]);
+  return firstLine(lines.slice(at + 1).join('\n')) ?? firstLine(head);
 }
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+// ---------------------------------------------------------------------------------------------
+// Quorum's unittest runner: { "tests": { id: status }, "messages": { id: line } }
+
+const REPORTED: ReadonlySet<string> = new Set(['passed', 'failed', 'error', 'skipped', 'xfail']);
+
+function parseUnittestJson(text: string): Parsed {
+  const data = JSON.parse(text) as { tests?: unknown; messages?: unknown };
+  if (!data || typeof data !== 'object' || !data.tests || typeof data.tests !== 'object') {
+    throw new Error('no "tests" object');
+  }
+  const out = new Collector();
+  const messages =
+    data.messages && typeof data.messages === 'object' ? (data.messages as Record<string, unknown>) : {};
+  for (const [id, status] of Object.entries(data.tests as Record<string, unknown>)) {
+    if (typeof status !== 'string' || !REPORTED.has(status))
+      throw new Error(`test ${id} has no known status`);
+    const message = messages[id];
+    out.add(id, status as TestStatus, typeof message === 'string' ? firstLine(message) : undefined);
+  }
+  return out.parsed();
 }
 
-function firstLine(text: string): string {
-  return (text.trim().split('\n')[0] ?? '').slice(0, 300);
+// ---------------------------------------------------------------------------------------------
+
+/** The first non-empty line, with the next one when it ends in `:` (`Expected values to be equal: 2 !== 3`). */
+export function firstLine(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (!lines.length) return undefined;
+  let line = lines[0];
+  if (line.endsWith(':') && lines[1]) line = `${line} ${lines[1]}`;
+  return line.length > MESSAGE_MAX ? `${line.slice(0, MESSAGE_MAX - 1)}…` : line;
+}
+
+function tail(text: string): string {
+  const t = text.trim();
+  return t.length > OUTPUT_TAIL ? `…${t.slice(-OUTPUT_TAIL)}` : t;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
