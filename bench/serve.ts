@@ -1,6 +1,7 @@
 /**
  * Gateway load benchmark (`npm run bench:serve`): a real `quorum serve` process (default settings:
- * 2 asks at once, 8 queued) in front of the replay server paced as in the demo (recorded time to
+ * admission sized from the engine's run capacity, runs in a SQLite file in its folder) in front of
+ * the replay server paced as in the demo (recorded time to
  * first token and pace between pieces) and the real Docker sandbox, driven by autocannon at 1, 4
  * and 16 concurrent clients for a fixed count of asks each, through the original synchronous
  * `POST /api/v1/inference` (four models per ask, every answer run, judged). Prints per level:
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
+        // Its database in its own folder: a killed bench leaves no runs for another server to re-queue.
+        QUORUM_DATA_DIR: dir,
         QUORUM_DEMO_GPT_4O_MINI_API_KEY: 'demo',
         QUORUM_DEMO_LLAMA_3_3_70B_API_KEY: 'demo',
         QUORUM_DEMO_DEEPSEEK_R1_API_KEY: 'demo',
@@ -85,8 +88,9 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: DEMO_PROMPT }),
     });
+  const queue = (await (await fetch(`${url}/v1/queue`)).json()) as { capacity: number; queueSize: number };
   console.log(
-    `quorum serve (pid ${pid}) at ${url}: 4 demo models, maxConcurrentRuns 2, queueSize 8; ${N} asks per level`,
+    `quorum serve (pid ${pid}) at ${url}: 4 demo models, ${queue.capacity} asks at once, ${queue.queueSize} queued; ${N} asks per level`,
   );
   const load = (): string =>
     loadavg()

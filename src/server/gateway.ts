@@ -98,7 +98,7 @@ export class Gateway {
         const cost = record?.candidates.reduce((sum, c) => sum + (c.costUsd ?? 0), 0);
         void store
           .finish(id, status, record, error, cost)
-          .then(() => store.prune(this.init.settings.historySize))
+          .then(() => (this.closing ? undefined : store.prune(this.init.settings.historySize)))
           .finally(() => this.registry.remove(id));
       },
     };
@@ -348,12 +348,22 @@ export class Gateway {
     });
   }
 
-  /** Engine reachable and at least one model usable. */
+  /** Database and engine reachable, and at least one model usable. */
   async readiness(): Promise<{
     ready: boolean;
+    database: { ok: boolean; message?: string };
     engine: { ok: boolean; message?: string };
     usableModels: number;
   }> {
+    const database = await this.store.db
+      .selectFrom('runs')
+      .select('id')
+      .limit(1)
+      .execute()
+      .then(
+        () => ({ ok: true }),
+        (error: unknown) => ({ ok: false, message: failureOf(error).message }),
+      );
     let engine: { ok: boolean; message?: string };
     if (!this.sandbox) engine = { ok: false, message: 'execution is turned off (sandbox.enabled is false)' };
     else
@@ -362,7 +372,12 @@ export class Gateway {
         (error: unknown) => ({ ok: false, message: failureOf(error).message }),
       );
     const usableModels = this.init.config.models.filter((m) => m.enabled && this.usable(m)).length;
-    return { ready: !this.closing && engine.ok && usableModels > 0, engine, usableModels };
+    return {
+      ready: !this.closing && database.ok && engine.ok && usableModels > 0,
+      database,
+      engine,
+      usableModels,
+    };
   }
 
   get shuttingDown(): boolean {

@@ -34,7 +34,7 @@ export const notFound = (id: string): HttpError =>
     404,
     'not-found',
     `No run with id ${id}.`,
-    "Runs live in the server's memory: they are lost when it restarts and the oldest are evicted past the history size (server.historySize).",
+    'A token sees only its own runs; the oldest finished runs are deleted past the history size (server.historySize).',
   );
 
 export const badField = (field: string, message: string): HttpError =>

@@ -116,7 +116,12 @@ describe('server: limits, bad input and auth over real HTTP', () => {
       assert.deepEqual((await json(`${server.url}/healthz`)).body, { ok: true });
       const ready = await json(`${server.url}/readyz`);
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.body, { ready: true, engine: { ok: true }, usableModels: 4 });
+      assert.deepEqual(ready.body, {
+        ready: true,
+        database: { ok: true },
+        engine: { ok: true },
+        usableModels: 4,
+      });
       const api = await json(`${server.url}/openapi.json`);
       assert.equal(api.body.openapi, '3.0.3');
       const paths = api.body.paths as Record<string, Record<string, { requestBody?: unknown }>>;
