@@ -142,7 +142,7 @@ describe('server: runs over real HTTP (replay models, real SDKs, real sandbox)',
       const r = await json(`${server.url}${path}`, { method });
       assert.equal(r.status, 404, path);
       assert.equal(r.body.error, 'not-found');
-      assert.match(r.body.advice as string, /restart/);
+      assert.match(r.body.advice as string, /own runs.*historySize/);
     }
   });
 
