@@ -159,7 +159,7 @@ function pytestConfigured(files: readonly string[], read: (file: string) => stri
   if (conftest) return conftest;
   const requirements = files.filter((f) => /^requirements[^/]*\.txt$/.test(f));
   for (const file of [...requirements, 'pyproject.toml', 'setup.cfg', 'setup.py', 'Pipfile']) {
-    if (/^\s*["']?pytest\b/m.test(read(file)) || /["']pytest[\s<>=~!"'[]/.test(read(file)))
+    if (/^\s*["']?pytest\b/m.test(read(file)) || /["']pytest[-\s<>=~!"'[]/.test(read(file)))
       return `${file} (requires pytest)`;
   }
   return undefined;
@@ -181,7 +181,7 @@ const HEREDOC_END = 'QUORUM_UNITTEST_PY';
 export function testScript(cmd: TestCommand): string {
   const line = commandLine(cmd);
   return [
-    `# Quorum: the project's tests, ${cmd.runner} (${cmd.source.replace(/\n/g, ' ')})`,
+    `# Quorum: the project's tests, ${cmd.runner} (${cmd.source.replace(/[\r\n]+/g, ' ')})`,
     ': "${QUORUM_REPORT_DIR:?}" "${QUORUM_SCRATCH:?}"',
     `mkdir -p ${S}/tmp`,
     `export TMPDIR=${S}/tmp PYTHONDONTWRITEBYTECODE=1 npm_lifecycle_event=test`,
@@ -214,7 +214,8 @@ function runnerLines(runner: RunnerKind, line: string): string[] {
         `  ${pytest.replace(/^python3 /, '"$PY" ')}`,
         '  status=$?',
         'else',
-        ...unittestLines().map((l) => `  ${l}`),
+        // Not indented: the here-document's end line must start the line.
+        ...unittestLines(),
         'fi',
       ];
     }
