@@ -197,7 +197,6 @@ async function main(): Promise<void> {
     ];
   });
   const f = SMOKE ? undefined : await failover();
-  const s1 = (v: number): string => `${v.toFixed(1)} s`;
   await emitResults({
     name: 'engines',
     figures: {
@@ -216,34 +215,6 @@ async function main(): Promise<void> {
     notes: { runsPerBatch: BATCH, rounds: ROUNDS, killedAfter: KILL_AFTER },
     tables: {
       batches: { columns: ['', `${BATCH} runs`, 'per run', 'vs first row', 'share'], rows },
-      ...(f && {
-        failover: {
-          columns: [
-            'runs',
-            'TLS dockerd killed after',
-            'results',
-            'failed naming the engine',
-            'other',
-            'all settled in',
-            'dockerd restart',
-            'taken back after',
-            'containers left (local / TLS)',
-          ],
-          rows: [
-            [
-              String(BATCH),
-              `${KILL_AFTER} results`,
-              String(f.ok),
-              String(f.failed),
-              String(f.other),
-              s1(f.settledS),
-              s1(f.restartS),
-              s1(f.takenBackS),
-              `${f.leftLocal} / ${f.leftTls}`,
-            ],
-          ],
-        },
-      }),
     },
   });
 }

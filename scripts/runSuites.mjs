@@ -68,6 +68,7 @@ for (const name of names) {
     process.exit(2);
   }
 }
+const runStarted = Date.now();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
 const skips = [];
@@ -120,6 +121,7 @@ if (skips.length) {
   console.log('\nskipped:');
   for (const line of skips) console.log(`  ${line}`);
 }
+console.log(`wall time ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (set-up included)`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);
 

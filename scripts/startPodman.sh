@@ -19,8 +19,10 @@ fi
 
 if ! command -v podman >/dev/null 2>&1; then
   log "installing Debian's podman"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman >/dev/null
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman >/dev/null; } || {
+    log "apt-get install podman failed; install it by hand: apt-get install -y podman"
+    exit 1
+  }
 fi
 
 answers() { curl -fsS --max-time 2 --unix-socket "$SOCK" http://podman/_ping >/dev/null 2>&1; }
