@@ -148,6 +148,8 @@ export default tseslint.config(
       '.vscode-test/**',
       '.test-output/**',
       'test/fixtures/**',
+      // The sample workspace the walkthrough opens: the user's code, not Quorum's.
+      'sample/**',
       '**/*.mjs',
       '**/*.js',
     ],

@@ -172,7 +172,7 @@ async function copyIn(docker: Docker, container: Docker.Container, archive: Uint
     AttachStderr: true,
     User: SANDBOX_USER,
   });
-  const stream = (await exec.start({ hijack: true, stdin: true }));
+  const stream = await exec.start({ hijack: true, stdin: true });
   const stderr = collect(docker, stream, 16 * 1024);
   stream.end(archive);
   await stderr.done;
@@ -198,7 +198,7 @@ async function runScript(
     WorkingDir: PROJECT_DIR,
     User: SANDBOX_USER,
   });
-  const stream = (await exec.start({ hijack: true, stdin: false }));
+  const stream = await exec.start({ hijack: true, stdin: false });
   const out = collect(docker, stream, PROJECT_LIMITS.outputBytes);
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -227,7 +227,7 @@ async function readReports(docker: Docker, container: Docker.Container): Promise
     AttachStderr: true,
     User: SANDBOX_USER,
   });
-  const stream = (await exec.start({ hijack: true, stdin: false }));
+  const stream = await exec.start({ hijack: true, stdin: false });
   const tarBytes = new PassThrough();
   const files: Record<string, string> = {};
   const parsed = new Promise<void>((ok, fail) => {
