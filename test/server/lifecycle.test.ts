@@ -29,12 +29,11 @@ describe('server: the quorum serve process (SIGTERM, SIGKILL and restart)', () =
   it('SIGTERM: stops accepting, lets a short ask finish, cancels a long one at the deadline, removes every container', async () => {
     // The long program outlives the deadline (its own limit is a minute); the short ask has time to
     // finish even on a loaded machine.
-    const child = await spawnServe(replay, {
-      config: {
-        server: { shutdownMs: 8000 },
-        sandbox: { images: OFFLINE_IMAGES, poolSize: 1, limits: { timeoutMs: 60_000 } },
-      },
-    });
+    const config = {
+      server: { shutdownMs: 8000 },
+      sandbox: { images: OFFLINE_IMAGES, poolSize: 1, limits: { timeoutMs: 60_000 } },
+    };
+    const child = await spawnServe(replay, { config });
     const pid = child.process.pid ?? 0;
     const slow = (await json(`${child.url}/v1/runs`, { json: { prompt: SLOW_PROMPT, models: ['gpt'] } })).body
       .id as string;
@@ -70,6 +69,18 @@ describe('server: the quorum serve process (SIGTERM, SIGKILL and restart)', () =
     assert.match(child.stderr(), /SIGTERM: shutting down/);
     assert.deepEqual(await containersOf(pid), [], 'no container left');
     replay.setFault('demo-llama-3.3-70b', undefined);
+
+    // The long ask was cut by the shutdown, not cancelled by its client: the next start runs it again.
+    const again = await spawnServe(replay, { config, dir: child.dir });
+    try {
+      assert.match(again.stderr(), /re-queued 1 run\(s\)/);
+      assert.equal((await json(`${again.url}/v1/runs/${fast}`)).body.status, 'completed');
+      await json(`${again.url}/v1/runs/${slow}`, { method: 'DELETE' });
+      assert.equal((await json(`${again.url}/v1/runs/${slow}`)).body.status, 'cancelled');
+    } finally {
+      again.process.kill('SIGTERM');
+      await again.exited;
+    }
   });
 
   it('a server killed with SIGKILL mid-run leaves containers that the next start removes', async () => {
