@@ -12,12 +12,15 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ProviderError, SandboxError } from '../core/types';
 import type { RunRecord } from '../core/types';
 import { EXIT, UsageError } from './io';
+import { loadConfigFile } from './configFile';
 import type { CliIo, Subcommand } from './io';
-import { ASK_MODELS_INPUT, JUDGE_INPUT, RUN_CODE_INPUT, askSummary } from '../core/agentTools';
+import { JUDGE_INPUT, MCP_ASK_MODELS_INPUT, RUN_CODE_INPUT, askSummary } from '../core/agentTools';
 import { BudgetExceeded, DEFAULT_MCP_LIMITS, SessionBudget, mcpLimitsFrom } from './mcpBudget';
 import type { McpLimits } from './mcpBudget';
 import { ToolFailure, askModels, judgeCandidates, runCode } from './mcpTools';
 import type { McpToolContext, Progress } from './mcpTools';
+import { allowEdit } from './mcpRoots';
+import type { AllowedEdit, ClientRoot } from './mcpRoots';
 
 export const MCP_HELP = `Usage: quorum mcp [--config FILE]
 
@@ -40,6 +43,7 @@ Options:
 Keys come from the environment, as for 'quorum ask'. Logs go to standard error.`;
 
 const KEPT_RECORDS = 10;
+const ROOTS_TIMEOUT_MS = 10_000;
 const VERSION = '0.1.0';
 
 type Extra = {
@@ -85,6 +89,12 @@ function failure(error: unknown): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true };
 }
 
+/** `project.root` of the config file, read fresh as every call reads it. */
+function loadConfigRoot(ctx: McpToolContext): string | undefined {
+  const { config } = loadConfigFile(ctx.configPath, ctx.cwd, { env: ctx.env, trustConfig: ctx.trustConfig });
+  return config.project.root;
+}
+
 /** Builds the server; `quorum mcp` connects it to stdio, tests may connect it to any transport. */
 export function createQuorumMcpServer(
   ctx: McpToolContext,
@@ -92,6 +102,24 @@ export function createQuorumMcpServer(
 ): McpServer {
   const server = new McpServer({ name: 'quorum', version: VERSION });
   const records: RunRecord[] = [];
+
+  /** The client's roots, asked fresh per call (they change with the workspace); undefined: no capability. */
+  const clientRoots = async (signal: AbortSignal): Promise<readonly ClientRoot[] | undefined> => {
+    if (!server.server.getClientCapabilities()?.roots) return undefined;
+    try {
+      return (await server.server.listRoots(undefined, { signal, timeout: ROOTS_TIMEOUT_MS })).roots;
+    } catch (error) {
+      throw new ToolFailure(
+        `the client did not list its roots (${error instanceof Error ? error.message : String(error)}), ` +
+          'so no file can be read: try again, or pass the code as `context` without `file`.',
+      );
+    }
+  };
+  const editOf = async (
+    file: string,
+    project: string | undefined,
+    signal: AbortSignal,
+  ): Promise<AllowedEdit> => allowEdit({ file, project }, await clientRoots(signal), loadConfigRoot(ctx));
   const budget = new SessionBudget(limits);
   const offered = new Set<string>(limits.tools);
 
@@ -132,8 +160,11 @@ export function createQuorumMcpServer(
         title: 'Ask several models and judge their answers',
         description:
           "Asks every configured model for code, runs each answer in the sandbox and lets Quorum's " +
-          'judge pick one. Returns the pick, its code, the reasons and each candidate’s run.',
-        inputSchema: ASK_MODELS_INPUT,
+          'judge pick one. Returns the pick, its code, the reasons and each candidate’s run. With ' +
+          '`file` (inside the client’s roots) in a project, an edit ask: each answer is tested against ' +
+          'the project’s own tests in a copy of it, and each candidate says "fixes N · breaks M of K ' +
+          'project tests" with the test names; the pick comes with its unified diff. Nothing is written.',
+        inputSchema: MCP_ASK_MODELS_INPUT,
         annotations: {
           readOnlyHint: false,
           destructiveHint: false,
@@ -144,8 +175,11 @@ export function createQuorumMcpServer(
       async (input, extra) => {
         try {
           const progress = progressOf(extra);
+          const edit = input.file ? await editOf(input.file, input.project, extra.signal) : undefined;
+          if (!input.file && input.project)
+            throw new ToolFailure('project needs file: name the file to change inside the project.');
           const record = await budget.spend('ask_models', extra.signal, (signal) =>
-            askModels(input, ctx, signal, progress),
+            askModels(input, ctx, signal, progress, edit),
           );
           records.unshift(record);
           records.splice(KEPT_RECORDS);

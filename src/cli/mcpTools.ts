@@ -17,6 +17,12 @@ import { keyFromEnv, loadConfigFile, withheldKeys } from './configFile';
 import type { LoadedConfig } from './configFile';
 import { judgeInputTooLarge } from './mcpBudget';
 import { verdictJson } from './judge';
+import type { AllowedEdit } from './mcpRoots';
+import { readFileSync } from 'node:fs';
+import { createProjectSandbox } from '../core/sandbox/projectRun';
+import { DEFAULT_IMAGES } from '../core/sandbox/languages';
+import { ProjectError } from '../core/project/projectError';
+import type { PreparedEditAsk } from '../core/project/editAsk';
 
 /** Where a tool call reads its config and keys; one per server. */
 export interface McpToolContext {
@@ -103,6 +109,16 @@ function describeEvent(event: SessionEvent): string | undefined {
       return `${event.candidateId} ran: exit ${event.run.exitCode ?? 'killed'}`;
     case 'run-failed':
       return `${event.candidateId} could not run: ${event.error.message}`;
+    case 'baseline-done':
+      return `baseline: ${Object.keys(event.baseline.tests).length} project tests (${event.baseline.state})`;
+    case 'project-evidence':
+      return `${event.candidateId} tested: ${
+        event.evidence.run
+          ? `fixes ${event.evidence.counts.fixed} · breaks ${event.evidence.counts.regressed}`
+          : event.evidence.edit.ok
+            ? 'not run'
+            : 'edit not applied'
+      }`;
     case 'judge-started':
       return 'judging';
     default:
@@ -115,6 +131,8 @@ export async function askModels(
   ctx: McpToolContext,
   signal: AbortSignal,
   progress: Progress,
+  /** An edit ask of this file (checked against the client's roots by the caller). */
+  edit?: AllowedEdit,
 ): Promise<RunRecord> {
   const { config, path, trust } = loadFor(ctx);
   const unknown = input.models?.filter((id) => !config.models.some((m) => m.id === id)) ?? [];
@@ -141,21 +159,67 @@ export async function askModels(
         'the vendor keys go to other addresses only with --trust-config or from your own config).',
     );
   }
-  // One step per answer, one per run (when there is a sandbox), one for the verdict.
-  const total = models.length * (pipeline.sandbox ? 2 : 1) + 1;
+  const language = input.language ?? config.language;
+  const intent = input.intent ?? (edit ? 'fix' : input.context ? 'review' : 'generate');
+  const projectSandbox =
+    edit?.projectDir && pipeline.sandbox
+      ? createProjectSandbox({ dockerHost: config.sandbox.dockerHost, pull: config.sandbox.pull })
+      : undefined;
+  let prepared: PreparedEditAsk | undefined;
+  let context = input.context;
+  try {
+    if (edit?.projectDir) {
+      // Loaded only for an edit ask, as in `quorum ask --file`.
+      const { prepareEditAsk } = await import('../core/project/editAsk.js');
+      prepared = await prepareEditAsk({
+        file: edit.file,
+        projectDir: edit.projectDir,
+        instruction: input.prompt,
+        intent,
+        settings: config.project,
+        imageFor: (l) => config.sandbox.images[l] ?? DEFAULT_IMAGES[l] ?? 'python:3.12-slim',
+        sandbox: projectSandbox,
+        noSandboxReason: pipeline.executionDisabled,
+        signal,
+      });
+    } else if (edit) {
+      ctx.warn(`${edit.file} is in no project folder inside the client's roots: a snippet ask`);
+      context = [input.context, readFileSync(edit.file, 'utf8')].filter(Boolean).join('\n\n');
+    }
+  } catch (error) {
+    await projectSandbox?.dispose();
+    await pipeline.dispose();
+    if (ProjectError.is(error)) throw new ToolFailure(`${error.message} ${error.advice}`);
+    throw error;
+  }
+  // One step per answer, one per run (when there is a sandbox), one for the verdict; an edit ask
+  // adds the baseline and each candidate's project tests.
+  const total =
+    models.length * (pipeline.sandbox ? 2 : 1) + 1 + (prepared?.project.verifier ? models.length + 1 : 0);
   let done = 0;
   progress(0, `asking ${models.map((m) => m.id).join(', ')}`, total);
+  if (prepared) {
+    const p = prepared.project.record;
+    progress(
+      0,
+      `edit ask of ${p.target.path} in ${p.root} (${p.files} files; tests: ${p.test ? `${p.test.runner} via ${p.test.source}` : 'none found'})`,
+      total,
+    );
+  }
   const handle = startAsk(
-    {
-      instruction: input.prompt,
-      context: input.context,
-      language: input.language ?? config.language,
-      intent: input.intent ?? (input.context ? 'review' : 'generate'),
-    },
-    pipeline,
+    prepared
+      ? prepared.request
+      : {
+          instruction: input.prompt,
+          context,
+          contextFile: edit?.file,
+          language,
+          intent,
+        },
+    { ...pipeline, project: prepared?.project },
     (event) => {
       const message = describeEvent(event);
-      if (message) progress(++done, message, total);
+      if (message) progress(Math.min(++done, total), message, total);
     },
   );
   const cancel = (): void => handle.cancel();
@@ -165,6 +229,7 @@ export async function askModels(
     return await handle.done;
   } finally {
     signal.removeEventListener('abort', cancel);
+    await projectSandbox?.dispose();
     await pipeline.dispose();
   }
 }

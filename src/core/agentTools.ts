@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { INTENTS, LANGUAGES } from './types';
-import type { RunRecord, RunResult } from './types';
+import type { CandidateRecord, RunRecord, RunResult } from './types';
+import type { ProjectEvidence, TestRun } from './project/types';
 
 const language = z.enum(LANGUAGES).describe('Language of the code: ' + LANGUAGES.join(', '));
 
@@ -29,6 +30,31 @@ export const ASK_MODELS_INPUT = {
   intent: z.enum(INTENTS).optional().describe('generate (default), fix, review or tests.'),
 };
 
+/**
+ * `quorum mcp`'s ask_models: the editor tool's fields plus an edit ask of a file in a project. The
+ * editor's quorum_verify keeps ASK_MODELS_INPUT (its editor already knows the open file).
+ */
+export const MCP_ASK_MODELS_INPUT = {
+  ...ASK_MODELS_INPUT,
+  file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Absolute path of a file to change, inside the roots the client shares. In a project (a folder with ' +
+        '.git, package.json, pyproject.toml, go.mod or Cargo.toml) this is an edit ask: each answer is the ' +
+        "file's new content, applied to a copy of the project and checked against the project's own tests " +
+        '(intent defaults to fix). The file itself is never written.',
+    ),
+  project: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Absolute path of the project folder (default: the nearest one around `file`), inside the roots.',
+    ),
+};
+
 const entry = z.object({ id: z.string().min(1), model: z.string(), code: z.string() });
 /** The same fields `quorum judge FILE` reads (see src/cli/judge.ts). */
 export const JUDGE_INPUT = {
@@ -40,6 +66,7 @@ export const JUDGE_INPUT = {
 
 export const runCodeInput = z.object(RUN_CODE_INPUT);
 export const askModelsInput = z.object(ASK_MODELS_INPUT);
+export const mcpAskModelsInput = z.object(MCP_ASK_MODELS_INPUT);
 export type RunCodeInput = z.infer<typeof runCodeInput>;
 export type AskModelsInput = z.infer<typeof askModelsInput>;
 
@@ -78,23 +105,76 @@ export function runForAgent(run: RunResult, max = 4000): Record<string, unknown>
   };
 }
 
-/** What an agent reads back from an ask: the pick and its code first, then each candidate briefly. */
+/** "fixes 1 · breaks 0 of 4 project tests", or why a candidate has no such evidence. */
+export function projectEvidenceLine(e: ProjectEvidence | undefined, baseline: TestRun | undefined): string {
+  if (!e) return 'not tested';
+  if (!e.edit.ok) return `edit not applied: ${e.edit.reason} (${e.edit.detail})`;
+  if (!e.run) return `edit applied (${e.edit.form}); tests not run`;
+  if (e.run.state !== 'ok')
+    return `no evidence: test run ${e.run.state}${e.run.detail ? ` (${e.run.detail})` : ''}`;
+  if (!baseline || baseline.state !== 'ok') return 'no evidence: the baseline gave none';
+  const total = Object.keys(baseline.tests).length;
+  return `fixes ${e.counts.fixed} · breaks ${e.counts.regressed} of ${total} project tests${e.counts.stillFailing ? ` · ${e.counts.stillFailing} still failing` : ''}`;
+}
+
+/** An edit ask's candidate: its evidence in words and the tests it fixes, breaks and leaves failing. */
+function candidateProject(c: CandidateRecord, baseline: TestRun | undefined): Record<string, unknown> {
+  const e = c.project;
+  return {
+    tests: projectEvidenceLine(e, baseline),
+    fixed: e?.fixedIds ?? [],
+    regressed: e?.regressedIds ?? [],
+    stillFailing: e?.outcomes.filter((o) => o.class === 'stillFailing').map((o) => o.id) ?? [],
+    editForm: e?.edit.ok ? e.edit.form : undefined,
+    touchesTests: e?.touchesTests || undefined,
+  };
+}
+
+/**
+ * What an agent reads back from an ask: the pick and its code first, then each candidate briefly.
+ * An edit ask adds the project (its test command, the baseline, the evidence it lacked), per
+ * candidate what it fixes and breaks, and the pick's new file text and unified diff.
+ */
 export function askSummary(record: RunRecord): Record<string, unknown> {
   const verdict = record.verdict;
   const pick = verdict?.pick ? record.candidates.find((c) => c.id === verdict.pick) : undefined;
+  const project = record.project;
+  const pickEdit = pick?.project?.edit.ok ? pick.project.edit : undefined;
+  const baseline = project?.baseline;
   return {
     askId: record.askId,
     cancelled: record.cancelled ?? false,
+    shape: project ? 'edit' : 'snippet',
     pick: verdict?.pick ?? null,
     unverified: verdict?.unverified ?? true,
-    code: pick?.extraction?.main?.code ?? null,
+    strategy: verdict?.strategy,
+    code: project ? (pickEdit?.newText ?? null) : (pick?.extraction?.main?.code ?? null),
+    diff: project ? (pickEdit?.diff ?? null) : undefined,
     reasons: verdict?.reasons ?? [],
     judgeError: record.judgeError?.message,
+    project: project
+      ? {
+          root: project.root,
+          file: project.target.path,
+          testCommand: project.test ? `${project.test.argv.join(' ')} (${project.test.source})` : null,
+          baseline: baseline
+            ? {
+                state: baseline.state,
+                tests: Object.keys(baseline.tests).length,
+                failing: Object.entries(baseline.tests)
+                  .filter(([, s]) => s === 'failed' || s === 'error')
+                  .map(([id]) => id),
+              }
+            : null,
+          missing: project.missing,
+        }
+      : undefined,
     candidates: record.candidates.map((c) => ({
       id: c.id,
       model: `${c.model.kind} ${c.model.model}`,
       status: c.status,
       error: c.error ? `${c.error.message} ${c.error.advice}` : undefined,
+      ...(project ? { project: candidateProject(c, baseline) } : {}),
       run: c.run ? runForAgent(c.run, 1500) : undefined,
       runError: c.runError ? `${c.runError.message} ${c.runError.advice}` : undefined,
     })),

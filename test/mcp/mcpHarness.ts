@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 const REPO_ROOT = resolve(__dirname, '../..');
@@ -35,6 +36,8 @@ export async function startMcp(
   cwd: string,
   env: Record<string, string> = {},
   args: readonly string[] = [],
+  /** The folders this client shares as MCP roots (roots capability); undefined: no capability. */
+  roots?: readonly string[],
 ): Promise<McpSession> {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   const transport = new StdioClientTransport({
@@ -54,7 +57,14 @@ export async function startMcp(
     if (recording) wire.push({ direction: '>', message });
     return send(message);
   };
-  const client = new Client({ name: 'quorum-mcp-test', version: '1.0.0' });
+  const client = new Client(
+    { name: 'quorum-mcp-test', version: '1.0.0' },
+    roots ? { capabilities: { roots: { listChanged: true } } } : undefined,
+  );
+  if (roots)
+    client.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: roots.map((dir) => ({ uri: pathToFileURL(dir).href, name: dir })),
+    }));
   await client.connect(transport);
   // connect() installed the client's handler; observe every message before it.
   const deliver = transport.onmessage;
