@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { takeSnapshot } from '../../src/core/project/snapshot';
 import { detectTestCommand, testScript } from '../../src/core/project/testCommand';
 import { readTestRun } from '../../src/core/project/testReports';
+import { environmentOf } from '../../src/core/project/verify';
 import type { ProjectLanguage, ProjectSandbox, TestCommand, TestRun } from '../../src/core/project/types';
 import { createProjectSandbox } from '../../src/core/sandbox/projectRun';
 import { OFFLINE_IMAGES } from './offlineImages';
@@ -83,6 +85,7 @@ describe('project reports: detected test commands run in the sandbox and read ba
       image,
       archive: snapshot.archive,
       script: testScript(test),
+      env: environmentOf(snapshot),
       timeoutS: 180,
     });
     assert.equal(result.timedOut, false, `${result.stdout}\n${result.stderr}`);
@@ -144,6 +147,64 @@ describe('project reports: detected test commands run in the sandbox and read ba
     assert.equal(run.state, 'ok', run.detail);
     assert.equal(run.tests['test_pricing.PricingTest.test_bulk_discount'], 'failed');
     assert.deepEqual(reports, ['runner', 'unittest.json']);
+  });
+
+  it('pytest shipped in the project’s .venv: JUnit with classname::name, conftest fixtures, xfail, a module that does not import', async function () {
+    const image = await imageOrSkip(this, 'python');
+    const site = hostPytestSite();
+    if (!site) {
+      console.log('      (skipped: no pure-Python pytest on this machine to ship in a .venv)');
+      this.skip();
+    }
+    const root = project({
+      'pyproject.toml': '[project]\nname = "shop"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+      'shop/__init__.py': '',
+      'shop/pricing.py': 'def bulk_discount(n):\n    return n * 0.9 if n >= 10 else n\n',
+      'tests/__init__.py': '',
+      'tests/conftest.py': 'import pytest\n\n\n@pytest.fixture\ndef order():\n    return 10\n',
+      'tests/test_pricing.py': [
+        'import pytest',
+        'from shop.pricing import bulk_discount',
+        '',
+        '',
+        'def test_small():',
+        '    assert bulk_discount(5) == 5',
+        '',
+        '',
+        'def test_bulk_discount(order):',
+        '    assert bulk_discount(order) == 8',
+        '',
+        '',
+        '@pytest.mark.xfail(reason="rounding")',
+        'def test_known_bug():',
+        '    assert bulk_discount(15) == 13',
+        '',
+      ].join('\n'),
+      'tests/test_stock.py': 'from shop.stock import reserve\n',
+    });
+    const dest = join(root, '.venv/lib/python3.11/site-packages');
+    for (const entry of PYTEST_PACKAGES.filter((p) => existsSync(join(site, p)))) {
+      cpSync(join(site, entry), join(dest, entry), {
+        recursive: true,
+        filter: (src) => !src.includes('__pycache__'),
+      });
+    }
+    const { test, run, reports } = await runIn(image, root, 'python');
+    assert.equal(test.runner, 'pytest');
+    assert.equal(test.source, 'pyproject.toml [tool.pytest.ini_options]');
+    assert.equal(run.runner, 'pytest');
+    assert.equal(run.state, 'ok', `${run.detail}\n${run.outputTail}`);
+    assert.deepEqual(run.tests, {
+      'tests.test_stock': 'error',
+      'tests.test_pricing::test_small': 'passed',
+      'tests.test_pricing::test_bulk_discount': 'failed',
+      'tests.test_pricing::test_known_bug': 'xfail',
+    });
+    assert.deepEqual(run.messages, {
+      'tests.test_stock': "ModuleNotFoundError: No module named 'shop.stock'",
+      'tests.test_pricing::test_bulk_discount': 'assert 9.0 == 8',
+    });
+    assert.deepEqual(reports, ['junit.xml', 'runner']);
   });
 
   it('node --test from package.json scripts.test: JUnit with suite paths, spec on stdout, node_modules/.bin on PATH', async function () {
@@ -237,3 +298,24 @@ describe('project reports: detected test commands run in the sandbox and read ba
     assert.deepEqual(reports, ['cargo.txt']);
   });
 });
+
+/** pytest and what it imports, pure Python (py.py is the shim of pytest 7+, where there is one). */
+const PYTEST_PACKAGES = ['pytest', '_pytest', 'pluggy', 'iniconfig', 'packaging', 'pygments', 'py.py'];
+
+/** The site-packages folder of this machine's python3 that holds pytest, found without importing it. */
+function hostPytestSite(): string | undefined {
+  try {
+    const origin = execFileSync(
+      'python3',
+      ['-c', "import importlib.util as u; s = u.find_spec('pytest'); print(s.origin if s else '')"],
+      { encoding: 'utf8', timeout: 10_000 },
+    ).trim();
+    if (!origin) return undefined;
+    const site = dirname(dirname(origin));
+    return PYTEST_PACKAGES.filter((p) => !p.endsWith('.py')).every((p) => existsSync(join(site, p)))
+      ? site
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
