@@ -110,8 +110,12 @@ export class Gateway {
    */
   static async create(init: GatewayInit): Promise<Gateway> {
     const logger = init.logger ?? silentLogger;
-    const { db, where } = await openDatabase(init.settings.database);
-    const store = new RunStore(db, (error) => logger.error(`database write failed: ${String(error)}`));
+    const { db, where, release } = await openDatabase(init.settings.database);
+    const store = new RunStore(
+      db,
+      (error) => logger.error(`database write failed: ${String(error)}`),
+      release,
+    );
     const { config } = init;
     const sandbox = config.sandbox.enabled
       ? createSandbox(config.sandbox, { logger, env: init.env })

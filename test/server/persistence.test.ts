@@ -4,6 +4,7 @@
  * and its events are all there, the unfinished ones are run again under their ids (at least once),
  * and a client's retry with the same Idempotency-Key gets the same run, never a duplicate. Once on
  * the default SQLite file, once on a real PostgreSQL (skipped, with the reason, when there is none).
+ * A second gateway on the same database is refused (it would run the first one's runs again).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -151,6 +152,13 @@ function restartSuite(kind: 'sqlite' | 'postgres'): void {
           () => containersOf(pid),
           (ids) => ids.length === 0,
         );
+        // A second gateway on the same database would run this one's unfinished runs again: refused.
+        const third = await spawnServe(replay, { config, args, dir: first.dir }).then(
+          () => assert.fail('a second gateway started on the same database'),
+          (error: Error) => error.message,
+        );
+        assert.match(third, /serve exited 2/);
+        assert.match(third, /already uses the database .*one gateway per database/);
       } finally {
         second.process.kill('SIGTERM');
         await second.exited;

@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { MigrationProvider } from 'kysely';
 import { UsageError } from '../../core/usageError';
 import { MIGRATIONS } from './schema';
+import { claimDatabase } from './singleGateway';
 import type { GatewayDb } from './schema';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -19,6 +20,8 @@ export interface OpenDatabase {
   readonly kind: DatabaseKind;
   /** Where it is, without any password (`postgres://host:5432/db`, a file path, `:memory:`). */
   readonly where: string;
+  /** Gives up this process's claim on the database (see singleGateway.ts). */
+  readonly release: () => Promise<void>;
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
@@ -68,8 +71,18 @@ export async function openDatabase(location: string): Promise<OpenDatabase> {
     throw new UsageError(`cannot open the database ${redactDb(location)}: ${(error as Error).message}`);
   }
   const db = new Kysely<GatewayDb>({ dialect: opened.dialect });
+  let release: () => Promise<void>;
+  try {
+    release = await claimDatabase(location, opened.where);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error instanceof UsageError
+      ? error
+      : new UsageError(`cannot open the database ${opened.where}: ${(error as Error).message}`);
+  }
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
+    await release();
     await db.destroy().catch(() => undefined);
     throw new UsageError(
       `cannot prepare the database ${opened.where}: ${error instanceof Error ? error.message : JSON.stringify(error)}. ` +
@@ -78,7 +91,7 @@ export async function openDatabase(location: string): Promise<OpenDatabase> {
           : 'Check that the data directory is writable.'),
     );
   }
-  return { db, kind: opened.kind, where: opened.where };
+  return { db, kind: opened.kind, where: opened.where, release };
 }
 
 const redactDb = (location: string): string =>

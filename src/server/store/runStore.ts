@@ -52,6 +52,8 @@ export class RunStore {
   constructor(
     readonly db: Kysely<GatewayDb>,
     private readonly onError: (error: unknown) => void = () => undefined,
+    /** Gives up the database claim (singleGateway.ts) when the store closes. */
+    private readonly release: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Queues a write after every earlier one (events first). */
@@ -262,5 +264,6 @@ export class RunStore {
   async close(): Promise<void> {
     await this.flush().catch(() => undefined);
     await this.db.destroy();
+    await this.release();
   }
 }
