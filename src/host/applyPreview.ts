@@ -38,10 +38,13 @@ export class ApplyPreview implements vscode.Disposable {
     code: string,
     label: string,
     target?: vscode.Range,
+    /** An edit ask's whole new file: `target` takes `code` exactly as it is (no re-indent, final newline kept). */
+    verbatim = false,
   ): Promise<vscode.Uri> {
     const document = editor.document;
     const mode = editor.selection.isEmpty ? 'cursor' : 'replace';
-    const { range, text } = placementOf(editor, code, mode, target);
+    const { range, text } =
+      verbatim && target ? { range: target, text: code } : placementOf(editor, code, mode, target);
     const before = document.getText();
     const proposed =
       before.slice(0, document.offsetAt(range.start)) + text + before.slice(document.offsetAt(range.end));

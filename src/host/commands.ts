@@ -238,7 +238,7 @@ export function registerCommands(
       const code = typeof what === 'string' ? s.runner.state.candidate(what)?.code : what.code;
       if (code === undefined) throw new Error('That candidate has no code to apply.');
       const label = typeof what === 'string' ? what : (what.label ?? 'candidate');
-      return apply.open(editor, code, label, target?.range);
+      return apply.open(editor, code, label, target?.range, !!target && s.runner.state.editAsk);
     },
     [COMMANDS.acceptApply]: () => apply.accept(),
     [COMMANDS.rejectApply]: () => apply.reject(),
