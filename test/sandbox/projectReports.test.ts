@@ -245,6 +245,26 @@ describe('project reports: detected test commands run in the sandbox and read ba
     assert.deepEqual(reports, ['junit.xml']);
   });
 
+  it('a build, then node --test (`A && node --test …`): the reporters go on the test command only', async function () {
+    const image = await imageOrSkip(this, 'javascript');
+    const build =
+      "const fs = require('fs'); fs.mkdirSync('out', { recursive: true }); fs.copyFileSync('src/a.test.js', 'out/a.test.js');";
+    const root = project({
+      'package.json': JSON.stringify({ scripts: { test: 'node build.js && node --test out/' } }),
+      'build.js': `${build}\n`,
+      'src/a.test.js': "const { test } = require('node:test');\ntest('built', () => {});\n",
+    });
+    const { test, run, reports } = await runIn(image, root, 'javascript');
+    assert.equal(test.runner, 'node-test');
+    assert.equal(run.state, 'ok', `${run.detail}\n${run.outputTail}`);
+    assert.deepEqual(run.tests, { built: 'passed' });
+    assert.deepEqual(reports, ['junit.xml']);
+    writeFileSync(join(root, 'build.js'), 'process.exit(2);\n');
+    const broken = await runIn(image, root, 'javascript');
+    assert.equal(broken.run.exitCode, 2, 'the build’s own status');
+    assert.equal(broken.run.state, 'noReport');
+  });
+
   it('a plain command: its own exit status is the one entry; quotes in it survive', async function () {
     const image = await imageOrSkip(this, 'javascript');
     const root = project({

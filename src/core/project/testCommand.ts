@@ -14,9 +14,10 @@
  *
  * Runners and their reports (file names inside $QUORUM_REPORT_DIR, read by testReports.ts):
  * - package.json `scripts.test`, run as npm runs it (`sh -c SCRIPT`, node_modules/.bin first on
- *   PATH; the image needs no npm). A script that is one `node … --test …` command is `node-test`:
- *   its reporters become JUnit into `junit.xml` plus `spec` on stdout. Any other script is
- *   `command`: its exit status is the only evidence.
+ *   PATH; the image needs no npm). A script that is one `node … --test …` command, or a `&&`
+ *   chain ending in one (`tsc -p . && node --test dist/test/`), is `node-test`: that command's
+ *   reporters become JUnit into `junit.xml` plus `spec` on stdout. Any other script is `command`:
+ *   its exit status is the only evidence. (npm's pretest/posttest scripts are not run.)
  * - Python: `pytest` when the project configures it (pytest.ini, pyproject.toml
  *   [tool.pytest.ini_options], setup.cfg [tool:pytest], tox.ini [pytest], a conftest.py) or lists
  *   it as a dependency, with `--junitxml=junit.xml -p no:cacheprovider
@@ -99,8 +100,7 @@ export function detectTestCommand(
     case 'typescript': {
       const script = packageTestScript(read('package.json'));
       if (!script) return undefined;
-      const runner = isNodeTest(script) ? 'node-test' : 'command';
-      return make(runner, script, `package.json scripts.test (${script})`);
+      return make(runnerOfCommand(script), script, `package.json scripts.test (${script})`);
     }
     case 'python': {
       const pytest = pytestConfigured(files, read);
@@ -118,23 +118,41 @@ export function detectTestCommand(
 }
 
 /**
- * Which runner's report a command line can give: recognisably one pytest, `node --test`,
- * `go test` or `cargo test` command (one simple command, no shell operators); else `command`.
+ * Which runner's report a command line can give: its last command is recognisably pytest,
+ * `node --test`, `go test` or `cargo test`, and the line is that one simple command or a `&&`
+ * chain ending in it (`tsc -p . && node --test dist/test/`: the build, then the tests); else
+ * `command`. Only the last command gets the report flags.
  */
 export function runnerOfCommand(line: string): RunnerKind {
-  const text = line.trim();
-  if (SHELL_OPERATORS.test(text)) return 'command';
-  if (isNodeTest(text)) return 'node-test';
-  if (/^(pytest|py\.test|python3?(\.\d+)? -m pytest)(\s|$)/.test(text)) return 'pytest';
-  if (/^go test(\s|$)/.test(text)) return 'go';
-  if (/^cargo test(\s|$)/.test(text)) return 'cargo';
+  const chain = andChain(line);
+  if (!chain) return 'command';
+  const last = chain[chain.length - 1];
+  if (isNodeTest(last)) return 'node-test';
+  if (/^(pytest|py\.test|python3?(\.\d+)? -m pytest)(\s|$)/.test(last)) return 'pytest';
+  if (/^go test(\s|$)/.test(last)) return 'go';
+  if (/^cargo test(\s|$)/.test(last)) return 'cargo';
   return 'command';
 }
 
-/** One `node` command with the `--test` flag (before the first file argument or not). */
-function isNodeTest(line: string): boolean {
-  const words = line.trim().split(/\s+/);
-  return !SHELL_OPERATORS.test(line) && words[0] === 'node' && words.includes('--test');
+/** The simple commands of `A && B && C`, or undefined when the line has any other shell syntax. */
+function andChain(line: string): string[] | undefined {
+  const parts = line
+    .trim()
+    .split('&&')
+    .map((p) => p.trim());
+  return parts.every((p) => p && !SHELL_OPERATORS.test(p)) ? parts : undefined;
+}
+
+/** The line with its last command rewritten (the runner's report flags). */
+function withLast(line: string, rewrite: (last: string) => string): string {
+  const chain = andChain(line) ?? [line.trim()];
+  return [...chain.slice(0, -1), rewrite(chain[chain.length - 1])].join(' && ');
+}
+
+/** One `node` command with the `--test` flag. */
+function isNodeTest(command: string): boolean {
+  const words = command.trim().split(/\s+/);
+  return words[0] === 'node' && words.includes('--test');
 }
 
 function packageTestScript(text: string): string | undefined {
@@ -203,15 +221,21 @@ export function commandLine(cmd: TestCommand): string {
 function runnerLines(runner: RunnerKind, line: string): string[] {
   switch (runner) {
     case 'node-test':
-      return [`sh -c ${shellQuote(withNodeReporters(line))}`, 'status=$?'];
+      return [`sh -c ${shellQuote(withLast(line, withNodeReporters))}`, 'status=$?'];
     case 'pytest': {
-      const pytest = `${pytestWithReport(line)}`;
-      if (line !== PYTEST_COMMAND) return [`echo pytest > ${R}/runner`, pytest, 'status=$?'];
+      if (line !== PYTEST_COMMAND) {
+        // The project's own pytest command: as written, no fallback.
+        return [
+          `echo pytest > ${R}/runner`,
+          `sh -c ${shellQuote(withLast(line, pytestWithReport))}`,
+          'status=$?',
+        ];
+      }
       return [
         pythonChoice(),
         `if "$PY" -c 'import pytest' >/dev/null 2>&1; then`,
         `  echo pytest > ${R}/runner`,
-        `  ${pytest.replace(/^python3 /, '"$PY" ')}`,
+        `  ${pytestWithReport(PYTEST_COMMAND).replace(/^python3 /, '"$PY" ')}`,
         '  status=$?',
         'else',
         // Not indented: the here-document's end line must start the line.
@@ -228,14 +252,14 @@ function runnerLines(runner: RunnerKind, line: string): string[] {
         `if [ -f vendor/modules.txt ]; then mode=vendor; else mode=mod; fi`,
         `export GOFLAGS="-mod=$mode -buildvcs=false" GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOCACHE=${S}/gocache GOTMPDIR=${S}/tmp`,
         'command -v gcc >/dev/null 2>&1 || export CGO_ENABLED=0',
-        `${goWithJson(line)} > ${R}/go.json`,
+        `sh -c ${shellQuote(withLast(line, (last) => `${goWithJson(last)} > "$QUORUM_REPORT_DIR/go.json"`))}`,
         'status=$?',
       ];
     case 'cargo':
       return [
         `export CARGO_TARGET_DIR=${S}/target CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0 RUST_BACKTRACE=0`,
         // The pipe's status is tee's: the test command's own goes through a file.
-        `{ ${cargoAllTargets(line)} 2>&1; echo $? > ${S}/cargo.status; } | tee ${R}/cargo.txt`,
+        `{ sh -c ${shellQuote(withLast(line, cargoAllTargets))} 2>&1; echo $? > ${S}/cargo.status; } | tee ${R}/cargo.txt`,
         `status=$(cat ${S}/cargo.status 2>/dev/null)`,
         '[ -n "$status" ] || status=1',
       ];

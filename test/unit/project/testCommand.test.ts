@@ -45,10 +45,12 @@ describe('project: finding and scripting the test command', () => {
       const jest = detect('typescript', { 'package.json': '{"scripts":{"test":"jest --ci"}}' });
       assert.equal(jest?.runner, 'command');
       assert.deepEqual(jest?.argv, ['sh', '-c', 'jest --ci']);
-      const chained = detect('javascript', {
-        'package.json': '{"scripts":{"test":"tsc && node --test dist/"}}',
+      const chained = detect('typescript', {
+        'package.json': '{"scripts":{"test":"tsc -p . && node --test dist/"}}',
       });
-      assert.equal(chained?.runner, 'command', 'a chain is not one node --test command');
+      assert.equal(chained?.runner, 'node-test', 'a build, then node --test');
+      const either = detect('javascript', { 'package.json': '{"scripts":{"test":"node --test || true"}}' });
+      assert.equal(either?.runner, 'command', 'an exit status that is not node’s own');
       const placeholder = '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}';
       assert.equal(detect('javascript', { 'package.json': placeholder }), undefined);
       assert.equal(detect('javascript', { 'package.json': '{"name":"x"}' }), undefined);
@@ -155,6 +157,11 @@ describe('project: finding and scripting the test command', () => {
         ['go test -run TestX ./pkg/...', 'go'],
         ['cargo test --release', 'cargo'],
         ['pytest; echo done', 'command'],
+        ['tsc -p . && node --test dist/test/', 'node-test'],
+        ['make build && python -m pytest -q', 'pytest'],
+        ['pytest && echo ok', 'command'],
+        ['make || node --test', 'command'],
+        ['&& node --test', 'command'],
         ['go test ./... | tee log', 'command'],
         ['cargo test $(cat args)', 'command'],
         ['npm test', 'command'],
@@ -195,6 +202,9 @@ describe('project: finding and scripting the test command', () => {
         'node --test-reporter=junit --test-reporter-destination="$QUORUM_REPORT_DIR/junit.xml" --test-reporter=spec --test-reporter-destination=stdout --test test/';
       assert.equal(after(script, /^sh -c /), 'status=$?');
       assert.ok(script.includes(`sh -c '${line}'`), script);
+      const built = testScript(cmd('node-test', 'tsc -p . && node --test dist/test/'));
+      const compiled = `sh -c 'tsc -p . && ${line.replace(' test/', ' dist/test/')}'\nstatus=$?\n`;
+      assert.ok(built.includes(compiled), built);
       assert.equal(
         withNodeReporters('node --test --test-reporter-destination=out.txt x.test.js'),
         'node --test-reporter=junit --test-reporter-destination="$QUORUM_REPORT_DIR/junit.xml" --test-reporter=spec --test-reporter-destination=stdout --test x.test.js',
@@ -229,11 +239,8 @@ describe('project: finding and scripting the test command', () => {
 
     it('an override pytest runs as written plus the report flags, with no fallback', () => {
       const script = testScript(cmd('pytest', 'pytest -x tests/unit'));
-      assert.ok(
-        script.includes(
-          'pytest -x tests/unit -p no:cacheprovider --continue-on-collection-errors --junitxml="$QUORUM_REPORT_DIR/junit.xml"\nstatus=$?\n',
-        ),
-      );
+      const line = `sh -c 'pytest -x tests/unit -p no:cacheprovider --continue-on-collection-errors --junitxml="$QUORUM_REPORT_DIR/junit.xml"'`;
+      assert.ok(script.includes(`${line}\nstatus=$?\n`), script);
       assert.doesNotMatch(script, /quorum_unittest/);
     });
 
@@ -253,14 +260,19 @@ describe('project: finding and scripting the test command', () => {
       assert.match(script, /GOFLAGS="-mod=\$mode -buildvcs=false" GOPROXY=off /);
       assert.match(script, /GOCACHE="\$QUORUM_SCRATCH"\/gocache GOTMPDIR="\$QUORUM_SCRATCH"\/tmp/);
       assert.equal(
-        after(script, /^go test -json -vet=off \.\/\.\.\. > "\$QUORUM_REPORT_DIR"\/go.json$/),
+        after(script, /^sh -c 'go test -json -vet=off \.\/\.\.\. > "\$QUORUM_REPORT_DIR\/go.json"'$/),
         'status=$?',
       );
       assert.match(
         testScript(cmd('go', 'go test -json -run X ./p')),
-        /^go test -vet=off -json -run X \.\/p > /m,
+        /^sh -c 'go test -vet=off -json -run X \.\/p > /m,
       );
-      assert.match(testScript(cmd('go', 'go test -vet=all ./p')), /^go test -json -vet=all \.\/p > /m);
+      assert.match(testScript(cmd('go', 'go test -vet=all ./p')), /^sh -c 'go test -json -vet=all \.\/p > /m);
+      assert.match(
+        testScript(cmd('go', 'go generate ./... && go test ./...')),
+        /^sh -c 'go generate \.\/\.\.\. && go test -json -vet=off \.\/\.\.\. > "\$QUORUM_REPORT_DIR\/go.json"'$/m,
+        'only the tests write the report',
+      );
     });
 
     it('cargo: every target, offline, target dir in scratch, tee’d report, the status of cargo and not of tee', () => {
@@ -269,12 +281,12 @@ describe('project: finding and scripting the test command', () => {
       assert.match(script, /CARGO_TARGET_DIR="\$QUORUM_SCRATCH"\/target CARGO_TERM_COLOR=never/);
       assert.ok(
         script.includes(
-          '{ cargo test --offline --no-fail-fast 2>&1; echo $? > "$QUORUM_SCRATCH"/cargo.status; } | tee "$QUORUM_REPORT_DIR"/cargo.txt\nstatus=$(cat "$QUORUM_SCRATCH"/cargo.status 2>/dev/null)\n',
+          `{ sh -c 'cargo test --offline --no-fail-fast' 2>&1; echo $? > "$QUORUM_SCRATCH"/cargo.status; } | tee "$QUORUM_REPORT_DIR"/cargo.txt\nstatus=$(cat "$QUORUM_SCRATCH"/cargo.status 2>/dev/null)\n`,
         ),
       );
       assert.match(
         testScript(cmd('cargo', 'cargo test --release -- --test-threads=1')),
-        /\{ cargo test --release --offline --no-fail-fast -- --test-threads=1 2>&1;/,
+        /\{ sh -c 'cargo test --release --offline --no-fail-fast -- --test-threads=1' 2>&1;/,
       );
     });
 
@@ -287,7 +299,9 @@ describe('project: finding and scripting the test command', () => {
         timeoutS: 1,
       };
       assert.equal(commandLine(argv), "python3 -m pytest 'tests/a b'");
-      assert.ok(testScript(argv).includes("python3 -m pytest 'tests/a b' -p no:cacheprovider"));
+      assert.ok(
+        testScript(argv).includes(`sh -c 'python3 -m pytest '\\''tests/a b'\\'' -p no:cacheprovider`),
+      );
     });
 
     it('the same TestCommand gives the same script', () => {
