@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderReadme } from '../scripts/benchTables';
-import type { BenchResults } from './results';
+import { provenance, type BenchResults } from './results';
 
 const REPO = resolve(__dirname, '..');
 
@@ -49,7 +49,7 @@ describe('README benchmark tables from bench/results (scripts/benchTables.ts)', 
     assert.deepEqual(stale, ['bench:sandbox/medians']);
     assert.equal(
       text,
-      `intro\n<!-- bench:sandbox/medians -->\n${MEDIANS.replace('| |', '|  |')}<!-- /bench:sandbox/medians -->\noutro\n`,
+      `intro\n<!-- bench:sandbox/medians -->\n${MEDIANS}\n${provenance(results())}\n<!-- /bench:sandbox/medians -->\noutro\n`,
     );
   });
 
@@ -57,7 +57,8 @@ describe('README benchmark tables from bench/results (scripts/benchTables.ts)', 
     const readme = '<!-- bench:sandbox -->\n<!-- /bench:sandbox -->\n';
     const first = renderReadme(readme, dir);
     assert.ok(first.text.includes('| warm-pool run | 4.5 ms |\n\n| ratio | measured |'));
-    assert.ok(first.text.endsWith(`${RATIOS}<!-- /bench:sandbox -->\n`));
+    assert.ok(first.text.endsWith(`${RATIOS}\n${provenance(results())}\n<!-- /bench:sandbox -->\n`));
+    assert.match(provenance(results()), /at commit `abc1234`, 2026-12-02, 2 cores, load average 3\.1/);
     const again = renderReadme(first.text, dir);
     assert.deepEqual([again.stale, again.errors, again.markers], [[], [], 1]);
   });

@@ -1,5 +1,5 @@
 /**
- * The README's benchmark tables come from bench/results/<name>.json (written by `npm run bench`,
+ * The benchmark tables of README.md and docs/*.md come from bench/results/<name>.json (written by `npm run bench`,
  * conventions in bench/results.ts). Between `<!-- bench:<name>/<key> -->` and
  * `<!-- /bench:<name>/<key> -->` stands table <key> of <name>.json; between `<!-- bench:<name> -->`
  * and `<!-- /bench:<name> -->` every table of it, in the file's order, a blank line apart.
@@ -9,12 +9,14 @@
  *                                            not well-formed (the lint suite runs this)
  *   npx tsx scripts/benchTables.ts --write   rewrite the marked tables from the files
  *
- * Only the text between markers is touched. A README without markers passes the check.
- * Options: --readme FILE (default README.md), --results DIR (default bench/results).
+ * Each rendered block ends with a line naming the run (commit, date, load). Only the text between
+ * markers is touched; a page without markers passes the check.
+ * Options: --readme FILE (one page instead of README.md and docs/*.md), --results DIR (default
+ * bench/results).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renderTable, resultProblems, type BenchResults } from '../bench/results';
+import { provenance, renderTable, resultProblems, type BenchResults } from '../bench/results';
 
 /** Groups: opening marker line, name, key (or none), the text between, closing marker. */
 const MARKER =
@@ -34,12 +36,14 @@ function rendered(dir: string, name: string, key: string | undefined): { text: s
   if (problems.length) return { error: `${file} is not well-formed: ${problems.join('; ')}` };
   if (results.smoke) return { error: `${file} holds smoke-size figures; run npm run bench:${name}` };
   if (key === undefined) {
-    return { text: `${Object.values(results.tables).map(renderTable).join('\n\n')}\n` };
+    return {
+      text: `${Object.values(results.tables).map(renderTable).join('\n\n')}\n\n${provenance(results)}\n`,
+    };
   }
   const table = results.tables[key];
   if (!table)
     return { error: `${file} has no table "${key}" (it has ${Object.keys(results.tables).join(', ')})` };
-  return { text: `${renderTable(table)}\n` };
+  return { text: `${renderTable(table)}\n\n${provenance(results)}\n` };
 }
 
 /** The README with every marked table rendered, and the markers that disagreed or failed. */
@@ -71,33 +75,48 @@ export function renderReadme(
   return { text, stale, errors, markers };
 }
 
+/** README.md and docs/*.md: every page that may quote a benchmark. */
+function defaultPages(): string[] {
+  const docs = existsSync('docs') ? readdirSync('docs').filter((f) => f.endsWith('.md')) : [];
+  return ['README.md', ...docs.map((f) => join('docs', f))].filter((f) => existsSync(f));
+}
+
 function main(): number {
   const argv = process.argv.slice(2);
-  const option = (flag: string, fallback: string): string => {
+  const option = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
-    return (i >= 0 ? argv[i + 1] : undefined) ?? fallback;
+    return i >= 0 ? argv[i + 1] : undefined;
   };
-  const readmeFile = resolve(option('--readme', 'README.md'));
-  const dir = resolve(option('--results', 'bench/results'));
+  const readme = option('--readme');
+  const pages = (readme ? [readme] : defaultPages()).map((f) => resolve(f));
+  const dir = resolve(option('--results') ?? 'bench/results');
   const write = argv.includes('--write');
   if (!write && !argv.includes('--check')) {
     console.error('usage: npx tsx scripts/benchTables.ts --check | --write [--readme FILE] [--results DIR]');
     return 2;
   }
-  const readme = readFileSync(readmeFile, 'utf8');
-  const { text, stale, errors, markers } = renderReadme(readme, dir);
-  for (const e of errors) console.error(`benchTables: ${e}`);
-  if (write) {
-    if (text !== readme) writeFileSync(readmeFile, text);
-    console.log(`benchTables: ${stale.length} of ${markers} marked tables rewritten in ${readmeFile}`);
-    return errors.length ? 1 : 0;
+  let failed = false;
+  let total = 0;
+  for (const page of pages) {
+    const before = readFileSync(page, 'utf8');
+    const { text, stale, errors, markers } = renderReadme(before, dir);
+    total += markers;
+    for (const e of errors) console.error(`benchTables: ${page}: ${e}`);
+    failed ||= errors.length > 0;
+    if (write) {
+      if (text !== before) writeFileSync(page, text);
+      if (markers)
+        console.log(`benchTables: ${stale.length} of ${markers} marked tables rewritten in ${page}`);
+      continue;
+    }
+    for (const s of stale)
+      console.error(
+        `benchTables: ${s} in ${page} differs from its results file; run npx tsx scripts/benchTables.ts --write`,
+      );
+    failed ||= stale.length > 0;
   }
-  for (const s of stale)
-    console.error(
-      `benchTables: ${s} in ${readmeFile} differs from its results file; run npx tsx scripts/benchTables.ts --write`,
-    );
-  if (!errors.length && !stale.length) console.log(`benchTables: ${markers} marked tables agree with ${dir}`);
-  return errors.length || stale.length ? 1 : 0;
+  if (!write && !failed) console.log(`benchTables: ${total} marked tables agree with ${dir}`);
+  return failed ? 1 : 0;
 }
 
 if (require.main === module) process.exitCode = main();
