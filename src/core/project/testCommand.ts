@@ -19,8 +19,8 @@
  *   reporters become JUnit into `junit.xml` plus `spec` on stdout. Any other script is `command`:
  *   its exit status is the only evidence. (npm's pretest/posttest scripts are not run.)
  * - Python: `pytest` when the project configures it (pytest.ini, pyproject.toml
- *   [tool.pytest.ini_options], setup.cfg [tool:pytest], tox.ini [pytest], a conftest.py) or lists
- *   it as a dependency, with `--junitxml=junit.xml -p no:cacheprovider
+ *   [tool.pytest.ini_options], setup.cfg [tool:pytest], tox.ini [pytest], a conftest.py), lists
+ *   it as a dependency, ships it in its .venv, or has test files that import it, with `--junitxml=junit.xml -p no:cacheprovider
  *   --continue-on-collection-errors`; when pytest does not
  *   import in the image the script falls back to the unittest runner. Otherwise `unittest`: the
  *   result-writing runner of unittestReporter.ts, into `unittest.json`. The script writes which ran
@@ -105,7 +105,7 @@ export function detectTestCommand(
     case 'python': {
       const pytest = pytestConfigured(files, read);
       if (pytest) return make('pytest', PYTEST_COMMAND, pytest);
-      if (!files.some((f) => /(^|\/)test[^/]*\.py$/.test(f))) return undefined;
+      if (!files.some((f) => /(^|\/)test[^/]*\.py$/.test(f) && !isDependency(f))) return undefined;
       return make('unittest', UNITTEST_COMMAND, 'test*.py files (unittest)');
     }
     case 'go':
@@ -180,7 +180,20 @@ function pytestConfigured(files: readonly string[], read: (file: string) => stri
     if (/^\s*["']?pytest\b/m.test(read(file)) || /["']pytest[-\s<>=~!"'[]/.test(read(file)))
       return `${file} (requires pytest)`;
   }
-  return undefined;
+  const installed = files.find((f) =>
+    /^\.?venv\/lib\/python[^/]+\/site-packages\/pytest\/__init__\.py$/.test(f),
+  );
+  if (installed) return `${installed.split('/')[0]} (pytest installed)`;
+  // Test files written for pytest (a bounded look: pytest-style tests mean nothing to unittest).
+  const tests = files
+    .filter((f) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(f) && !isDependency(f))
+    .slice(0, 200);
+  const importer = tests.find((f) => /^\s*(import pytest|from pytest import)\b/m.test(read(f)));
+  return importer ? `${importer} (imports pytest)` : undefined;
+}
+
+function isDependency(path: string): boolean {
+  return /^(\.venv|venv|node_modules)\//.test(path);
 }
 
 function readText(path: string): string {

@@ -84,6 +84,27 @@ describe('project: finding and scripting the test command', () => {
           'test*.py files (unittest)',
         ],
         [{ 'pyproject.toml': '[project]\nname = "x"\n', 'x/core.py': '' }, undefined, undefined],
+        [
+          {
+            '.venv/lib/python3.11/site-packages/pytest/__init__.py': '',
+            'tests/test_a.py': 'def test_a():\n    pass\n',
+          },
+          'pytest',
+          '.venv (pytest installed)',
+        ],
+        [
+          {
+            'tests/test_a.py': 'import unittest\n',
+            'tests/test_b.py': 'import pytest\n\ndef test_b(): pass\n',
+          },
+          'pytest',
+          'tests/test_b.py (imports pytest)',
+        ],
+        [
+          { 'x/core.py': '', '.venv/lib/python3.11/site-packages/six/test_six.py': 'import pytest\n' },
+          undefined,
+          undefined,
+        ],
       ];
       for (const [files, runner, source] of cases) {
         rmSync(root, { recursive: true, force: true });
