@@ -135,7 +135,13 @@ function looksLikeWholeFile(
   );
   if (outside.length === 0) return false;
   const have = new Set(newLines.map((l) => l.trim()));
-  return outside.filter((l) => have.has(l.trim())).length / outside.length >= 0.6;
+  if (outside.filter((l) => have.has(l.trim())).length / outside.length >= 0.6) return true;
+  // A rewrite of the file that changed most lines still defines most of the file's own names.
+  const oldNames = new Set(definitions(oldLines).map((d) => d.name));
+  const newNames = definitions(newLines)
+    .map((d) => d.name)
+    .filter((n) => oldNames.has(n));
+  return oldNames.size >= 2 && new Set(newNames).size / oldNames.size >= 0.5;
 }
 
 /**

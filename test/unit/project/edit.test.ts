@@ -94,6 +94,25 @@ describe('project edit: an answer read as an edit of one file', () => {
     assert.equal(whole.newText, fixed);
   });
 
+  it('reads a rewrite of the whole file as the whole file even when a line is selected', () => {
+    const ranged: EditTarget = { ...target, range: { startLine: 9, endLine: 9 } };
+    const rewrite = [
+      'def unit_price(item):',
+      '    return round(item["price"], 2)',
+      '',
+      'def bulk_discount(quantity):',
+      '    return 0.1 if quantity >= 10 else 0.0',
+      '',
+      'def total(item, quantity):',
+      '    return round(unit_price(item) * quantity * (1 - bulk_discount(quantity)), 2)',
+      '',
+    ].join('\n');
+    const edit = read(answer(rewrite), ranged);
+    assert.ok(edit.ok, JSON.stringify(edit));
+    assert.equal(edit.form, 'wholeFile');
+    assert.equal(edit.newText, rewrite);
+  });
+
   it('gives typed errors, never a crash: no code, no change, a diff of another file, a cut-off block', () => {
     const none = read('I would change the threshold.');
     assert.ok(!none.ok && none.reason === 'noCode');
