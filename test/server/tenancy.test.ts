@@ -156,6 +156,50 @@ describe('server: runs belong to tokens', () => {
     });
   });
 
+  describe('spend quota', () => {
+    let server: RunningServer;
+    before(async () => {
+      const priced = {
+        models: [
+          {
+            id: 'gpt',
+            kind: 'openai',
+            model: 'demo-gpt-4o-mini',
+            baseUrl: `${replay.url}/v1`,
+            price: { inputPerMTok: 1000, outputPerMTok: 1000 },
+          },
+        ],
+      };
+      server = await startGateway(replay, { tokens: [A, B], quota: { usdPerDay: 0.01 } }, priced);
+    });
+    after(() => server.close(0));
+
+    it("usdPerDay: once a token's runs cost the day's limit (the records' cost estimates), 429 naming it", async () => {
+      const ask = (token: string) =>
+        json(`${server.url}/v1/runs`, {
+          json: { prompt: PROMPT, models: ['gpt'], execute: false },
+          headers: as(token),
+        });
+      const first = await ask(A);
+      assert.equal(first.status, 202);
+      const done = await until(
+        'first done',
+        async () => (await json(`${server.url}/v1/runs/${String(first.body.id)}`, { headers: as(A) })).body,
+        (b) => b.status === 'completed',
+      );
+      const cost = (done.candidates as { costUsd?: number }[])[0]?.costUsd ?? 0;
+      assert.ok(cost >= 0.01, `the priced answer costs $${cost}`);
+      await server.gateway.store.flush();
+      const over = await ask(A);
+      assert.equal(over.status, 429);
+      assert.equal(over.body.quota, 'usdPerDay');
+      assert.equal(over.body.limit, 0.01);
+      assert.ok((over.body.used as number) >= 0.01);
+      assert.match(over.body.message as string, /\$[\d.]+ in the last 24 hours/);
+      assert.equal((await ask(B)).status, 202, "B's spend is its own");
+    });
+  });
+
   describe('fair share', () => {
     let server: RunningServer;
     before(async () => {
