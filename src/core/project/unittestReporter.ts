@@ -15,8 +15,6 @@
  * not, 5 when no test was found (as pytest does). The testCommand script writes this source into
  * the scratch directory and runs it with the project folder as the working directory.
  */
-export const UNITTEST_REPORT_FILE = 'unittest.json';
-
 export const UNITTEST_REPORTER_SOURCE = String.raw`"""Quorum's unittest runner: the project's unittest tests, with a per-test JSON report."""
 import json
 import os
