@@ -152,12 +152,14 @@ build_rust() {
   base_rootfs "$root"
   mkdir -p "$root/usr/local/rust/bin" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/bin"
   cp -L "$sysroot/bin/rustc" "$root/usr/local/rust/bin/"
+  # cargo and rustdoc for project mode's `cargo test --offline` (rustdoc runs the doc-tests).
+  cp -L "$sysroot/bin/cargo" "$sysroot/bin/rustdoc" "$root/usr/local/rust/bin/"
   cp -a "$sysroot"/lib/*.so* "$root/usr/local/rust/lib/"
   cp -a "$target/lib" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/"
   cp -a "$target/bin/rust-lld" "$target/bin/gcc-ld" "$root/usr/local/rust/lib/rustlib/x86_64-unknown-linux-gnu/bin/"
   # Where the official rust images have it (their rustup proxy), found through the image's PATH.
   mkdir -p "$root/usr/local/cargo/bin"
-  ln -s /usr/local/rust/bin/rustc "$root/usr/local/cargo/bin/rustc"
+  for f in rustc cargo rustdoc; do ln -s "/usr/local/rust/bin/$f" "$root/usr/local/cargo/bin/$f"; done
   copy_libs "$root" "$sysroot/bin/rustc" "$sysroot"
   for f in "$sysroot"/lib/*.so* "$target/bin/rust-lld"; do copy_libs "$root" "$f" "$sysroot"; done
   # gcc drives the link (collect2, the LTO plugin it always loads, crtbegin/crtend, libgcc).
