@@ -141,7 +141,7 @@ function startSetups(suiteNames) {
       // npm comes first: nothing else can be set up without it. Any other failure stops only the
       // suites that need that part.
       if (part !== 'npm' && setups.get('npm')?.ok === false) {
-        entry.row = `${`setup ${part}`.padEnd(12)} not run (npm set-up failed)`;
+        entry.row = `${`setup ${part}`.padEnd(13)} not run (npm set-up failed)`;
         return { ok: false };
       }
       const log = join(logDir, `${part}.log`);
@@ -150,7 +150,7 @@ function startSetups(suiteNames) {
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       const text = readFileSync(log, 'utf8');
       entry.ok = code === 0;
-      entry.row = `${`setup ${part}`.padEnd(12)} ${entry.ok ? 'ready' : 'FAILED'}  ${seconds} s`;
+      entry.row = `${`setup ${part}`.padEnd(13)} ${entry.ok ? 'ready' : 'FAILED'}  ${seconds} s`;
       const shown = entry.ok
         ? text.split('\n').filter((l) => l.startsWith('[setup]'))
         : text.split('\n').slice(-40);

@@ -70,6 +70,8 @@ fi
 # npm ci when node_modules is missing or older than the lockfile.
 if want npm; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    # npm ci empties node_modules first: through a symlink, that is another checkout's packages.
+    [ ! -L node_modules ] || fail "node_modules is a symlink to $(readlink -f node_modules); npm ci would empty it. Give this checkout its own node_modules (rm node_modules && npm ci)"
     log "installing npm packages (npm ci)"
     npm ci --loglevel=error || fail "npm ci failed; is the npm registry reachable? (npm config get registry)"
   fi
