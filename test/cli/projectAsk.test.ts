@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../src/core/types';
@@ -10,6 +9,7 @@ import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
 import { commonJsProject, pythonProject } from './projectFixtures';
 import type { CliProject } from './projectFixtures';
 import { runCli } from './cliHarness';
+import { treeHash } from '../treeHash';
 
 const MODELS = ['correct', 'standalone', 'wrong'] as const;
 const ENV = {
@@ -17,29 +17,6 @@ const ENV = {
   QUORUM_STANDALONE_API_KEY: 'sk-t',
   QUORUM_WRONG_API_KEY: 'sk-t',
 };
-
-/** Path -> sha256 of every file and folder under root (.git included): the user's tree, byte for byte. */
-function treeHash(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (rel: string): void => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        out.set(`${p}/`, 'dir');
-        visit(p);
-      } else if (e.isFile()) {
-        out.set(
-          p,
-          createHash('sha256')
-            .update(readFileSync(join(root, p)))
-            .digest('hex'),
-        );
-      } else out.set(p, `link ${statSync(join(root, p), { throwIfNoEntry: false })?.size ?? ''}`);
-    }
-  };
-  visit('');
-  return out;
-}
 
 function configFile(server: ReplayServer): string {
   const dir = mkdtempSync(join(tmpdir(), 'quorum-cli-project-'));

@@ -6,8 +6,7 @@
  * before any model is asked.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
@@ -18,6 +17,7 @@ import { pythonProject } from '../cli/projectFixtures';
 import type { CliProject } from '../cli/projectFixtures';
 import { dirWithConfig, startMcp } from './mcpHarness';
 import type { McpSession } from './mcpHarness';
+import { treeHash } from '../treeHash';
 
 const MODELS = ['correct', 'standalone', 'wrong'] as const;
 const ENV = {
@@ -48,30 +48,6 @@ interface EditSummary {
 }
 
 const textOf = (r: ToolResult): string => r.content.map((c) => c.text ?? '').join('\n');
-
-/** Path -> sha256 of every file and folder under root (.git included). */
-function treeHash(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (rel: string): void => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        out.set(`${p}/`, 'dir');
-        visit(p);
-      } else
-        out.set(
-          p,
-          e.isFile()
-            ? createHash('sha256')
-                .update(readFileSync(join(root, p)))
-                .digest('hex')
-            : 'other',
-        );
-    }
-  };
-  visit('');
-  return out;
-}
 
 describe('quorum mcp: ask_models as an edit ask inside the client’s roots', function () {
   this.timeout(240_000);

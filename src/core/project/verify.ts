@@ -110,7 +110,14 @@ async function testRun(
         detail: `The tests did not finish within ${options.test.timeoutS} s (project.testTimeoutS).`,
       };
     }
-    const read = readTestRun(runner, result.reports, result.exitCode, output, result.wallMs);
+    const read = readTestRun(
+      runner,
+      result.reports,
+      result.exitCode,
+      output,
+      result.wallMs,
+      options.test.source,
+    );
     if (result.oomKilled && read.state !== 'ok') {
       return { ...read, state: 'crashed', detail: 'The tests ran out of memory in the sandbox.' };
     }

@@ -5,14 +5,14 @@
 // record names what each fixes and breaks; Apply… previews the pick's whole new file, Accept writes
 // exactly it, and nothing else in the workspace changes (no __pycache__, no report files).
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
 import type { RunRecord } from '../../../src/core/types';
 import { OFFLINE_IMAGES, closeAllEditors, quorumApi, setQuorumSettings, until } from './quorumApi';
+import { treeHash } from '../../treeHash';
 
 const TARGET = 'inventory/pricing.py';
 const FAILING = 'tests.test_pricing.PricingTest.test_bulk_discount';
@@ -88,30 +88,6 @@ const ANSWERS: Record<string, string> = {
   wrong: fence('Count the order as one more item:', pricing('>', 'quantity + 1')),
 };
 const MODELS = Object.keys(ANSWERS);
-
-/** Path -> sha256 of every file and folder under root. */
-function treeHash(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (rel: string): void => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        out.set(`${p}/`, 'dir');
-        visit(p);
-      } else
-        out.set(
-          p,
-          e.isFile()
-            ? createHash('sha256')
-                .update(readFileSync(join(root, p)))
-                .digest('hex')
-            : 'other',
-        );
-    }
-  };
-  visit('');
-  return out;
-}
 
 function diffTabs(): vscode.TabInputTextDiff[] {
   return vscode.window.tabGroups.all
