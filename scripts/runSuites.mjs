@@ -42,7 +42,7 @@ const SUITES = {
   judge: { run: mocha('judge'), needs: DOCKER },
   cli: { run: mocha('cli'), needs: DOCKER },
   mcp: { run: mocha('mcp'), needs: DOCKER },
-  server: { run: mocha('server'), needs: DOCKER },
+  server: { run: mocha('server'), needs: [...DOCKER, 'postgres'] },
   webview: { run: mocha('webview'), needs: ['npm', 'browser'] },
   package: { run: ['bash', ['scripts/checkPackage.sh']], needs: NPM },
   integration: { run: ['npx', ['tsx', 'test/integration/runInServer.ts']], needs: BROWSER_SUITE },

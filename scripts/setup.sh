@@ -23,9 +23,9 @@ parts=()
 for arg in "$@"; do
   case "$arg" in
     --vscode) parts+=(npm docker engines browser vscode build) ;;
-    npm | docker | engines | browser | vscode | build) parts+=("$arg") ;;
+    npm | docker | engines | browser | vscode | build | postgres) parts+=("$arg") ;;
     *)
-      echo "setup: unknown part \"$arg\"; use npm, docker, engines, browser, vscode, build or --vscode" >&2
+      echo "setup: unknown part \"$arg\"; use npm, docker, engines, browser, vscode, build, postgres or --vscode" >&2
       exit 2
       ;;
   esac
@@ -55,6 +55,8 @@ if want engines; then
   need_cmd openssl openssl
 fi
 if want browser || want vscode; then need_cmd chromium chromium; fi
+# The gateway's PostgreSQL tests (test/server): Debian's server; the suite starts the cluster itself.
+if want postgres; then command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql/15 ] || missing+=(postgresql-15); fi
 if want vscode; then
   need_cmd rg ripgrep
   dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
