@@ -49,9 +49,14 @@ export async function readinessOf(s: HostServices, only?: readonly string[]): Pr
   };
 }
 
-/** Opens the walkthrough on the first activation of an install. */
+/**
+ * Opens the walkthrough on the first activation of an install, unless the user turned startup
+ * editors off (workbench.startupEditor: none), as VS Code's own Welcome page does. That is the
+ * workbench's setting, not Quorum's, so it is read here rather than through config.ts.
+ */
 export async function openWalkthroughOnce(state: vscode.Memento): Promise<void> {
   if (state.get<boolean>(WALKTHROUGH_KEY)) return;
+  if (vscode.workspace.getConfiguration('workbench').get<string>('startupEditor') === 'none') return;
   await state.update(WALKTHROUGH_KEY, true);
   await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
 }
