@@ -227,7 +227,7 @@ export function registerCommands(
     },
     [COMMANDS.applyCandidate]: async (what: ApplyArgs): Promise<vscode.Uri | undefined> => {
       // The ask's own file, by URI: whatever editor has focus (a diff, the output) is not the target.
-      const target = typeof what === 'string' ? await router.applyTarget() : undefined;
+      const target = typeof what === 'string' ? await router.applyTarget(what) : undefined;
       const editor = target?.editor ?? s.tracker.editor;
       if (!editor || editor.document.uri.scheme === CANDIDATE_SCHEME) {
         void vscode.window.showWarningMessage(

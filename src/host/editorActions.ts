@@ -36,6 +36,24 @@ export function placementOf(
   return { range, text };
 }
 
+/** Top-level definitions (Python def/class, JS/TS function/class/const/let/var) by name. */
+function topLevelNames(text: string): Set<string> {
+  const re =
+    /^(?:async\s+)?(?:def|class)\s+(\w+)|^(?:export\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+(\w+)/gm;
+  return new Set(Array.from(text.matchAll(re), (m) => m[1] ?? m[2] ?? ''));
+}
+
+/**
+ * True when `code` is a rewrite of the whole `file` rather than a snippet for it: it defines every
+ * top-level name the file defines (a file with none is never taken to be rewritten).
+ */
+export function rewritesWholeFile(file: string, code: string): boolean {
+  const names = topLevelNames(file);
+  if (names.size === 0) return false;
+  const defined = topLevelNames(code);
+  return [...names].every((n) => defined.has(n));
+}
+
 /** Applies the code in one edit (one undo step). Returns false when the editor refused the edit. */
 export async function insertCode(
   editor: vscode.TextEditor,

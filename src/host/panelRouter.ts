@@ -14,7 +14,7 @@ import { DeltaBatcher } from './deltaBatcher';
 import { demoAsk, selectDemoTarget } from './demo';
 import { readinessOf } from './firstRun';
 import { openMatrixEditor } from './matrixEditor';
-import { copyCode, insertCode, openUntitled } from './editorActions';
+import { copyCode, insertCode, openUntitled, rewritesWholeFile } from './editorActions';
 import { editTargetOf } from './editTarget';
 import type { InsertMode } from './editorActions';
 import type { PanelRouter, QuorumPanel } from './panel';
@@ -267,10 +267,13 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
 
   /**
    * The editor and range Apply should use: the ask's own file, found by URI (opened again if it was
-   * closed), and its selection as it was when asked, or the whole file when nothing was selected.
-   * Undefined when the ask had no file (then the focused editor is used).
+   * closed), and its selection as it was when asked. With nothing selected the whole file was sent:
+   * a candidate that rewrites it (it defines every top-level name the file has) replaces the whole
+   * file; a snippet goes in at the cursor. Undefined when the ask had no file (the focused editor).
    */
-  async applyTarget(): Promise<{ editor: vscode.TextEditor; range?: vscode.Range } | undefined> {
+  async applyTarget(
+    candidateId: string,
+  ): Promise<{ editor: vscode.TextEditor; range?: vscode.Range } | undefined> {
     const t = this.target;
     if (!t) return undefined;
     const document = await vscode.workspace.openTextDocument(t.uri);
@@ -279,9 +282,13 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
       viewColumn: shown?.viewColumn,
       preview: false,
     });
+    const whole = document.validateRange(new vscode.Range(0, 0, document.lineCount, 0));
     // An edit ask's candidates are the whole new file, whatever was selected.
-    if (t.wholeFile || this.s.runner.state.editAsk)
-      return { editor, range: document.validateRange(new vscode.Range(0, 0, document.lineCount, 0)) };
+    if (this.s.runner.state.editAsk) return { editor, range: whole };
+    if (t.wholeFile) {
+      const code = this.s.runner.state.candidate(candidateId)?.code ?? '';
+      return rewritesWholeFile(document.getText(), code) ? { editor, range: whole } : { editor };
+    }
     // Edited since the ask: the old range may no longer hold the asked code; use the live selection.
     return { editor, range: document.version === t.version ? t.range : undefined };
   }

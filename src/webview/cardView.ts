@@ -80,7 +80,8 @@ export function createCardView(id: string, ctx: ViewContext): CardView {
     diff: readonly DiffLine[] | undefined,
   ): (HTMLElement | null)[] {
     const parts: (HTMLElement | null)[] = [];
-    if (c.error) {
+    // A cancel is the user's own choice, not a provider error: the neutral badge says it.
+    if (c.error && c.phase !== 'cancelled') {
       parts.push(
         el('div', { class: 'advice', role: 'note' }, [
           icon('lightbulb'),

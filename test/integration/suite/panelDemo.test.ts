@@ -102,6 +102,20 @@ describe('the demo on the sample: answers that match the ask, and an Apply that 
     assert.equal(await runWhole(editor.document), printed);
   });
 
+  it('with nothing selected the whole file is sent, and the pick (a rewrite of it) replaces the whole file', async () => {
+    const api = await quorumApi();
+    const whole = await openEditor(PRIMES, 'py');
+    whole.selection = new vscode.Selection(whole.document.lineCount - 1, 0, whole.document.lineCount - 1, 0);
+    const asked = await api.panelAsk('make is_prime faster');
+    assert.ok(asked?.verdict?.pick);
+    await vscode.commands.executeCommand('quorum.applyCandidate', asked.verdict.pick);
+    assert.equal(await vscode.commands.executeCommand('quorum.acceptApply'), 'applied');
+    const text = whole.document.getText();
+    assert.equal(text.match(/__main__/g)?.length, 1, text);
+    assert.equal(text.match(/^def primes_below\(/gm)?.length, 1, text);
+    assert.equal(await runWhole(whole.document), printed);
+  });
+
   it('a prompt the demo has no recording for starts no ask and shows no unrelated answers', async () => {
     const api = await quorumApi();
     const shown = api.currentAskId();
