@@ -16,6 +16,9 @@
 # Never prompts: apt runs noninteractive and every npm/npx step with npm_config_yes=true; a failed
 # download ends with a message naming what to install.
 set -euo pipefail
+# The whole script in one block: bash parses it before running any of it, so an edit to this file
+# while a (minutes-long) set-up runs cannot shift what the running one reads next.
+{
 cd "$(dirname "$0")/.."
 export npm_config_yes=true npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
@@ -126,3 +129,5 @@ if want build; then
   log "building the extension"
   npm run --silent build >/dev/null || fail "npm run build failed; run it to see why"
 fi
+exit 0
+}
