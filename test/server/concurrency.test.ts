@@ -22,7 +22,8 @@ describe('server: model streams bounded per endpoint', () => {
   before(async () => {
     // Each answer takes a while to start, so the asks' streams would overlap without the bound.
     replay = await startReplayServer({ answers: recordingFor, ttftMs: 500, chunkDelayMs: 0 });
-    server = await startGateway(replay, { modelStreams: 1 });
+    // The test watches the queue every 40 ms: far above the default rate limit of 120 a minute.
+    server = await startGateway(replay, { modelStreams: 1, rateLimit: { max: 100_000, windowMs: 60_000 } });
   });
   after(async () => {
     await server.close(0);
