@@ -24,7 +24,9 @@
 #        QUORUM_VSCODE_SERVER_DIR  install directory of the oldest (default <cache>/vscode-server-1.100.3)
 #        QUORUM_VSCODE_VERSIONS    versions to install when no argument is given
 set -euo pipefail
-
+# The whole script in one block: bash parses it before running any of it, so an edit to this file
+# while an install runs (minutes) cannot shift what the running one reads next.
+{
 OLDEST=4.100.3
 CACHE="${QUORUM_CACHE_DIR:-$HOME/.cache/quorum}"
 # No prompt, no nagging, whatever npm or npx a package's install script calls.
@@ -205,3 +207,5 @@ for want in "${wanted[@]}"; do
   [[ -n "$first" ]] || first="$dir"
 done
 echo "$first"
+exit 0
+}
