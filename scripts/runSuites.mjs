@@ -20,7 +20,7 @@ const mocha = (dir) => ['npx', ['mocha', '--config', `test/${dir}/.mocharc.json`
  * setup.sh parts, in the order they are set up in the background. The build comes before the long
  * VS Code install so that it never overlaps the package suite's own production build.
  */
-const PARTS = ['npm', 'docker', 'engines', 'browser', 'build', 'vscode'];
+const PARTS = ['npm', 'docker', 'engines', 'postgres', 'browser', 'build', 'vscode'];
 const NPM = ['npm'];
 const DOCKER = ['npm', 'docker'];
 const BROWSER_SUITE = ['npm', 'docker', 'browser', 'vscode', 'build'];
