@@ -62,6 +62,13 @@ const args = process.argv.slice(2);
 const withSetup = args.includes('--setup');
 const chosen = args.filter((a) => a !== '--setup');
 const names = chosen.length ? chosen : Object.keys(SUITES);
+for (const [name, suite] of Object.entries(SUITES)) {
+  const unknown = suite.needs.filter((part) => !PARTS.includes(part));
+  if (unknown.length) {
+    console.error(`suite ${name} needs ${unknown.join(', ')}, which PARTS does not list (scripts/runSuites.mjs)`);
+    process.exit(2);
+  }
+}
 for (const name of names) {
   if (!SUITES[name]) {
     console.error(`unknown suite ${name}; known: ${Object.keys(SUITES).join(', ')}`);
