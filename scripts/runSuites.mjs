@@ -65,7 +65,9 @@ const names = chosen.length ? chosen : Object.keys(SUITES);
 for (const [name, suite] of Object.entries(SUITES)) {
   const unknown = suite.needs.filter((part) => !PARTS.includes(part));
   if (unknown.length) {
-    console.error(`suite ${name} needs ${unknown.join(', ')}, which PARTS does not list (scripts/runSuites.mjs)`);
+    console.error(
+      `suite ${name} needs ${unknown.join(', ')}, which PARTS does not list (scripts/runSuites.mjs)`,
+    );
     process.exit(2);
   }
 }
