@@ -9,7 +9,7 @@
  * verdict's delay after the slowest candidate's test run ended, and whether the correct fix won.
  * `QUORUM_BENCH_SMOKE=1` runs the smallest size (one project, a 100-file generated one).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProvider } from '../src/core/providers/registry';
@@ -22,30 +22,8 @@ import { startReplayServer } from '../src/demo/replayServer';
 import type { Language, RunRecord } from '../src/core/types';
 import { emitResults, isSmoke } from './results';
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
-import { commonJsProject, pythonProject } from '../test/cli/projectFixtures';
-import type { CliProject as ProjectFixture } from '../test/cli/projectFixtures';
-
-/** The real-shaped projects measured (each a git repository with one failing test at baseline). */
-const PROJECTS: readonly (readonly [string, (dir: string) => ProjectFixture])[] = [
-  ['python-unittest', pythonProject],
-  ['cjs-node-test', commonJsProject],
-];
-
-/**
- * A generated Python project of `files` modules (~`bytes` in all) around the python fixture: the
- * same package and tests, plus filler modules the snapshot must carry.
- */
-function buildLargeProject(dir: string, size: { files: number; bytes: number }): ProjectFixture {
-  const fixture = pythonProject(dir);
-  const per = Math.max(64, Math.floor(size.bytes / size.files));
-  for (let i = 0; i < size.files - 8; i++) {
-    const folder = join(dir, 'inventory', 'generated', `g${Math.floor(i / 100)}`);
-    mkdirSync(folder, { recursive: true });
-    const body = `def f${i}(x):\n    return x + ${i}\n` + `# ${'x'.repeat(76)}\n`.repeat(Math.ceil(per / 80));
-    writeFileSync(join(folder, `m${i}.py`), body.slice(0, per));
-  }
-  return fixture;
-}
+import { PROJECT_KINDS, buildLargeProject, buildProject } from '../test/fixtures/projects/buildProjects';
+import type { ProjectFixture } from '../test/fixtures/projects/buildProjects';
 
 const SMOKE = isSmoke();
 const MODELS = ['correct', 'standalone', 'wrong'] as const;
@@ -60,6 +38,7 @@ interface Row {
   readonly pick: string | null;
   readonly correctPicked: boolean;
   readonly regressionSeen: boolean;
+  readonly baselineState: string;
 }
 
 async function askOnce(fixture: ProjectFixture, label: string): Promise<Row> {
@@ -106,8 +85,10 @@ async function askOnce(fixture: ProjectFixture, label: string): Promise<Row> {
       candidateMs,
       verdictDelayMs: lastRun !== undefined && verdictAt !== undefined ? verdictAt - lastRun : null,
       pick: record.verdict?.pick ?? null,
-      correctPicked: record.verdict?.pick === 'correct',
+      // A pick without evidence (the tests never ran) is not a measured success.
+      correctPicked: record.verdict?.pick === 'correct' && record.verdict.unverified === false,
       regressionSeen: (standalone?.regressedIds ?? []).includes(fixture.regressionTest),
+      baselineState: record.project?.baseline?.state ?? 'not run',
     };
   } finally {
     await sandbox.dispose();
@@ -125,20 +106,20 @@ async function copiesOf(root: string, target: string): Promise<{ files: number; 
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const kinds = SMOKE ? PROJECTS.slice(0, 1) : PROJECTS;
+  const kinds = SMOKE ? PROJECT_KINDS.slice(0, 1) : PROJECT_KINDS;
   const dirs: string[] = [];
   try {
-    for (const [kind, build] of kinds) {
+    for (const kind of kinds) {
       const dir = mkdtempSync(join(tmpdir(), `quorum-bench-${kind}-`));
       dirs.push(dir);
-      const fixture = build(dir);
+      const fixture = await buildProject(kind, dir);
       rows.push(await askOnce(fixture, kind));
       process.stderr.write(`bench:project ${kind} done\n`);
     }
     const size = SMOKE ? { files: 100, bytes: 512 * 1024 } : { files: 1000, bytes: 5 * 1024 * 1024 };
     const largeDir = mkdtempSync(join(tmpdir(), 'quorum-bench-large-'));
     dirs.push(largeDir);
-    const large = buildLargeProject(largeDir, size);
+    const large = await buildLargeProject(largeDir, size);
     const copies = await copiesOf(large.root, large.target);
     rows.push(await askOnce(large, `generated-${size.files}`));
     const s = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(2)} s`);
@@ -197,7 +178,7 @@ async function main(): Promise<void> {
             s(r.baselineMs),
             r.candidateMs.map(s).join(' / '),
             r.verdictDelayMs === null ? '-' : `${r.verdictDelayMs} ms`,
-            `${r.pick ?? '-'}${r.correctPicked ? ' ✓' : ' ✗'}${r.regressionSeen ? '' : ' (standalone regression not seen)'}`,
+            `${r.pick ?? '-'}${r.correctPicked ? ' ✓' : ' ✗'}${r.baselineState === 'ok' ? '' : ` (no evidence: baseline ${r.baselineState})`}${r.regressionSeen || r.baselineState !== 'ok' ? '' : ' (standalone regression not seen)'}`,
           ]),
         },
       },
