@@ -12,7 +12,7 @@ import { sendableSelection } from './contextPreview';
 import { confirmSpend, estimateAsk } from './spendCheck';
 import { DeltaBatcher } from './deltaBatcher';
 import { demoAsk, selectDemoTarget } from './demo';
-import { readinessOf } from './firstRun';
+import { readinessOf, type Readiness } from './firstRun';
 import { openMatrixEditor } from './matrixEditor';
 import { copyCode, insertCode, openUntitled, rewritesWholeFile } from './editorActions';
 import { editTargetOf } from './editTarget';
@@ -42,6 +42,8 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
   private live: SessionEvent[] = [];
   private modelsSeq = 0;
   private target: AskTarget | undefined;
+  /** The readiness last sent to the panel (undefined until computed once). */
+  private readiness: Readiness | undefined;
   private readonly batcher: DeltaBatcher;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -85,7 +87,8 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
         history: await s.history.list(),
       },
     ];
-    messages.push({ type: 'readiness/update', ...(await readinessOf(s)) });
+    this.readiness = await readinessOf(s);
+    messages.push({ type: 'readiness/update', ...this.readiness });
     if (demo) messages.push({ type: 'demo/asks', asks: DEMO_ASK_VIEWS });
     const record = s.runner.state.record;
     if (s.runner.running)
@@ -211,18 +214,17 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
       this.panel.post({ type: 'demo/asks', asks: DEMO_ASK_VIEWS, reason });
       return undefined;
     }
-    if (!s.demo.active) {
-      const readiness = await readinessOf(s, modelIds);
-      if (!readiness.ready) {
-        this.panel.post({ type: 'readiness/update', ...(await readinessOf(s)) });
-        if (mine === this.askSeq)
-          this.panel.post({
-            type: 'ask/refused',
-            reason:
-              'No model can answer yet: the models need a key, or Ollama is not running. Try the demo, or add a model.',
-          });
-        return undefined;
-      }
+    // No model can answer (no key, Ollama down): say so rather than start an ask that ends in provider
+    // errors. The readiness is the one last sent to the panel, read synchronously: an await here would
+    // let a newer Run (or a cancel) slip in before the runner takes the ask. A gateway answers for its
+    // own models, so nothing local decides there.
+    if (!s.demo.active && !s.settings.gatewayUrl && this.readiness && !this.readiness.ready) {
+      this.panel.post({
+        type: 'ask/refused',
+        reason:
+          'No model can answer yet: the models need a key, or Ollama is not running. Try the demo, or add a model.',
+      });
+      return undefined;
     }
     try {
       if (!(await confirmSpend(s, instruction, intent, modelIds))) {
@@ -379,7 +381,9 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     if (seq !== this.modelsSeq) return;
     this.panel.post({ type: 'models/update', models, demo });
     const readiness = await readinessOf(this.s);
-    if (seq === this.modelsSeq) this.panel.post({ type: 'readiness/update', ...readiness });
+    if (seq !== this.modelsSeq) return;
+    this.readiness = readiness;
+    this.panel.post({ type: 'readiness/update', ...readiness });
   }
 
   private async postHistory(): Promise<void> {
