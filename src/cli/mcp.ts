@@ -7,6 +7,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ToolCallback } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ProviderError, SandboxError } from '../core/types';
@@ -16,7 +18,7 @@ import { loadConfigFile } from './configFile';
 import type { CliIo, Subcommand } from './io';
 import { JUDGE_INPUT, MCP_ASK_MODELS_INPUT, RUN_CODE_INPUT, askSummary } from '../core/agentTools';
 import { BudgetExceeded, DEFAULT_MCP_LIMITS, SessionBudget, mcpLimitsFrom } from './mcpBudget';
-import type { McpLimits } from './mcpBudget';
+import type { McpLimits, McpToolName } from './mcpBudget';
 import { ToolFailure, askModels, judgeCandidates, runCode } from './mcpTools';
 import type { McpToolContext, Progress } from './mcpTools';
 import { allowEdit } from './mcpRoots';
@@ -45,6 +47,9 @@ Keys come from the environment, as for 'quorum ask'. Logs go to standard error.`
 const KEPT_RECORDS = 10;
 const ROOTS_TIMEOUT_MS = 10_000;
 const VERSION = '0.1.0';
+
+/** Runs `work` inside the session budget, with the budget's signal and the call's progress. */
+type Spend = <T>(work: (signal: AbortSignal, progress: Progress) => Promise<T>) => Promise<T>;
 
 type Extra = {
   signal: AbortSignal;
@@ -123,102 +128,98 @@ export function createQuorumMcpServer(
   const budget = new SessionBudget(limits);
   const offered = new Set<string>(limits.tools);
 
-  // Honest hints: each of these runs code (not read-only) in a sandbox that changes nothing outside
-  // its own container (not destructive); only ask_models reaches the world (the model vendors).
-  if (offered.has('run_code'))
+  /**
+   * Registers one code-running tool: its call gets progress for the client's token, spends from the
+   * session budget through `spend`, and turns failures the agent can act on into tool errors.
+   * Honest hints: each runs code (not read-only) in a sandbox that changes nothing outside its own
+   * container (not destructive); only ask_models reaches the world (the model vendors).
+   */
+  const registerRunning = <S extends ZodRawShapeCompat>(
+    name: McpToolName,
+    meta: { title: string; description: string; inputSchema: S; openWorld: boolean },
+    call: (input: ShapeOutput<S>, spend: Spend, signal: AbortSignal) => Promise<CallToolResult>,
+  ): void => {
+    if (!offered.has(name)) return;
+    const callback = async (input: ShapeOutput<S>, extra: Extra): Promise<CallToolResult> => {
+      try {
+        const progress = progressOf(extra);
+        const spend: Spend = (work) => budget.spend(name, extra.signal, (signal) => work(signal, progress));
+        return await call(input, spend, extra.signal);
+      } catch (error) {
+        return failure(error);
+      }
+    };
     server.registerTool(
-      'run_code',
+      name,
       {
-        title: 'Run code in the Quorum sandbox',
-        description:
-          'Runs one program in a fresh Docker container (no network, read-only root, memory/CPU/time ' +
-          'limits) and returns its exit code, stdout and stderr.',
-        inputSchema: RUN_CODE_INPUT,
+        title: meta.title,
+        description: meta.description,
+        inputSchema: meta.inputSchema,
         annotations: {
           readOnlyHint: false,
           destructiveHint: false,
           idempotentHint: false,
-          openWorldHint: false,
+          openWorldHint: meta.openWorld,
         },
       },
-      async (input, extra) => {
-        try {
-          const progress = progressOf(extra);
-          return result(
-            await budget.spend('run_code', extra.signal, (signal) => runCode(input, ctx, signal, progress)),
-          );
-        } catch (error) {
-          return failure(error);
-        }
-      },
+      // ToolCallback<S> is a conditional type TypeScript cannot resolve for a generic S.
+      callback as unknown as ToolCallback<S>,
     );
+  };
 
-  if (offered.has('ask_models'))
-    server.registerTool(
-      'ask_models',
-      {
-        title: 'Ask several models and judge their answers',
-        description:
-          "Asks every configured model for code, runs each answer in the sandbox and lets Quorum's " +
-          'judge pick one. Returns the pick, its code, the reasons and each candidate’s run. With ' +
-          '`file` (inside the client’s roots) in a project, an edit ask: each answer is tested against ' +
-          'the project’s own tests in a copy of it, and each candidate says "fixes N · breaks M of K ' +
-          'project tests" with the test names; the pick comes with its unified diff. Nothing is written.',
-        inputSchema: MCP_ASK_MODELS_INPUT,
-        annotations: {
-          readOnlyHint: false,
-          destructiveHint: false,
-          idempotentHint: false,
-          openWorldHint: true,
-        },
-      },
-      async (input, extra) => {
-        try {
-          const progress = progressOf(extra);
-          const edit = input.file ? await editOf(input.file, input.project, extra.signal) : undefined;
-          if (!input.file && input.project)
-            throw new ToolFailure('project needs file: name the file to change inside the project.');
-          const record = await budget.spend('ask_models', extra.signal, (signal) =>
-            askModels(input, ctx, signal, progress, edit),
-          );
-          records.unshift(record);
-          records.splice(KEPT_RECORDS);
-          server.sendResourceListChanged();
-          return result(askSummary(record));
-        } catch (error) {
-          return failure(error);
-        }
-      },
-    );
+  registerRunning(
+    'run_code',
+    {
+      title: 'Run code in the Quorum sandbox',
+      description:
+        'Runs one program in a fresh Docker container (no network, read-only root, memory/CPU/time ' +
+        'limits) and returns its exit code, stdout and stderr.',
+      inputSchema: RUN_CODE_INPUT,
+      openWorld: false,
+    },
+    async (input, spend) => result(await spend((signal, progress) => runCode(input, ctx, signal, progress))),
+  );
 
-  if (offered.has('judge'))
-    server.registerTool(
-      'judge',
-      {
-        title: 'Judge candidate programs',
-        description:
-          'Runs every candidate (and every test against every candidate) in the sandbox and returns ' +
-          'the verdict: pick, strategy, confidence, ranking and reasons. Same input as `quorum judge FILE`.',
-        inputSchema: JUDGE_INPUT,
-        annotations: {
-          readOnlyHint: false,
-          destructiveHint: false,
-          idempotentHint: false,
-          openWorldHint: false,
-        },
-      },
-      async (input, extra) => {
-        try {
-          const progress = progressOf(extra);
-          const { json } = await budget.spend('judge', extra.signal, (signal) =>
-            judgeCandidates(input, ctx, signal, progress),
-          );
-          return result(json);
-        } catch (error) {
-          return failure(error);
-        }
-      },
-    );
+  registerRunning(
+    'ask_models',
+    {
+      title: 'Ask several models and judge their answers',
+      description:
+        "Asks every configured model for code, runs each answer in the sandbox and lets Quorum's " +
+        'judge pick one. Returns the pick, its code, the reasons and each candidate’s run. With ' +
+        '`file` (inside the client’s roots) in a project, an edit ask: each answer is tested against ' +
+        'the project’s own tests in a copy of it, and each candidate says "fixes N · breaks M of K ' +
+        'project tests" with the test names; the pick comes with its unified diff. Nothing is written.',
+      inputSchema: MCP_ASK_MODELS_INPUT,
+      openWorld: true,
+    },
+    async (input, spend, signal) => {
+      const edit = input.file ? await editOf(input.file, input.project, signal) : undefined;
+      if (!input.file && input.project)
+        throw new ToolFailure('project needs file: name the file to change inside the project.');
+      const record = await spend((runSignal, progress) => askModels(input, ctx, runSignal, progress, edit));
+      records.unshift(record);
+      records.splice(KEPT_RECORDS);
+      server.sendResourceListChanged();
+      return result(askSummary(record));
+    },
+  );
+
+  registerRunning(
+    'judge',
+    {
+      title: 'Judge candidate programs',
+      description:
+        'Runs every candidate (and every test against every candidate) in the sandbox and returns ' +
+        'the verdict: pick, strategy, confidence, ranking and reasons. Same input as `quorum judge FILE`.',
+      inputSchema: JUDGE_INPUT,
+      openWorld: false,
+    },
+    async (input, spend) => {
+      const { json } = await spend((signal, progress) => judgeCandidates(input, ctx, signal, progress));
+      return result(json);
+    },
+  );
 
   const json = (
     uri: URL,
