@@ -14,4 +14,6 @@ export const MODEL_FIELDS = {
     .object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() })
     .optional(),
   timeoutMs: z.number().int().min(1000).optional(),
+  /** The cascade's tier (1 first); default from price and kind. */
+  tier: z.number().int().min(1).max(9).optional(),
 };

@@ -37,6 +37,11 @@ export interface ModelConfig {
   readonly price?: Price;
   /** Per-request timeout; defaults to 120 s. */
   readonly timeoutMs?: number;
+  /**
+   * The model's tier for the `cascade` strategy (1 is asked first); default from its price and
+   * kind (src/core/strategy/tiers.ts).
+   */
+  readonly tier?: number;
 }
 
 export interface ChatMessage {
