@@ -67,7 +67,7 @@ const line = z.object({
 });
 
 /** The judge's view and the scorer's view of a problem are built apart: `input` has no reference. */
-interface Problem {
+export interface Problem {
   readonly taskId: string;
   readonly input: JudgeInput;
   readonly scoring: { readonly entryPoint: string; readonly referenceTest: string };
@@ -124,7 +124,7 @@ for c in q['candidates']:
 out.flush()
 `;
 
-async function scoreWithReference(
+export async function scoreWithReference(
   sandbox: Sandbox,
   problem: Problem,
   image: string,
