@@ -5,64 +5,46 @@ import { join } from 'node:path';
 import type { RunRecord } from '../../src/core/types';
 import { startReplayServer } from '../../src/demo/replayServer';
 import type { ReplayServer } from '../../src/demo/replayServer';
-import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
-import { commonJsProject, pythonProject } from './projectFixtures';
-import type { CliProject } from './projectFixtures';
+import { buildProject } from '../fixtures/projects/buildProjects';
+import type { ProjectFixture, ProjectKind } from '../fixtures/projects/buildProjects';
+import {
+  EDIT_MODELS,
+  EDIT_MODEL_KEYS,
+  editAskConfig,
+  startEditModels,
+} from '../fixtures/projects/editModels';
 import { runCli } from './cliHarness';
 import { treeHash } from '../treeHash';
 
-const MODELS = ['correct', 'standalone', 'wrong'] as const;
-const ENV = {
-  QUORUM_CORRECT_API_KEY: 'sk-t',
-  QUORUM_STANDALONE_API_KEY: 'sk-t',
-  QUORUM_WRONG_API_KEY: 'sk-t',
-};
+const ENV = EDIT_MODEL_KEYS;
 
 function configFile(server: ReplayServer): string {
   const dir = mkdtempSync(join(tmpdir(), 'quorum-cli-project-'));
   const path = join(dir, 'quorum.config.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      models: MODELS.map((id) => ({ id, kind: 'openai', model: id, baseUrl: `${server.url}/v1` })),
-      sandbox: { images: OFFLINE_IMAGES, poolSize: 0 },
-    }),
-  );
+  writeFileSync(path, JSON.stringify(editAskConfig(server)));
   return path;
 }
 
-for (const [kind, build] of [
-  ['python-unittest', pythonProject],
-  ['cjs-node-test', commonJsProject],
-] as const) {
+for (const kind of ['python-unittest', 'cjs-node-test'] as const satisfies readonly ProjectKind[]) {
   describe(`cli: an edit ask in a ${kind} project, checked against the project's own tests`, function () {
     this.timeout(240_000);
-    let fixture: CliProject;
+    let fixture: ProjectFixture;
     let server: ReplayServer;
     let dir: string;
     let config: string;
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), `quorum-project-${kind}-`));
-      fixture = build(dir);
-      server = await startReplayServer({
-        chunkDelayMs: 0,
-        ttftMs: 0,
-        models: [...MODELS],
-        answers: (model) => {
-          const key = model as (typeof MODELS)[number];
-          return MODELS.includes(key) ? { text: fixture.answers[key] } : undefined;
-        },
-      });
+      fixture = await buildProject(kind, dir);
+      server = await startEditModels(fixture.answers);
       config = configFile(server);
     });
     after(async () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     });
-
-    it('picks the project-correct fix, names what each candidate fixes and breaks, and leaves the tree untouched', async () => {
-      const before = treeHash(fixture.root);
-      const { code, stdout, stderr } = await runCli(
+    /** The fixture's ask as a fix of its target, in the project folder. */
+    const editAsk = (...output: string[]): ReturnType<typeof runCli> =>
+      runCli(
         [
           'ask',
           fixture.instruction,
@@ -72,10 +54,14 @@ for (const [kind, build] of [
           join(fixture.root, fixture.target),
           '--config',
           config,
-          '--json',
+          ...output,
         ],
         { cwd: fixture.root, env: ENV },
       );
+
+    it('picks the project-correct fix, names what each candidate fixes and breaks, and leaves the tree untouched', async () => {
+      const before = treeHash(fixture.root);
+      const { code, stdout, stderr } = await editAsk('--json');
       assert.equal(code, 0, stderr);
       assert.match(stderr, /edit ask of /);
       const record = JSON.parse(stdout) as RunRecord;
@@ -105,21 +91,7 @@ for (const [kind, build] of [
     });
 
     it('--format markdown shows the fixed/regressed table for a pull request', async () => {
-      const { code, stdout } = await runCli(
-        [
-          'ask',
-          fixture.instruction,
-          '--intent',
-          'fix',
-          '--file',
-          join(fixture.root, fixture.target),
-          '--config',
-          config,
-          '--format',
-          'markdown',
-        ],
-        { cwd: fixture.root, env: ENV },
-      );
+      const { code, stdout } = await editAsk('--format', 'markdown');
       assert.equal(code, 0);
       assert.match(stdout, /\| model \| edit \| fixes \| breaks \| still failing \| evidence \|/);
       assert.match(stdout, /\| \*\*correct\*\* ★ \|/);
@@ -133,7 +105,7 @@ describe('cli: edit asks with bad input say what happened and what to set', func
   let server: ReplayServer;
   let dir: string;
   before(async () => {
-    server = await startReplayServer({ chunkDelayMs: 0, ttftMs: 0, models: [...MODELS] });
+    server = await startReplayServer({ chunkDelayMs: 0, ttftMs: 0, models: [...EDIT_MODELS] });
     dir = mkdtempSync(join(tmpdir(), 'quorum-project-bad-'));
   });
   after(async () => {
@@ -169,7 +141,7 @@ describe('cli: edit asks with bad input say what happened and what to set', func
   it('--no-project keeps a file inside a project a snippet ask', async () => {
     const root = mkdtempSync(join(tmpdir(), 'quorum-project-snippet-'));
     try {
-      const p = pythonProject(root);
+      const p = await buildProject('python-unittest', root);
       const { stdout } = await runCli(
         [
           'ask',

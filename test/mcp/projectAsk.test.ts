@@ -10,21 +10,15 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
-import { startReplayServer } from '../../src/demo/replayServer';
 import type { ReplayServer } from '../../src/demo/replayServer';
-import { OFFLINE_IMAGES } from '../sandbox/offlineImages';
-import { pythonProject } from '../cli/projectFixtures';
-import type { CliProject } from '../cli/projectFixtures';
+import { buildProject } from '../fixtures/projects/buildProjects';
+import type { ProjectFixture } from '../fixtures/projects/buildProjects';
+import { EDIT_MODEL_KEYS, editAskConfig, startEditModels } from '../fixtures/projects/editModels';
 import { dirWithConfig, startMcp } from './mcpHarness';
 import type { McpSession } from './mcpHarness';
 import { treeHash } from '../treeHash';
 
-const MODELS = ['correct', 'standalone', 'wrong'] as const;
-const ENV = {
-  QUORUM_CORRECT_API_KEY: 'sk-t',
-  QUORUM_STANDALONE_API_KEY: 'sk-t',
-  QUORUM_WRONG_API_KEY: 'sk-t',
-};
+const ENV = EDIT_MODEL_KEYS;
 
 type ToolResult = {
   isError?: boolean;
@@ -53,7 +47,7 @@ describe('quorum mcp: ask_models as an edit ask inside the client’s roots', fu
   this.timeout(240_000);
   let workspace: string;
   let outside: string;
-  let fixture: CliProject;
+  let fixture: ProjectFixture;
   let replay: ReplayServer;
   let cwd: string;
   let mcp: McpSession;
@@ -64,24 +58,13 @@ describe('quorum mcp: ask_models as an edit ask inside the client’s roots', fu
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'quorum-mcp-project-'));
     outside = mkdtempSync(join(tmpdir(), 'quorum-mcp-outside-'));
-    fixture = pythonProject(join(workspace, 'inventory-pkg'));
-    pythonProject(join(outside, 'other'));
+    fixture = await buildProject('python-unittest', join(workspace, 'inventory-pkg'));
+    await buildProject('python-unittest', join(outside, 'other'));
     writeFileSync(join(outside, 'secret.py'), 'TOKEN = "not for models"\n');
     // A link inside the workspace to a file outside it.
     symlinkSync(join(outside, 'secret.py'), join(workspace, 'link.py'));
-    replay = await startReplayServer({
-      chunkDelayMs: 0,
-      ttftMs: 0,
-      models: [...MODELS],
-      answers: (model) => {
-        const key = model as (typeof MODELS)[number];
-        return MODELS.includes(key) ? { text: fixture.answers[key] } : undefined;
-      },
-    });
-    cwd = dirWithConfig({
-      models: MODELS.map((id) => ({ id, kind: 'openai', model: id, baseUrl: `${replay.url}/v1` })),
-      sandbox: { images: OFFLINE_IMAGES, poolSize: 0, pull: false },
-    });
+    replay = await startEditModels(fixture.answers);
+    cwd = dirWithConfig(editAskConfig(replay));
     mcp = await startMcp(cwd, ENV, [], [workspace]);
   });
   after(async () => {
@@ -106,33 +89,37 @@ describe('quorum mcp: ask_models as an edit ask inside the client’s roots', fu
     assert.equal(s.shape, 'edit');
     assert.equal(s.project.file, fixture.target);
     assert.match(s.project.testCommand ?? '', /unittest/);
-    assert.equal(s.project.baseline.tests, 4);
+    const total = fixture.tests.length;
+    assert.equal(s.project.baseline.tests, total);
     assert.deepEqual(s.project.baseline.failing, [fixture.failingTest]);
 
     const by = new Map(s.candidates.map((c) => [c.id, c.project]));
-    assert.equal(by.get('correct')?.tests, 'fixes 1 · breaks 0 of 4 project tests');
+    assert.equal(by.get('correct')?.tests, `fixes 1 · breaks 0 of ${total} project tests`);
     assert.deepEqual(by.get('correct')?.fixed, [fixture.failingTest]);
     assert.deepEqual(by.get('correct')?.regressed, []);
     // The standalone rewrite's broken test is on its own entry.
-    assert.match(by.get('standalone')?.tests ?? '', /^fixes 1 · breaks 1 of 4 project tests/);
+    assert.ok(
+      by.get('standalone')?.tests.startsWith(`fixes 1 · breaks 1 of ${total} project tests`),
+      by.get('standalone')?.tests,
+    );
     assert.deepEqual(by.get('standalone')?.regressed, [fixture.regressionTest]);
     assert.deepEqual(by.get('wrong')?.fixed, []);
     assert.deepEqual(by.get('wrong')?.stillFailing, [fixture.failingTest]);
 
     assert.equal(s.pick, 'correct', s.reasons.join('\n'));
     assert.equal(s.strategy, 'project-tests');
-    assert.ok(s.code?.includes('if quantity >= 10:'), s.code ?? '');
-    assert.ok(s.code?.startsWith('from .money import round_cents'), 'the new file keeps its project import');
+    assert.equal(s.code, fixture.fixedText, 'the pick is the whole fixed file');
+    assert.ok(s.code?.includes('from .money import round_cents'), 'the new file keeps its project import');
     assert.ok(s.diff?.includes(`+++ b/${fixture.target}`), s.diff ?? '');
-    assert.match(s.diff ?? '', /^-\s+if quantity > 10:$/m);
-    assert.match(s.diff ?? '', /^\+\s+if quantity >= 10:$/m);
+    assert.match(s.diff ?? '', /^-\s+if quantity > BULK_THRESHOLD:$/m);
+    assert.match(s.diff ?? '', /^\+\s+if quantity >= BULK_THRESHOLD:$/m);
 
     const messages = progress.map((p) => p.message ?? '');
     assert.ok(
       messages.some((m) => m.startsWith('edit ask of inventory/pricing.py')),
       JSON.stringify(messages),
     );
-    assert.ok(messages.includes('baseline: 4 project tests (ok)'), JSON.stringify(messages));
+    assert.ok(messages.includes(`baseline: ${total} project tests (ok)`), JSON.stringify(messages));
     assert.ok(messages.includes('correct tested: fixes 1 · breaks 0'), JSON.stringify(messages));
     assert.deepEqual(treeHash(fixture.root), before, "the ask changed the user's tree");
   });
