@@ -378,6 +378,18 @@ export function rankByWinsPerDollar(records: Iterable<ModelRecord>): ModelRecord
   );
 }
 
+/**
+ * The records in the shape the ask strategies take (`ModelRecordSummary` of core/strategy/tiers.ts):
+ * asks, wins (picks) and USD spent, by model id. Cost counts only the asks whose cost is known.
+ */
+export function recordSummaries(
+  byModel: ReadonlyMap<string, ModelRecord>,
+): Map<string, { readonly asks: number; readonly wins: number; readonly costUsd: number }> {
+  const out = new Map<string, { asks: number; wins: number; costUsd: number }>();
+  for (const [id, r] of byModel) out.set(id, { asks: r.asks, wins: r.picks, costUsd: r.costUsd });
+  return out;
+}
+
 export const DEFAULT_MIN_ASKS_TO_SUGGEST = 10;
 
 /**

@@ -9,8 +9,8 @@
  */
 import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isAskOutcome, outcomeOf } from './modelRecord';
-import type { AskOutcome } from './modelRecord';
+import { isAskOutcome, outcomeOf, recordsByModel } from './modelRecord';
+import type { AskOutcome, ModelRecord, RecordFilter } from './modelRecord';
 import type { RunRecord } from '../types';
 
 export const RECORDS_FILE = 'model-records.jsonl';
@@ -126,4 +126,12 @@ export function cliRecordsPath(env: Readonly<Record<string, string | undefined>>
     (env.XDG_DATA_HOME && join(env.XDG_DATA_HOME, 'quorum')) ||
     (env.HOME && join(env.HOME, '.local', 'share', 'quorum'));
   return dir ? join(dir, RECORDS_FILE) : undefined;
+}
+
+/** Per-model records from a store file (missing file: none), for callers that only need the totals. */
+export async function loadModelRecords(
+  path: string,
+  filter: RecordFilter = {},
+): Promise<Map<string, ModelRecord>> {
+  return recordsByModel((await new RecordStore(path).read()).outcomes, filter);
 }

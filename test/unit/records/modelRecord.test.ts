@@ -10,6 +10,7 @@ import {
   rankByWinsPerDollar,
   recordsByModel,
   recordsCsv,
+  recordSummaries,
   timelineOf,
   verifiedOf,
   winsPerDollar,
@@ -67,6 +68,7 @@ describe('model records: aggregation', () => {
     assert.equal(qwen.verified, 0);
     assert.equal(qwen.free, true, 'a local model without a price costs 0');
     assert.equal(qwen.winsPerDollar, 0);
+    assert.deepEqual(recordSummaries(byModel).get('llama'), { asks: 3, wins: 1, costUsd: llama.costUsd });
   });
 
   it('filters by workspace (the folder and below) and leaves demo asks out unless asked', () => {
