@@ -6,6 +6,7 @@ import type { HarnessReport } from './harnessResult';
 import type { JudgeCase } from './testCases';
 import { splitTestCases } from './testCases';
 import { trustedCases } from './trustedCases';
+import { generatedCases } from './generatedInputs';
 
 /** How a candidate's own program ended, ordered by severity for the fallback. */
 export type RunOutcome = 'ok' | 'compile-error' | 'runtime-error' | 'timeout';
@@ -73,10 +74,28 @@ export async function gatherEvidence(input: JudgeInput, options: GatherOptions):
   return { cases, matrix: cases.length > 0 ? result?.matrix : undefined, outcomes, sandboxMs, hostMs };
 }
 
-/** Trusted cases first (the user's examples and test files), then the models' split tests. */
-export function judgeCases(input: JudgeInput): JudgeCase[] {
+/**
+ * Trusted cases first (the user's examples and test files), then the models' split tests; with
+ * no model test, generated inputs in their place (Python: generatedInputs.ts).
+ */
+export function judgeCases(
+  input: Pick<JudgeInput, 'prompt' | 'context' | 'trustedTests' | 'language' | 'tests' | 'candidates'>,
+): JudgeCase[] {
   if (!supportsCrossTest(input.language)) return [];
-  return [...trustedCases(input), ...splitTestCases(input.tests, input.language)];
+  const trusted = trustedCases(input);
+  const models = splitTestCases(input.tests, input.language);
+  return [...trusted, ...(models.length > 0 ? models : generatedFor(input, trusted))];
+}
+
+/** Generated inputs for a judge input without model tests (Python only; empty otherwise). */
+export function generatedFor(
+  input: Pick<JudgeInput, 'prompt' | 'language'> & {
+    readonly candidates: readonly { readonly code: string }[];
+  },
+  trusted: readonly JudgeCase[],
+): JudgeCase[] {
+  if (input.language !== 'python') return [];
+  return generatedCases(input.prompt, input.candidates[0]?.code, trusted);
 }
 
 /** Languages without a harness: run each candidate plainly when the session has not. */

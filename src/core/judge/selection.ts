@@ -1,3 +1,4 @@
+import type { BehaviourParams } from './behaviourClusters';
 import type { CaseEvidence } from './agreement';
 import { functionalAgreement } from './agreement';
 import type { B4Params } from './b4';
@@ -17,6 +18,8 @@ export interface SelectionParams {
   readonly temperature: number;
   /** Platt-style map from the pick's evidence to the confidence shown; absent: the posterior itself. */
   readonly calibration?: Calibration;
+  /** How candidates are judged by behaviour on generated inputs when no test is given. */
+  readonly behaviour?: BehaviourParams;
 }
 
 /** Logistic weights over `confidenceFeatures`, fitted on the tuning half (bench/judge.ts --tune). */

@@ -3,6 +3,10 @@ import type { CandidateOutcome, JudgeEvidence, RunOutcome } from './evidence';
 import { clusterOutputs } from './outputConsensus';
 import type { RankedGroup, SelectionParams } from './selection';
 import { QUORUM_SELECTION, calibratedConfidence, rankGroups } from './selection';
+import type { BehaviourJudgement } from './behaviourClusters';
+import { DEFAULT_BEHAVIOUR, behaviourFeatures, judgeByBehaviour } from './behaviourClusters';
+import type { BehaviourMode } from './calibration';
+import { CONFIDENCE_MAPS, applyMap } from './calibration';
 
 /** Lower is less bad: what the fallback prefers when nothing ran. */
 export const SEVERITY: Readonly<Record<RunOutcome, number>> = {
@@ -43,6 +47,12 @@ export function decideVerdict(
   input: { readonly candidates: readonly JudgeCandidate[] },
   params: SelectionParams = QUORUM_SELECTION,
 ): Verdict {
+  const generated = evidence.cases.filter((c) => c.generated);
+  if (generated.length > 0) {
+    const byBehaviour = behaviourVerdict(evidence, input, params);
+    if (byBehaviour) return byBehaviour;
+    evidence = withoutGenerated(evidence);
+  }
   const basis = verdictBasis(evidence, params);
   const scored = scoreOutcomes(basis, evidence, input.candidates);
   const ranking = [...scored].sort((a, b) => a.rank - b.rank || compareScored(a, b));
@@ -307,5 +317,125 @@ function reasonsFor(
     .filter((s) => s.outcome.outcome !== 'ok')
     .map((s) => `${s.outcome.id} (${s.outcome.outcome})`);
   if (failed.length > 0 && strategy !== 'fallback') reasons.push(`Did not run: ${failed.join(', ')}.`);
+  return reasons;
+}
+
+/** The evidence without its generated cases (and their matrix columns): what tests and examples say. */
+export function withoutGenerated(evidence: JudgeEvidence): JudgeEvidence {
+  const cases = evidence.cases.filter((c) => !c.generated);
+  const keep = new Set(cases.map((c) => c.id));
+  const matrix =
+    evidence.matrix && cases.length > 0
+      ? {
+          cases: evidence.matrix.cases.filter((c) => keep.has(c.id)),
+          cells: Object.fromEntries(
+            Object.entries(evidence.matrix.cells).map(([id, row]) => [
+              id,
+              Object.fromEntries(Object.entries(row).filter(([k]) => keep.has(k))),
+            ]),
+          ),
+        }
+      : undefined;
+  return { ...evidence, cases, matrix };
+}
+
+/** Which calibration map a behaviour verdict uses: with the user's examples or without. */
+export function behaviourMode(j: BehaviourJudgement): BehaviourMode {
+  return j.trustedTotal > 0 ? 'examples' : 'generated';
+}
+
+/**
+ * No tests were given: the candidates ran on inputs the judge generated (and on the user's
+ * examples, when there are some). The examples filter first; among the candidates passing the
+ * most of them, the biggest class of identical behaviour wins (behaviourClusters.ts); the tie
+ * rules pick inside it. Null when there is nothing to judge by (no candidate loaded).
+ */
+function behaviourVerdict(
+  evidence: JudgeEvidence,
+  input: { readonly candidates: readonly JudgeCandidate[] },
+  params: SelectionParams,
+): Verdict | null {
+  const loaded = new Set(evidence.outcomes.filter((o) => o.outcome === 'ok').map((o) => o.id));
+  const judgement = judgeByBehaviour(
+    evidence.outcomes.map((o) => o.evidence),
+    loaded,
+    evidence.cases,
+    params.behaviour ?? DEFAULT_BEHAVIOUR,
+  );
+  if (!judgement || judgement.classes.length === 0) return null;
+  const shown = withoutGenerated(evidence);
+  const basis: VerdictBasis = {
+    caseIds: shown.cases.map((c) => c.id),
+    ok: evidence.outcomes.filter((o) => o.outcome === 'ok'),
+    clusters: [],
+    groups: null,
+    groupOf: new Map(),
+  };
+  const classRank = new Map(
+    judgement.classes.flatMap((cl, rank) => cl.members.map((id) => [id, rank] as const)),
+  );
+  const last = judgement.classes.length;
+  const scored = scoreOutcomes(basis, shown, input.candidates).map((s) => {
+    const rank = classRank.get(s.outcome.id);
+    const size = rank === undefined ? 0 : judgement.classes[rank].members.length;
+    return {
+      ...s,
+      rank: rank ?? last + (loaded.has(s.outcome.id) ? 0 : 1),
+      score: rank === undefined ? 0 : size / Math.max(1, judgement.loaded),
+    };
+  });
+  const ranking = [...scored].sort((a, b) => a.rank - b.rank || compareScored(a, b));
+  const top = ranking[0];
+  const chosen = judgement.classes[0];
+  const strategy: VerdictStrategy =
+    chosen.members.length >= 2 ? 'consensus' : judgement.loaded === 1 ? 'high-confidence' : 'best-available';
+  const mode = behaviourMode(judgement);
+  const confidence = Math.round(applyMap(CONFIDENCE_MAPS[mode], behaviourFeatures(judgement)) * 100) / 100;
+  return {
+    pick: top.outcome.id,
+    strategy,
+    confidence,
+    ranking: ranking.map((s) => rankEntry(s, basis.caseIds.length)),
+    reasons: behaviourReasons(top, judgement, ranking),
+    unverified: false,
+    matrix: shown.matrix,
+  };
+}
+
+function behaviourReasons(top: Scored, j: BehaviourJudgement, ranking: readonly Scored[]): string[] {
+  const id = top.outcome.id;
+  const chosen = j.classes[0];
+  const reasons: string[] = [];
+  if (j.trustedTotal > 0) {
+    reasons.push(
+      chosen.trustedPassed === j.trustedTotal
+        ? `${id} passes all ${j.trustedTotal} of your examples; they decide before any generated input.`
+        : `No candidate passes all ${j.trustedTotal} of your examples; ${id} passes the most, ${chosen.trustedPassed}.`,
+    );
+  }
+  reasons.push(
+    `No tests were given, so Quorum generated ${j.inputs} inputs (from the signature, its type hints${j.trustedTotal > 0 ? ' and your examples' : ''}) and ran every candidate on them; generated inputs have no expected values and never outrank your examples.`,
+  );
+  reasons.push(
+    chosen.members.length > 1
+      ? `${chosen.members.length} of ${j.loaded} candidates that ran (${chosen.members.join(', ')}) return the same values and raise the same errors on all ${j.validInputs} inputs that most candidates accept: the largest class of identical behaviour.`
+      : j.splitting === 0
+        ? `The candidates that ran behave identically on the generated inputs.`
+        : `No two candidates behave the same on the ${j.validInputs} inputs most candidates accept; ${id} agrees most with the others.`,
+  );
+  if (j.classes[1]) {
+    reasons.push(
+      `Next class: ${j.classes[1].members.join(', ')} (${j.classes[1].members.length} candidate${j.classes[1].members.length === 1 ? '' : 's'}).`,
+    );
+  }
+  if (chosen.members.length > 1) {
+    reasons.push(
+      `Within the class the tie rules (ran, less stderr, faster model, shorter code, order) pick ${id}.`,
+    );
+  }
+  const failed = ranking
+    .filter((s) => s.outcome.outcome !== 'ok')
+    .map((s) => `${s.outcome.id} (${s.outcome.outcome})`);
+  if (failed.length > 0) reasons.push(`Did not run: ${failed.join(', ')}.`);
   return reasons;
 }

@@ -12,6 +12,8 @@ export interface JudgeCase {
   /** From the user (a usage example or a test file), not from a model: weighed above the rest. */
   readonly trusted?: true;
   readonly source?: TrustedSource;
+  /** Made by the judge from the signature (generatedInputs.ts): a call with no expected value. */
+  readonly generated?: true;
 }
 
 /** Statements of a test block, split at top level with strings, comments and brackets respected. */

@@ -35,7 +35,10 @@ function answering(text: string | Error, seen: ProviderRequest[] = []): Provider
 
 const run = (stdout: string): RunResult => runResult({ stdout });
 
-/** Candidates that already carry their runs need no sandbox; any call to it is a bug. */
+/**
+ * Programs (no function to generate inputs for) that already carry their runs need no sandbox;
+ * any call to it is a bug.
+ */
 const unusedSandbox: Sandbox = {
   run: () => Promise.reject(new Error('the judge should not run anything here')),
   check: () => Promise.resolve(),
@@ -80,9 +83,9 @@ describe('judge/llmJudge', () => {
   it('adds the model opinion beside the deterministic verdict, never replacing it', async () => {
     const seen: ProviderRequest[] = [];
     const candidates = [
-      { ...input.candidates[0], run: run('1\n') },
-      { ...input.candidates[1], run: run('3\n') },
-      { id: 'c', model: 'm3', code: 'def add(a, b): return b + a', run: run('3\n') },
+      { ...input.candidates[0], code: 'print(2 - 1)', run: run('1\n') },
+      { ...input.candidates[1], code: 'print(1 + 2)', run: run('3\n') },
+      { id: 'c', model: 'm3', code: 'print(2 + 1)', run: run('3\n') },
     ];
     const judge = createJudge({
       sandbox: unusedSandbox,
@@ -96,7 +99,7 @@ describe('judge/llmJudge', () => {
   });
 
   it('falls back to the deterministic verdict alone on invalid output or a provider failure', async () => {
-    const candidates = input.candidates.map((c) => ({ ...c, run: run('x') }));
+    const candidates = input.candidates.map((c, i) => ({ ...c, code: `print(${i})`, run: run('x') }));
     for (const reply of ['not json', new ProviderError('server', 'down', 'retry later', 500)]) {
       const judge = createJudge({ sandbox: unusedSandbox, llmJudge: createLlmJudge(answering(reply)) });
       const verdict = await judge.judge({ ...input, candidates });
