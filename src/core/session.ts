@@ -14,6 +14,18 @@ import { readEdit } from './project/edit';
 import type { SessionProject } from './project/editAsk';
 import type { TestRun } from './project/types';
 import { costOf } from './cost';
+import { estimateTokens } from './spend';
+import type { AskPlan, StrategySettings } from './strategy/plan';
+import {
+  DEFAULT_CASCADE_THRESHOLD,
+  EXPECTED_OUTPUT_TOKENS,
+  cascadeDecision,
+  estimateAskUsd,
+  planAsk,
+  savedUsdOf,
+} from './strategy/plan';
+import { tierOf } from './strategy/tiers';
+import type { SkippedModel, StrategyRecord, TierRecord } from './strategy/types';
 import { DEFAULT_LIMITS, JudgeError, ProviderError, SandboxError, silentLogger } from './types';
 import type { IncrementalJudge, IncrementalJudgement } from './judge/incremental';
 import type {
@@ -27,6 +39,7 @@ import type {
   Language,
   Limits,
   Logger,
+  ModelConfig,
   Provider,
   ProviderFailure,
   RerunRecord,
@@ -62,6 +75,13 @@ export interface SessionDeps {
    * the project's tests decide the verdict.
    */
   readonly project?: SessionProject;
+  /**
+   * How the ask chooses whom to ask (src/core/strategy/): `all` (the default) asks every provider
+   * at once; `cascade` asks tier by tier and stops at a verified verdict confident enough; `budget`
+   * asks the models that fit its budget. Without a judge (nothing can run) a cascade asks every
+   * tier at once.
+   */
+  readonly strategy?: StrategySettings;
 }
 
 export interface AskHandle {
@@ -132,6 +152,8 @@ class Ask implements AskHandle {
   private finishedAt: string | undefined;
   /** An edit ask's baseline run, once it ended. */
   private baseline: TestRun | undefined;
+  /** A cascade or budget ask: its rounds so far. */
+  private strategyRecord: { -readonly [K in keyof StrategyRecord]: StrategyRecord[K] } | undefined;
 
   constructor(
     private readonly request: AskRequest,
@@ -165,9 +187,14 @@ class Ask implements AskHandle {
     // No event before startAsk returns: a listener may reach for the handle it is about to get.
     await Promise.resolve();
     this.emit({ type: 'session-started', models: this.deps.providers.map((p) => p.config) });
-    this.prepare();
-    await Promise.all(this.deps.providers.map((p) => this.generate(p)));
-    await this.judge();
+    const strategy = this.deps.strategy;
+    if (!strategy || strategy.strategy === 'all') {
+      this.prepare(this.deps.providers.length, 1);
+      await Promise.all(this.deps.providers.map((p) => this.generate(p)));
+      await this.judge(true);
+    } else {
+      await this.rounds(strategy);
+    }
     this.preparation.abort();
     this.finishedAt = new Date().toISOString();
     const record = this.record();
@@ -187,11 +214,10 @@ class Ask implements AskHandle {
    * While the models answer: containers for every program run and cross-test run of this ask, and
    * the incremental judge, so the first answer's run starts in a ready container.
    */
-  private prepare(): void {
+  private prepare(n: number, round: number): void {
     const { sandbox, judge, project } = this.deps;
-    if (project) return this.prepareProject(project);
+    if (project) return round === 1 ? this.prepareProject(project) : undefined;
     if (!sandbox) return;
-    const n = this.deps.providers.length;
     // A program run and a judge harness container per answer (live or batch, one per candidate).
     sandbox
       .prepareFor?.(this.language, 2 * n, this.preparation.signal)
@@ -203,6 +229,134 @@ class Ask implements AskHandle {
       language: this.language,
       signal: this.controller.signal,
     });
+    // A later round of a cascade: the judgment keeps every earlier candidate and its tests.
+    if (this.judgement && round > 1) {
+      const earlier = [...this.candidates.values()].map((c) => this.judged(c));
+      for (const { tests } of earlier) if (tests) this.judgement.addTests(tests);
+      for (const { candidate } of earlier) if (candidate) this.judgement.addCandidate(candidate);
+    }
+  }
+
+  // ------------------------------------------------------------ strategies: rounds of models
+
+  /** A cascade or budget ask: the plan's rounds, each judged over every candidate so far. */
+  private async rounds(settings: StrategySettings): Promise<void> {
+    const inputTokens = this.messages.reduce((sum, m) => sum + 3 + estimateTokens(m.content), 3);
+    const configs = this.deps.providers.map((p) => p.config);
+    const threshold = settings.threshold ?? DEFAULT_CASCADE_THRESHOLD;
+    const record: NonNullable<typeof this.strategyRecord> = {
+      strategy: settings.strategy,
+      ...(settings.strategy === 'cascade' ? { threshold } : { budgetUsd: settings.budgetUsd }),
+      tiers: [],
+      skipped: [],
+    };
+    this.strategyRecord = record;
+    let plan: AskPlan;
+    try {
+      plan = planAsk(configs, settings, inputTokens);
+    } catch (error) {
+      record.note = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    const canJudge = this.deps.project !== undefined || (this.deps.judge && this.deps.sandbox);
+    if (plan.strategy === 'cascade' && !canJudge && plan.rounds.length > 1) {
+      record.note = 'Nothing can be judged here (no sandbox), so every tier was asked at once.';
+      plan = { ...plan, rounds: [{ models: plan.rounds.flatMap((r) => r.models) }] };
+    }
+    if (plan.strategy === 'cascade') record.tierCount = plan.rounds.length;
+    const byId = new Map(this.deps.providers.map((p) => [p.config.id, p]));
+    for (const [i, round] of plan.rounds.entries()) {
+      if (this.controller.signal.aborted) break;
+      const n = i + 1;
+      const modelIds = round.models.map((m) => m.id);
+      this.emit({ type: 'tier-started', round: n, tier: round.tier, rounds: plan.rounds.length, modelIds });
+      this.prepare(round.models.length, n);
+      await Promise.all(
+        round.models.flatMap((m) => (byId.has(m.id) ? [this.generate(byId.get(m.id)!)] : [])),
+      );
+      await this.judge(false);
+      if (this.controller.signal.aborted) break;
+      const last = i === plan.rounds.length - 1;
+      const decision =
+        plan.strategy === 'cascade'
+          ? cascadeDecision(
+              this.verdict,
+              threshold,
+              this.verdict?.pick ? this.candidates.get(this.verdict.pick)?.project : undefined,
+            )
+          : { verified: this.verdict ? !this.verdict.unverified : false, stop: true, why: 'one round' };
+      // Without a verdict (the judge failed) more answers cannot be weighed: the ask ends here.
+      const stopped = decision.stop || last || this.judgeError !== undefined;
+      const why = this.judgeError
+        ? 'the judge failed, so more answers could not be weighed'
+        : decision.stop || plan.strategy !== 'cascade'
+          ? decision.why
+          : last
+            ? `${decision.why}; no tier left`
+            : `${decision.why}: asking the next tier`;
+      const skipped = stopped
+        ? [
+            ...plan.skipped,
+            ...this.estimated(
+              plan.rounds.slice(i + 1).flatMap((r) => r.models),
+              inputTokens,
+              `not asked: tier ${round.tier ?? n}'s verdict sufficed`,
+            ),
+          ]
+        : [];
+      const tier: TierRecord = {
+        round: n,
+        tier: round.tier,
+        modelIds,
+        pick: this.verdict?.pick,
+        confidence: this.verdict?.confidence,
+        verified: this.verdict ? decision.verified : undefined,
+        stopped,
+        why,
+        costUsd: sumUsd(modelIds.map((id) => this.candidates.get(id)?.costUsd)),
+      };
+      record.tiers = [...record.tiers, tier];
+      if (stopped) {
+        record.answeredTier = round.tier;
+        record.skipped = skipped;
+        record.savedUsd = savedUsdOf(skipped);
+        const pick = this.verdict?.pick ? this.candidates.get(this.verdict.pick)?.model : undefined;
+        record.pickTier = pick ? tierOf(pick).tier : undefined;
+      }
+      this.emit({
+        type: 'tier-done',
+        round: n,
+        tier: round.tier,
+        pick: tier.pick,
+        confidence: tier.confidence,
+        verified: tier.verified,
+        stopped,
+        why,
+        skipped,
+        savedUsd: stopped ? record.savedUsd : undefined,
+      });
+      if (stopped) {
+        if (this.verdict) this.emit({ type: 'verdict', verdict: this.verdict });
+        break;
+      }
+    }
+  }
+
+  /**
+   * What the models not asked would have cost: this ask's input tokens (as the answered models'
+   * APIs counted them, else estimated) and an answer as long as theirs (else EXPECTED_OUTPUT_TOKENS).
+   */
+  private estimated(models: readonly ModelConfig[], inputTokens: number, why: string): SkippedModel[] {
+    const usages = [...this.candidates.values()].flatMap((c) => (c.usage ? [c.usage] : []));
+    const input = median(usages.flatMap((u) => (u.inputTokens ? [u.inputTokens] : []))) ?? inputTokens;
+    const output =
+      median(usages.flatMap((u) => (u.outputTokens ? [u.outputTokens] : []))) ?? EXPECTED_OUTPUT_TOKENS;
+    return models.map((m) => ({
+      modelId: m.id,
+      tier: tierOf(m).tier,
+      estimatedUsd: estimateAskUsd(m, input, output),
+      why,
+    }));
   }
 
   /** An edit ask: say what the project is, and report the baseline when it ends. */
@@ -395,10 +549,14 @@ class Ask implements AskHandle {
     };
   }
 
-  /** After its own run (the judge weighs it), a candidate's row of cross-tests starts. */
-  private async judge(): Promise<void> {
+  /**
+   * After its own run (the judge weighs it), a candidate's row of cross-tests starts. `announce`:
+   * emit the verdict (a strategy's rounds emit only the final one themselves).
+   */
+  private async judge(announce: boolean): Promise<void> {
     const { judge, sandbox } = this.deps;
-    if (this.deps.project && !this.controller.signal.aborted) return this.judgeEdits(this.deps.project);
+    if (this.deps.project && !this.controller.signal.aborted)
+      return this.judgeEdits(this.deps.project, announce);
     if (!judge || !sandbox || this.controller.signal.aborted) return;
     const judged: JudgeCandidate[] = [];
     const tests: TestCase[] = [];
@@ -422,7 +580,7 @@ class Ask implements AskHandle {
             signal: this.controller.signal,
           });
       this.timeline.verdictMs = this.now();
-      this.emit({ type: 'verdict', verdict: this.verdict });
+      if (announce) this.emit({ type: 'verdict', verdict: this.verdict });
     } catch (error) {
       if (this.controller.signal.aborted) return;
       this.judgeError = judgeFailureOf(error);
@@ -432,7 +590,7 @@ class Ask implements AskHandle {
   }
 
   /** An edit ask: the project's tests decide, once every candidate's run and the baseline ended. */
-  private async judgeEdits(project: SessionProject): Promise<void> {
+  private async judgeEdits(project: SessionProject, announce: boolean): Promise<void> {
     const judged = [...this.candidates.values()].flatMap((c) =>
       c.project ? [{ id: c.id, model: c.model.id, evidence: c.project, answeredMs: c.answeredMs }] : [],
     );
@@ -446,7 +604,7 @@ class Ask implements AskHandle {
     if (this.controller.signal.aborted) return;
     this.verdict = decideEditVerdict(judged, this.baseline);
     this.timeline.verdictMs = this.now();
-    this.emit({ type: 'verdict', verdict: this.verdict });
+    if (announce) this.emit({ type: 'verdict', verdict: this.verdict });
   }
 
   // ------------------------------------------------------------ stage 4: record
@@ -477,6 +635,7 @@ class Ask implements AskHandle {
             timings: { ...this.deps.project.record.timings, baselineMs: this.baseline?.wallMs },
           }
         : undefined,
+      ...(this.strategyRecord ? { strategy: { ...this.strategyRecord } } : {}),
     };
   }
 
@@ -512,9 +671,21 @@ class Ask implements AskHandle {
     this.reruns.push(...(record.reruns ?? []));
     this.verdict = record.verdict;
     this.judgeError = record.judgeError;
+    this.strategyRecord = record.strategy ? { ...record.strategy } : undefined;
     this.finishedAt = record.finishedAt;
     return this;
   }
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (!values.length) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function sumUsd(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length ? known.reduce((a, b) => a + b, 0) : undefined;
 }
 
 /** Starts one ask; events go to `onEvent`, every one stamped with the returned handle's `askId`. */

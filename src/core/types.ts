@@ -3,6 +3,7 @@
  * the CLI and the tests are all consumers of these shapes.
  */
 import type { EditAsk, ProjectEvidence, ProjectRecord, TestRun } from './project/types';
+import type { SkippedModel, StrategyRecord } from './strategy/types';
 
 /** Languages the sandbox knows how to run. */
 export const LANGUAGES = ['python', 'javascript', 'typescript', 'bash', 'go', 'rust'] as const;
@@ -518,6 +519,35 @@ export type SessionEventBody =
   /** An edit ask: one candidate's edit, applied and tested against the project (or why not). */
   | { readonly type: 'project-evidence'; readonly candidateId: string; readonly evidence: ProjectEvidence }
   | { readonly type: 'judge-started' }
+  /** A `cascade` or `budget` ask: one round of models starts (a cascade's tier). */
+  | {
+      readonly type: 'tier-started';
+      /** 1 for the ask's first round. */
+      readonly round: number;
+      /** The cascade's tier; undefined for one round of every tier (`budget`). */
+      readonly tier?: number;
+      /** Rounds the plan has at most. */
+      readonly rounds: number;
+      readonly modelIds: readonly string[];
+    }
+  /**
+   * A round was judged (every candidate so far): whether the ask stops here and why, and, when it
+   * stops, the models it never asked and their estimated cost. The final `verdict` follows a
+   * stopping round; the verdicts of earlier rounds travel only here.
+   */
+  | {
+      readonly type: 'tier-done';
+      readonly round: number;
+      readonly tier?: number;
+      readonly pick?: string | null;
+      readonly confidence?: number;
+      readonly verified?: boolean;
+      readonly stopped: boolean;
+      readonly why: string;
+      readonly skipped: readonly SkippedModel[];
+      /** Estimated USD of the skipped models (priced ones); undefined when none has a price. */
+      readonly savedUsd?: number;
+    }
   | { readonly type: 'verdict'; readonly verdict: Verdict }
   | { readonly type: 'judge-failed'; readonly error: JudgeFailure }
   | { readonly type: 'session-done'; readonly record: RunRecord; readonly cancelled: boolean }
@@ -593,6 +623,8 @@ export interface RunRecord {
   readonly demo?: boolean;
   /** An edit ask: the project, its test command and the baseline run. */
   readonly project?: ProjectRecord;
+  /** A `cascade` or `budget` ask: its rounds, the tier that answered, the models not asked and the money saved. */
+  readonly strategy?: StrategyRecord;
 }
 
 /** The only logging surface the core sees; the host maps it to a LogOutputChannel. Never pass secrets. */
