@@ -6,6 +6,7 @@ import { judgeCommand } from './cli/judge';
 import { mcpCommand } from './cli/mcp';
 import { runCommand } from './cli/run';
 import { serveCommand } from './cli/serve';
+import { statsCommand } from './cli/stats';
 import { EXIT, UsageError } from './cli/io';
 import type { CliIo, Subcommand } from './cli/io';
 
@@ -19,6 +20,7 @@ Commands:
   demo           the whole pipeline on recorded answers: no key, no network needed
   mcp            serve run_code, ask_models and judge to agents (Model Context Protocol, stdio)
   serve          the verification gateway over HTTP (runs, SSE events, execute, judge)
+  stats          each model's record: asks, picks, win rate, verified, fixes, cost, wins per dollar
 
 Run 'quorum <command> --help' for a command's options.`;
 
@@ -30,6 +32,7 @@ const COMMANDS: Readonly<Record<string, Subcommand>> = {
   demo: demoCommand,
   mcp: mcpCommand,
   serve: serveCommand,
+  stats: statsCommand,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -13,6 +13,7 @@ import type { CliIo, Subcommand } from './io';
 import { renderMarkdown, renderText } from './report';
 import { attachProgress, pullProgressPrinter } from './progress';
 import { remoteAsk } from './remoteAsk';
+import { recordAsk } from './stats';
 import { ProjectError } from '../core/project/projectError';
 import { createProjectSandbox } from '../core/sandbox/projectRun';
 import { DEFAULT_IMAGES } from '../core/sandbox/languages';
@@ -146,6 +147,7 @@ export async function executeAsk(options: AskOptions, io: CliIo): Promise<number
     await projectSandbox?.dispose();
     await pipeline.dispose();
   }
+  await recordAsk(record, io);
   if (options.format === 'json') io.stdout.write(JSON.stringify(record, null, 2) + '\n');
   else io.stdout.write(options.format === 'markdown' ? renderMarkdown(record) : renderText(record));
   const usable = record.candidates.some((c) => c.extraction?.main);

@@ -534,3 +534,24 @@ export function recordsCsv(rows: readonly { scope: string; records: readonly Mod
   }
   return lines.join('\r\n') + '\r\n';
 }
+
+/**
+ * CSV of a set of outcomes: with `workspace`, that folder's records only; without, the overall
+ * records followed by each workspace's (by folder name).
+ */
+export function outcomesCsv(outcomes: readonly AskOutcome[], filter: RecordFilter = {}): string {
+  if (filter.workspace !== undefined)
+    return recordsCsv([{ scope: filter.workspace, records: modelRecords(outcomes, filter) }]);
+  const kept = selectOutcomes(outcomes, filter);
+  const folders = [...new Set(kept.map((o) => o.workspace).filter((w): w is string => !!w))].sort();
+  return recordsCsv([
+    { scope: 'overall', records: modelRecords(kept, filter) },
+    ...folders.map((folder) => ({
+      scope: folder,
+      records: modelRecords(
+        kept.filter((o) => o.workspace === folder),
+        filter,
+      ),
+    })),
+  ]);
+}
