@@ -131,7 +131,11 @@ async function coldCli(url: string, language: Language, count: 4 | 8): Promise<S
         '--trust-config',
         '--json',
       ],
-      { env: { ...process.env, OPENAI_API_KEY: 'k', GROQ_API_KEY: 'k' }, maxBuffer: 64 * 1024 * 1024 },
+      // A benchmark's asks are not the user's: kept out of their model records.
+      {
+        env: { ...process.env, OPENAI_API_KEY: 'k', GROQ_API_KEY: 'k', QUORUM_RECORDS: 'off' },
+        maxBuffer: 64 * 1024 * 1024,
+      },
     );
     const sample = sampleOf(JSON.parse(stdout) as RunRecord);
     if (sample) samples.push(sample);
