@@ -24,13 +24,15 @@ import { HttpError, badField, notFound } from './httpError';
 import { ModelGate } from './modelGate';
 import type { ServerSettings } from './options';
 import { checkQuota } from './quotas';
-import { RunEntry, RunRegistry } from './runEntry';
+import { RunEntry, RunRegistry, TERMINAL } from './runEntry';
 import type { RunPersistence } from './runEntry';
 import { failureOf } from './runEntry';
 import { runAsk } from './askJob';
 import { RunQueue } from './runQueue';
 import type { AskInput, ExecuteInput } from './schemas';
 import { openDatabase } from './store/database';
+import { LEASE_MS, Replicas, replicaId } from './store/replicas';
+import type { ReplicaHooks } from './store/replicas';
 import { RunStore } from './store/runStore';
 import type { StoredRun } from './store/runStore';
 
@@ -73,6 +75,12 @@ export class Gateway {
   private readonly persistence: RunPersistence;
   /** Runs cancelled by DELETE (the others a shutdown cuts stay queued in the database). */
   private readonly cancelledByOwner = new Set<string>();
+  /** On PostgreSQL: the replicas sharing the database (store/replicas.ts); absent on SQLite. */
+  private replicas?: Replicas;
+  /** Runs whose lease another replica took: stopped here, nothing more of them is written. */
+  private readonly fenced = new Set<string>();
+  /** Writes a shutdown waits for before it closes the job queue and the database. */
+  private readonly settling = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly init: GatewayInit,
@@ -86,12 +94,29 @@ export class Gateway {
     this.queue = new RunQueue(admitted, settings.queueSize ?? admitted * 4);
     this.models = new ModelGate(settings.modelStreams);
     this.persistence = {
-      event: (id, event) => store.appendEvent(id, event),
-      status: (id, status) => void store.setStatus(id, status),
+      event: (id, event) => {
+        if (this.fenced.has(id)) return;
+        // The end of a run a shutdown cuts is not stored: the run goes on in the next attempt.
+        if (event.event === 'end' && this.closing && !this.cancelledByOwner.has(id)) return;
+        store.appendEvent(id, event);
+      },
+      status: (id, status) => {
+        if (!this.fenced.has(id)) void store.setStatus(id, status);
+      },
       finish: (id, status, record, error) => {
+        if (this.fenced.delete(id)) {
+          this.registry.remove(id);
+          return;
+        }
         // Cut by a shutdown, not by its owner: left queued, so the next start (or replica) runs it again.
         if (this.closing && status === 'cancelled' && !this.cancelledByOwner.has(id)) {
-          void store.setStatus(id, 'queued').finally(() => this.registry.remove(id));
+          const requeued = (this.replicas ? this.replicas.requeue(id) : store.setStatus(id, 'queued'))
+            .catch((e: unknown) => this.logger.warn(`run ${id}: not queued again: ${String(e)}`))
+            .finally(() => {
+              this.registry.remove(id);
+              this.settling.delete(requeued);
+            });
+          this.settling.add(requeued);
           return;
         }
         this.cancelledByOwner.delete(id);
@@ -110,7 +135,7 @@ export class Gateway {
    */
   static async create(init: GatewayInit): Promise<Gateway> {
     const logger = init.logger ?? silentLogger;
-    const { db, where, release } = await openDatabase(init.settings.database);
+    const { db, where, release, kind } = await openDatabase(init.settings.database);
     const store = new RunStore(
       db,
       (error) => logger.error(`database write failed: ${String(error)}`),
@@ -128,7 +153,16 @@ export class Gateway {
       `runs in ${where}; ${gateway.queue.capacity} asks at once (engines run ${runSlots} programs at once), ` +
         `${gateway.queue.size} queued at most, ${init.settings.modelStreams} streams per model endpoint`,
     );
-    await gateway.requeueUnfinished();
+    if (kind === 'postgres') {
+      const replicas = await Replicas.start(init.settings.database, store, gateway.replicaHooks(), {
+        id: replicaId(init.env),
+        logger,
+      });
+      gateway.replicas = replicas;
+      logger.info(`replica ${replicas.id}: sharing runs with the other gateways on ${where}`);
+      // Before listening: runs of replicas that are gone (a killed process of this host at once).
+      await replicas.sweep();
+    } else await gateway.requeueUnfinished();
     if (sandbox) {
       const warmed = sandbox
         .warm(config.language ?? 'python')
@@ -138,7 +172,47 @@ export class Gateway {
       await Promise.race([warmed, new Promise((resolve) => (timer = setTimeout(resolve, WARM_WAIT_MS)))]);
       clearTimeout(timer);
     }
+    gateway.replicas?.fetchNow();
     return gateway;
+  }
+
+  /** This replica's id on a shared PostgreSQL, else undefined. */
+  get replicaId(): string | undefined {
+    return this.replicas?.id;
+  }
+
+  /** What the shared job queue needs from this gateway. */
+  private replicaHooks(): ReplicaHooks {
+    return {
+      free: () => {
+        const { running, queued, capacity } = this.queue.counts;
+        return this.closing ? 0 : capacity - running - queued;
+      },
+      isLocal: (id) => this.registry.get(id) !== undefined,
+      local: () => this.registry.all().map((e) => e.id),
+      adopt: (run, events) => {
+        const entry = new RunEntry(
+          run.id,
+          run.owner,
+          this.persistence,
+          events,
+          run.attempts > 1 ? 'requeued' : 'continue',
+        );
+        this.registry.add(entry);
+        this.enqueue(entry, run.input as AskInput);
+        return entry.finished;
+      },
+      cancelLocal: (id) => void this.cancel(id, { owner: 'local', admin: true }).catch(() => undefined),
+      lost: (id) => {
+        const entry = this.registry.get(id);
+        if (!entry || entry.terminal) return;
+        this.logger.warn(`run ${id}: another replica took it (this one missed its heartbeats); stopped here`);
+        this.fenced.add(id);
+        entry.cancelRequested = true;
+        this.queue.withdraw(entry, new HttpError(409, 'taken', 'Taken by another replica.', ''));
+        entry.handle?.cancel();
+      },
+    };
   }
 
   get config(): QuorumConfig {
@@ -191,23 +265,53 @@ export class Gateway {
     const existing = idempotencyKey ? await this.store.byKey(caller.owner, idempotencyKey, since) : undefined;
     if (existing) return { entry: await this.entryOf(existing), created: false };
     this.modelsFor(input.models);
-    this.queue.ensureRoom();
-    await checkQuota(this.init.settings.quota, caller.owner, this.store, this.queue);
-    const entry = new RunEntry(randomUUID(), caller.owner, this.persistence);
+    if (this.replicas) await this.ensureSharedRoom(this.replicas);
+    else this.queue.ensureRoom();
+    await checkQuota(this.init.settings.quota, caller.owner, this.store, this.queue, !!this.replicas);
+    const runId = randomUUID();
     const id = await this.store.create({
-      id: entry.id,
+      id: runId,
       owner: caller.owner,
       input,
       idempotencyKey,
-      createdAt: entry.createdAt,
+      createdAt: Date.now(),
+      lease: this.replicas && { owner: this.replicas.acceptedBy, until: Date.now() + LEASE_MS },
     });
-    if (id !== entry.id) {
+    if (id !== runId) {
       const raced = await this.store.get(id);
       if (raced) return { entry: await this.entryOf(raced), created: false };
     }
+    if (this.replicas)
+      return { entry: await this.submitShared(this.replicas, runId, caller.owner), created: true };
+    const entry = new RunEntry(runId, caller.owner, this.persistence);
     this.registry.add(entry);
     this.enqueue(entry, input);
     return { entry, created: true };
+  }
+
+  /**
+   * A run for the replicas: its `queued` event stored, then its job sent; whichever replica has a
+   * place runs it. What comes back follows it from the database (replay, then each new event).
+   */
+  private async submitShared(replicas: Replicas, id: string, owner: string): Promise<RunEntry> {
+    const announced = new RunEntry(id, owner, this.persistence);
+    await this.store.flush();
+    await replicas.dispatch(id, { accepted: true });
+    return replicas.follow({ ...announced, record: undefined, events: announced.events });
+  }
+
+  /** 429 when the runs waiting for a replica, across all of them, reach the queue bound. */
+  private async ensureSharedRoom(replicas: Replicas): Promise<void> {
+    const waiting = await replicas.queued();
+    if (waiting < this.queue.size) return;
+    const seconds = String(this.queue.retryAfterS());
+    throw new HttpError(
+      429,
+      'queue-full',
+      `The gateways are at capacity: ${waiting} runs wait for a replica (the most they hold, sized from the engines).`,
+      `Retry after ${seconds} s, or add a replica or an engine.`,
+      { 'retry-after': seconds },
+    );
   }
 
   private enqueue(entry: RunEntry, input: AskInput): void {
@@ -236,9 +340,15 @@ export class Gateway {
       .catch((error: unknown) => entry.finish('cancelled', undefined, failureOf(error)));
   }
 
-  /** The live entry of a run this process works on, else the stored run as an entry. */
+  /**
+   * The live entry of a run this process works on, else the stored run as an entry (followed, when
+   * another replica works on it).
+   */
   private async entryOf(run: StoredRun): Promise<RunEntry> {
-    return this.registry.get(run.id) ?? RunEntry.stored({ ...run, events: await this.store.events(run.id) });
+    const live = this.registry.get(run.id);
+    if (live) return live;
+    if (this.replicas && !TERMINAL.has(run.status)) return this.replicas.follow({ ...run, events: [] });
+    return RunEntry.stored({ ...run, events: await this.store.events(run.id) });
   }
 
   /** A run the caller may see (its own; an admin sees every run); 404 otherwise, as if there were none. */
@@ -268,12 +378,39 @@ export class Gateway {
   async cancel(id: string, caller: Caller = LOCAL_CALLER): Promise<RunEntry> {
     const entry = await this.get(id, caller);
     if (entry.terminal) return entry;
+    if (this.replicas && !this.registry.get(id)) return this.cancelShared(this.replicas, entry);
     this.cancelledByOwner.add(entry.id);
     entry.cancelRequested = true;
     this.queue.withdraw(entry, new HttpError(409, 'cancelled', 'Cancelled before it started.', ''));
     entry.handle?.cancel();
     await entry.finished;
     return entry;
+  }
+
+  /**
+   * DELETE of a run this replica does not hold: a run no replica has started is ended here;
+   * otherwise the replica working on it is told (NOTIFY) and its end is awaited.
+   */
+  private async cancelShared(replicas: Replicas, followed: RunEntry): Promise<RunEntry> {
+    const claimed = await replicas.claim(followed.id);
+    if (claimed) {
+      const entry = new RunEntry(
+        claimed.id,
+        claimed.owner,
+        this.persistence,
+        await this.store.events(claimed.id),
+        'continue',
+      );
+      this.cancelledByOwner.add(entry.id);
+      entry.finish('cancelled');
+      await this.store.flush();
+      return entry;
+    }
+    await replicas.cancelRemote(followed.id);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([followed.finished, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
+    clearTimeout(timer);
+    return followed;
   }
 
   /** A sync sandbox call through the queue, aborted when the caller's signal or the shutdown says so. */
@@ -394,6 +531,7 @@ export class Gateway {
    */
   async shutdown(deadlineMs: number): Promise<void> {
     this.closing = true;
+    this.replicas?.stopFetching();
     this.queue.drain(shuttingDown());
     const active = this.registry.all().filter((e) => !e.terminal);
     let timer: NodeJS.Timeout | undefined;
@@ -406,6 +544,8 @@ export class Gateway {
     }
     for (const c of this.calls) c.abort();
     await Promise.all(active.map((e) => e.finished));
+    await Promise.all([...this.settling]);
+    await this.replicas?.stop();
     await this.sandbox?.dispose();
     await this.store.close();
   }

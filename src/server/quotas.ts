@@ -32,15 +32,18 @@ export async function checkQuota(
   owner: string,
   store: RunStore,
   queue: RunQueue,
+  /** Replicas share the database: count the owner's runs there, not only this process's. */
+  shared = false,
 ): Promise<void> {
   if (quota.concurrentRuns !== undefined) {
     const { running, queued } = queue.ownerCounts(owner);
-    if (running + queued >= quota.concurrentRuns)
+    const used = shared ? await store.unfinishedOf(owner) : running + queued;
+    if (used >= quota.concurrentRuns)
       throw overQuota(
         'concurrentRuns',
         quota.concurrentRuns,
-        running + queued,
-        `This token has ${running + queued} runs queued or running, its limit.`,
+        used,
+        `This token has ${used} runs queued or running, its limit.`,
         queue.retryAfterS(),
       );
   }

@@ -63,10 +63,52 @@ export class RunEntry {
     private readonly persist?: RunPersistence,
     /** Events of an earlier attempt (a run re-queued after a restart): numbering goes on after them. */
     earlier: readonly StreamEvent[] = [],
+    /**
+     * The first event: `queued`, `requeued` (a later attempt; the default after earlier events), or
+     * none (`continue`: a replica takes a run another one accepted and announced as queued).
+     */
+    first: 'queued' | 'requeued' | 'continue' = earlier.length ? 'requeued' : 'queued',
   ) {
     this.finished = new Promise<void>((resolve) => (this.settle = resolve));
     this.events.push(...earlier);
-    this.push('status', earlier.length ? { status: 'queued', requeued: true } : { status: 'queued' });
+    if (first !== 'continue')
+      this.push('status', first === 'requeued' ? { status: 'queued', requeued: true } : { status: 'queued' });
+  }
+
+  /**
+   * A run another replica works on (replicas.ts), as stored so far: its events come in through
+   * `append` as that replica stores them, and `finished` settles with its `end` event.
+   */
+  static following(row: Parameters<typeof RunEntry.stored>[0]): RunEntry {
+    const entry = RunEntry.stored({ ...row, events: [] });
+    let settle!: () => void;
+    Object.assign(entry, {
+      finished: new Promise<void>((resolve) => (settle = resolve)),
+      settle,
+    });
+    for (const e of row.events) entry.append(e);
+    return entry;
+  }
+
+  /** An event stored by another process: kept and handed to listeners, in order, once each. */
+  append(e: StreamEvent): void {
+    if (this.terminal || e.id <= (this.events.at(-1)?.id ?? 0)) return;
+    this.events.push(e);
+    let body: { status?: RunStatus; record?: RunRecord; error?: RunFailure } = {};
+    try {
+      body = JSON.parse(e.data) as typeof body;
+    } catch {
+      // not JSON: nothing to read from it
+    }
+    if (e.event === 'status' && body.status) this.status = body.status;
+    for (const listener of [...this.listeners]) listener(e);
+    if (e.event === 'end') {
+      this.status = body.status ?? 'failed';
+      this.record = body.record;
+      this.error = body.error;
+      this.listeners.clear();
+      this.settle();
+    }
   }
 
   /** A finished run (or one another process holds) as stored: for views and replays only. */

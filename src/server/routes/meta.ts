@@ -24,6 +24,8 @@ export function registerMetaRoutes(app: FastifyInstance, gateway: Gateway): void
     // What the admission bound was sized from, and the model streams open per endpoint.
     runSlots: gateway.runSlots,
     modelStreams: gateway.models.use(),
+    // On a shared PostgreSQL: which replica answered (running and queued are its own).
+    ...(gateway.replicaId ? { replica: gateway.replicaId } : {}),
   }));
 
   app.get('/healthz', { schema: { summary: 'The process is alive' } }, () => ({ ok: true }));

@@ -73,7 +73,7 @@ export async function openDatabase(location: string): Promise<OpenDatabase> {
   const db = new Kysely<GatewayDb>({ dialect: opened.dialect });
   let release: () => Promise<void>;
   try {
-    release = await claimDatabase(location, opened.where);
+    release = await claimDatabase(location);
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw error instanceof UsageError

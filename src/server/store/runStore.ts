@@ -26,7 +26,7 @@ const UNFINISHED = ['queued', 'running'];
 /** Events written at once at most (SQLite allows 32766 bound values; 4 per row). */
 const BATCH = 500;
 
-function decode(row: RunsTable): StoredRun {
+export function decodeRun(row: RunsTable): StoredRun {
   return {
     id: row.id,
     owner: row.owner,
@@ -48,6 +48,8 @@ export class RunStore {
   private flushScheduled = false;
   /** The first write that failed since the last flush, reported by `flush`. */
   private failure?: unknown;
+  /** Replicas (replicas.ts): told which runs got new events once they are stored (NOTIFY). */
+  onEventsStored?: (runIds: string[]) => Promise<unknown>;
 
   constructor(
     readonly db: Kysely<GatewayDb>,
@@ -82,6 +84,7 @@ export class RunStore {
         // A re-queued run's events continue its numbering; a repeat of one already stored is a no-op.
         .onConflict((c) => c.columns(['run_id', 'seq']).doNothing())
         .execute();
+      await this.onEventsStored?.([...new Set(batch.map((b) => b.runId))]);
     }
   }
 
@@ -103,6 +106,8 @@ export class RunStore {
     input: unknown;
     idempotencyKey?: string;
     createdAt: number;
+    /** Replicas: the accepting replica's claim until the run is in the shared queue. */
+    lease?: { owner: string; until: number };
   }): Promise<string> {
     await this.flushPending();
     const row = {
@@ -114,6 +119,8 @@ export class RunStore {
       created_at: run.createdAt,
       updated_at: run.createdAt,
       attempts: 1,
+      lease_owner: run.lease?.owner ?? null,
+      lease_until: run.lease?.until ?? null,
     };
     const inserted = await this.db
       .insertInto('runs')
@@ -178,7 +185,7 @@ export class RunStore {
 
   async get(id: string): Promise<StoredRun | undefined> {
     const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? decode(row) : undefined;
+    return row ? decodeRun(row) : undefined;
   }
 
   /** The run an owner's Idempotency-Key names, when it was made after `since`. */
@@ -190,7 +197,7 @@ export class RunStore {
       .where('idempotency_key', '=', key)
       .where('created_at', '>=', since)
       .executeTakeFirst();
-    return row ? decode(row) : undefined;
+    return row ? decodeRun(row) : undefined;
   }
 
   async events(runId: string): Promise<StreamEvent[]> {
@@ -211,14 +218,25 @@ export class RunStore {
       .where('status', 'in', UNFINISHED)
       .orderBy('created_at')
       .execute();
-    return rows.map(decode);
+    return rows.map(decodeRun);
   }
 
   /** The newest runs (of one owner, or all), newest first. */
   async list(owner: string | undefined, limit: number): Promise<StoredRun[]> {
     let query = this.db.selectFrom('runs').selectAll().orderBy('created_at', 'desc').limit(limit);
     if (owner !== undefined) query = query.where('owner', '=', owner);
-    return (await query.execute()).map(decode);
+    return (await query.execute()).map(decodeRun);
+  }
+
+  /** An owner's runs queued or running (in any process: the concurrent-runs quota across replicas). */
+  async unfinishedOf(owner: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('owner', '=', owner)
+      .where('status', 'in', UNFINISHED)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** Runs an owner started since `since` (for runs-per-minute quotas). */

@@ -22,6 +22,12 @@ export interface RunsTable {
   /** How many times it was started: 1, or more after restarts that re-queued it. */
   attempts: number;
   cost_usd: number | null;
+  /**
+   * Replicas on PostgreSQL (replicas.ts): the replica working on the run (`accepted:ID` while it
+   * waits in the shared queue), renewed by heartbeat until `lease_until` (ms); null otherwise.
+   */
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 export interface EventsTable {
@@ -76,6 +82,22 @@ export const MIGRATIONS: Record<string, Migration> = {
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('events').execute();
       await db.schema.dropTable('runs').execute();
+    },
+  },
+  '002_run_leases': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('runs').addColumn('lease_owner', 'text').execute();
+      await db.schema.alterTable('runs').addColumn('lease_until', 'bigint').execute();
+      // Runs a gateway of before this migration left unfinished: an expired lease, so a replica takes them.
+      await (db as Kysely<GatewayDb>)
+        .updateTable('runs')
+        .set({ lease_owner: 'before-leases', lease_until: 0 })
+        .where('status', 'in', ['queued', 'running'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('runs').dropColumn('lease_until').execute();
+      await db.schema.alterTable('runs').dropColumn('lease_owner').execute();
     },
   },
 };

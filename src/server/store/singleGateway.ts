@@ -1,17 +1,12 @@
 /**
- * One gateway per database, for now: a start re-queues every unfinished run it finds, so a second
- * gateway on the same database would run the first one's runs again. Each gateway holds a claim
- * for as long as it runs, and a second one is refused with a clear message:
- * - PostgreSQL: a session advisory lock on its own connection (freed by the server when the
- *   process dies, even by SIGKILL);
- * - a SQLite file: a lock file beside it naming the holder's PID (taken over when that process is
- *   gone, so a killed gateway never blocks the next start).
+ * One gateway per SQLite file: a start re-queues every unfinished run it finds, so a second gateway
+ * on the same file would run the first one's runs again. Each holds a claim for as long as it runs,
+ * and a second one is refused with a clear message: a lock file beside the database naming the
+ * holder's PID (taken over when that process is gone, so a killed gateway never blocks the next
+ * start). PostgreSQL takes several gateways (replicas, see replicas.ts): nothing to claim there.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../../core/usageError';
-
-/** The advisory lock's key: any constant that no other program on the database uses. */
-const LOCK_KEY = 0x51_75_6f_72; // "Quor"
 
 const alive = (pid: number): boolean => {
   try {
@@ -24,8 +19,8 @@ const alive = (pid: number): boolean => {
 
 const refused = (where: string, holder: string): UsageError =>
   new UsageError(
-    `another quorum serve (${holder}) already uses the database ${where}: one gateway per database ` +
-      "(a second one would run the first one's unfinished runs again). Stop it, or give this one its own --database.",
+    `another quorum serve (${holder}) already uses the database ${where}: one gateway per database file ` +
+      "(a second one would run the first one's unfinished runs again). Stop it, give this one its own --database, or use PostgreSQL for several gateways (replicas).",
   );
 
 /** Claims a SQLite file for this process; returns the release. */
@@ -56,28 +51,13 @@ function claimFile(path: string): () => void {
   };
 }
 
-/** Claims a PostgreSQL database for this process; returns the release. */
-async function claimPostgres(url: string, where: string): Promise<() => Promise<void>> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  // A dropped connection must not crash the gateway; its claim is then gone, which is logged by the pool's errors.
-  client.on('error', () => undefined);
-  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-    LOCK_KEY,
-  ]);
-  if (!rows[0]?.locked) {
-    await client.end();
-    throw refused(where, 'another process');
-  }
-  return () => client.end().catch(() => undefined);
-}
-
-/** Claims the database at `location` (nothing to claim for `:memory:`); the result releases it. */
-export async function claimDatabase(location: string, where: string): Promise<() => Promise<void>> {
-  if (/^postgres(ql)?:\/\//i.test(location)) return claimPostgres(location, where);
+/** Claims the database at `location` (nothing to claim for PostgreSQL or `:memory:`); the result releases it. */
+export function claimDatabase(location: string): Promise<() => Promise<void>> {
   const path = location.replace(/^sqlite:/i, '');
-  if (path === ':memory:') return () => Promise.resolve();
-  const release = claimFile(path);
-  return () => Promise.resolve(release());
+  if (/^postgres(ql)?:\/\//i.test(location) || path === ':memory:')
+    return Promise.resolve(() => Promise.resolve());
+  return new Promise((resolve) => {
+    const release = claimFile(path);
+    resolve(() => Promise.resolve(release()));
+  });
 }
