@@ -9,6 +9,9 @@ import type { EngineConfig } from './sandbox/docker';
 import { EDITOR_ONLY, editorModelSchema, isEditorModelEntry } from './editorModels';
 import { MODEL_FIELDS } from './modelFields';
 import type { EditorModelConfig } from './editorModels';
+import { DEFAULT_CASCADE_THRESHOLD } from './strategy/plan';
+import type { StrategySettings } from './strategy/plan';
+import { ASK_STRATEGIES } from './strategy/types';
 
 const modelSchema = z
   .object({
@@ -94,6 +97,13 @@ const projectSchema = z
   })
   .strict();
 
+const cascadeSchema = z
+  .object({
+    /** The calibrated confidence a verified verdict needs for the cascade to stop at its tier. */
+    threshold: z.number().min(0).max(1).default(DEFAULT_CASCADE_THRESHOLD),
+  })
+  .strict();
+
 const topSchema = z
   .object({
     models: z.array(z.unknown()).default([]),
@@ -102,6 +112,11 @@ const topSchema = z
     sandbox: sandboxSchema.default(sandboxSchema.parse({})),
     judge: judgeSchema.default(judgeSchema.parse({})),
     project: projectSchema.default(projectSchema.parse({})),
+    /** Whom an ask asks: every model (`all`), tier by tier (`cascade`), or within `budgetUsd` (`budget`). */
+    strategy: z.enum(ASK_STRATEGIES).default('all'),
+    cascade: cascadeSchema.default(cascadeSchema.parse({})),
+    /** The `budget` strategy's most per ask, in USD (estimated before asking). */
+    budgetUsd: z.number().positive().max(1000).optional(),
     /** `quorum serve`'s section; validated by src/server/options.ts, so one file serves both. */
     server: z.unknown().optional(),
   })
@@ -138,6 +153,8 @@ export interface QuorumConfig {
   readonly judge: { readonly crossTests: boolean; readonly model?: string };
   /** Edit asks in a project: where it is, how its tests run, what is never sent. */
   readonly project: ProjectSettings;
+  /** Whom an ask asks (`strategy`, `cascade.threshold`, `budgetUsd`); the session's rounds follow it. */
+  readonly strategy: StrategySettings;
   /** `vscode-lm` entries of `models`, kept apart: only the editor can ask them (see ./editorModels). */
   readonly editorModels?: readonly EditorModelConfig[];
 }
@@ -152,11 +169,13 @@ export function sessionSettingsOf(config: QuorumConfig): {
   readonly systemPrompt?: string;
   readonly defaultLanguage?: Language;
   readonly limits: Limits;
+  readonly strategy: StrategySettings;
 } {
   return {
     systemPrompt: config.systemPrompt,
     defaultLanguage: config.language,
     limits: config.sandbox.limits,
+    strategy: config.strategy,
   };
 }
 
@@ -239,6 +258,15 @@ function buildConfig(
     models.push(Object.freeze(parsed.data));
   });
   const { sandbox, judge } = top;
+  let strategy = top.strategy;
+  if (strategy === 'budget' && top.budgetUsd === undefined) {
+    issues.push({
+      path: 'budgetUsd',
+      message:
+        'the budget strategy needs budgetUsd (the most one ask may cost, in USD, e.g. 0.01); asking as cascade (cheapest tier first) until it is set',
+    });
+    strategy = 'cascade';
+  }
   return Object.freeze({
     models: Object.freeze(models),
     systemPrompt: top.systemPrompt,
@@ -256,5 +284,6 @@ function buildConfig(
     judge: Object.freeze({ ...judge }),
     project: Object.freeze({ ...top.project, exclude: Object.freeze([...top.project.exclude]) }),
     editorModels: Object.freeze(editorModels),
+    strategy: Object.freeze({ strategy, threshold: top.cascade.threshold, budgetUsd: top.budgetUsd }),
   });
 }

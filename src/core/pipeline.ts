@@ -7,6 +7,7 @@
  */
 import { sessionSettingsOf } from './config';
 import type { QuorumConfig, SandboxSettings } from './config';
+import type { StrategySettings } from './strategy/plan';
 import { createLlmJudge } from './judge/llmJudge';
 import { createIncrementalJudge } from './judge/incremental';
 import type { IncrementalJudge } from './judge/incremental';
@@ -28,6 +29,8 @@ export interface Pipeline {
   readonly systemPrompt?: string;
   readonly defaultLanguage?: Language;
   readonly limits: Limits;
+  /** The config's ask strategy (src/core/strategy/); an ask may override it. */
+  readonly strategy?: StrategySettings;
   /** Removes the sandbox the builder made (an injected one stays with its owner). */
   dispose(): Promise<void>;
 }

@@ -41,6 +41,9 @@ export function readRawSettings(): Record<string, unknown> {
       testCommand: optionalString(c.get('project.testCommand')),
       testTimeoutS: c.get('project.testTimeoutS', 120),
     },
+    strategy: c.get('strategy', 'all'),
+    cascade: { threshold: c.get<unknown>('cascade.threshold') ?? undefined },
+    budgetUsd: optionalString(c.get('budgetUsd')),
   };
 }
 

@@ -75,7 +75,7 @@ describe('config: schema validation', () => {
     assert.match(issues[0].message, /apiKey/);
   });
 
-  it('hands the session its prompt, language and limits from the config', () => {
+  it('hands the session its prompt, language, limits and strategy from the config', () => {
     const { config } = parseConfig({
       systemPrompt: 'Answer in {language}.',
       language: 'bash',
@@ -85,6 +85,7 @@ describe('config: schema validation', () => {
       systemPrompt: 'Answer in {language}.',
       defaultLanguage: 'bash',
       limits: { ...DEFAULT_LIMITS, timeoutMs: 3000 },
+      strategy: config.strategy,
     });
   });
 });
