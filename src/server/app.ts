@@ -19,7 +19,7 @@ import { LOCAL_CALLER, isLoopbackAddress, tokenCheck } from './auth';
 import type { Caller } from './auth';
 import { browserGuard } from './browserGuard';
 import type { Gateway } from './gateway';
-import { HttpError } from './httpError';
+import { HttpError, badField } from './httpError';
 import type { ServerSettings } from './options';
 import { registerMetaRoutes } from './routes/meta';
 import { registerRunRoutes } from './routes/runs';
@@ -147,18 +147,7 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
       const message = keys?.length
         ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`
         : issue?.message;
-      return reply
-        .code(400)
-        .send(
-          new HttpError(
-            400,
-            'bad-request',
-            `${field}: ${message}`,
-            'Fix the field named and send the request again.',
-            {},
-            field,
-          ).body(),
-        );
+      return reply.code(400).send(badField(field, message ?? 'is not valid').body());
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return reply.code(413).send({

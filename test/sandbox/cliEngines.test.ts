@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { enginesCommand } from '../../src/cli/engines';
-import { runCommand } from '../../src/cli/run';
-import type { Subcommand } from '../../src/cli/io';
+import { dirWithConfig, runCli } from '../cli/cliHarness';
 import { OFFLINE_IMAGES } from './offlineImages';
 import { PODMAN_SOCKET } from './testEngines';
 
-async function cli(command: Subcommand, args: string[], config: unknown, env: Record<string, string> = {}) {
-  const cwd = mkdtempSync(join(tmpdir(), 'quorum-engines-'));
-  writeFileSync(join(cwd, 'quorum.config.json'), JSON.stringify(config));
+/** `quorum COMMAND ARGS` in a folder holding `config` as quorum.config.json and hello.py. */
+function cli(command: 'engines' | 'run', args: string[], config: unknown, env: Record<string, string> = {}) {
+  const cwd = dirWithConfig(config);
   writeFileSync(join(cwd, 'hello.py'), 'print("hello")\n');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const stdin = new PassThrough();
-  stdin.end('');
-  const code = await command(args, { stdout, stderr, stdin, env, cwd });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+  return runCli([command, ...args], { cwd, env });
 }
 
 describe('cli: quorum engines, and quorum run on another engine', function () {
@@ -35,7 +22,7 @@ describe('cli: quorum engines, and quorum run on another engine', function () {
         ],
       },
     };
-    const table = await cli(enginesCommand, [], config);
+    const table = await cli('engines', [], config);
     assert.equal(table.code, 1, table.stderr);
     assert.match(table.stdout, /^ENGINE\s+STATE\s+VERSION\s+POOL\s+RUNNING\s+CAPACITY\s+WEIGHT$/m);
     assert.match(table.stdout, /^\/var\/run\/docker\.sock\s+up\s+Docker Engine \S+\s+0\s+0\s+3\s+1$/m);
@@ -44,7 +31,7 @@ describe('cli: quorum engines, and quorum run on another engine', function () {
       table.stdout,
       /\/nonexistent\/quorum\.sock: No Docker engine at \/nonexistent\/quorum\.sock/,
     );
-    const json = await cli(enginesCommand, ['--json'], { sandbox: { engines: [config.sandbox.engines[0]] } });
+    const json = await cli('engines', ['--json'], { sandbox: { engines: [config.sandbox.engines[0]] } });
     assert.equal(json.code, 0);
     const [engine] = JSON.parse(json.stdout) as { engine: string; state: string; running: number }[];
     assert.deepEqual([engine?.engine, engine?.state, engine?.running], ['/var/run/docker.sock', 'up', 0]);
@@ -56,7 +43,7 @@ describe('cli: quorum engines, and quorum run on another engine', function () {
       this.skip();
     }
     const r = await cli(
-      runCommand,
+      'run',
       ['hello.py', '--json'],
       { sandbox: { images: OFFLINE_IMAGES } },
       {

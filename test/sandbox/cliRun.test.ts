@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCommand } from '../../src/cli/run';
+import { runCli } from '../cli/cliHarness';
 import { OFFLINE_IMAGES } from './offlineImages';
 import { ownedContainers } from './sandboxFixture';
 
@@ -17,16 +16,7 @@ async function cli(args: string[], opts: { stdin?: string; env?: Record<string, 
   );
   writeFileSync(join(cwd, 'loop.py'), 'while True:\n  pass');
   writeFileSync(join(cwd, 'input.txt'), 'from a file');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const stdin = new PassThrough();
-  stdin.end(opts.stdin ?? '');
-  const code = await runCommand(args, { stdout, stderr, stdin, env: { ...opts.env }, cwd });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+  return runCli(['run', ...args], { cwd, env: { ...opts.env }, stdin: opts.stdin });
 }
 
 describe('cli: quorum run', function () {
