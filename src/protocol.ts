@@ -7,8 +7,15 @@ import { INTENTS } from './core/types';
 import type { Intent, Language, ProviderKind, RunRecord, SessionEvent } from './core/types';
 import type { DiffLine } from './core/diff';
 import type { SpendEstimate } from './core/spend';
+import type { ModelRecordsView } from './core/records/recordsView';
 
 export type { SentContext, SpendEstimate } from './core/spend';
+export type {
+  ModelRecordView,
+  ModelRecordsView,
+  RecordBucketView,
+  RecordScopeView,
+} from './core/records/recordsView';
 
 /** A model as the panel sees it: never a key, only whether one is stored. */
 export interface ModelView {
@@ -92,7 +99,9 @@ export type HostMessage =
    * The asks the demo can answer, shown as buttons; `reason` says why they are shown (a prompt the
    * demo has no recording for).
    */
-  | { readonly type: 'demo/asks'; readonly asks: readonly DemoAskView[]; readonly reason?: string };
+  | { readonly type: 'demo/asks'; readonly asks: readonly DemoAskView[]; readonly reason?: string }
+  /** Each model's record (overall and in this workspace), sent at start and after every stored ask. */
+  | { readonly type: 'records/update'; readonly records: ModelRecordsView };
 
 /** Messages from the webview to the host. Every one is validated with `isWebviewMessage`. */
 export type WebviewMessage =
@@ -134,7 +143,9 @@ export type WebviewMessage =
   /** Opens VS Code's Manage Workspace Trust editor. */
   | { readonly type: 'trust/manage' }
   /** Opens the full candidate x test matrix in an editor tab, where there is room. */
-  | { readonly type: 'matrix/open' };
+  | { readonly type: 'matrix/open' }
+  /** Saves the model records as CSV (the Export Model Records command). */
+  | { readonly type: 'records/export' };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
@@ -179,6 +190,7 @@ const GUARDS: { readonly [K in WebviewMessageType]: (m: Fields) => boolean } = {
   'demo/ask': (m) => id(m.askId),
   'trust/manage': () => true,
   'matrix/open': () => true,
+  'records/export': () => true,
 };
 
 /** Validates an untrusted message from the webview against the protocol. */

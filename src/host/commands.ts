@@ -28,6 +28,7 @@ export const COMMANDS = {
   showLog: 'quorum.showLog',
   cancel: 'quorum.cancel',
   exportRun: 'quorum.exportRun',
+  exportModelRecords: 'quorum.exportModelRecords',
   openPanel: 'quorum.openPanel',
   startDemo: 'quorum.startDemo',
   checkDocker: 'quorum.checkDocker',
@@ -182,6 +183,28 @@ export function registerCommands(
         }));
       if (!uri) return undefined;
       await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(record, null, 2) + '\n', 'utf8'));
+      return uri;
+    },
+    [COMMANDS.exportModelRecords]: async (target?: vscode.Uri): Promise<vscode.Uri | undefined> => {
+      const { csv, asks } = await s.records.csv();
+      if (asks === 0) {
+        void vscode.window.showInformationMessage(
+          'Quorum: no ask is recorded yet; each finished ask adds to it.',
+        );
+        return undefined;
+      }
+      const uri =
+        target ??
+        (await vscode.window.showSaveDialog({
+          title: 'Quorum: export model records (CSV)',
+          defaultUri: vscode.Uri.joinPath(
+            vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()),
+            'quorum-model-records.csv',
+          ),
+          filters: { CSV: ['csv'] },
+        }));
+      if (!uri) return undefined;
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
       return uri;
     },
     [COMMANDS.openPanel]: () => panel.reveal(),

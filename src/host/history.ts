@@ -32,6 +32,8 @@ export class RunHistory {
   constructor(
     private readonly dir: string,
     private readonly limit = DEFAULT_HISTORY_LIMIT,
+    /** Called with each stored run (the model records); awaited, so listeners of the save see it. */
+    private readonly afterSave?: (record: RunRecord) => Promise<void>,
   ) {}
 
   async save(record: RunRecord): Promise<void> {
@@ -39,6 +41,7 @@ export class RunHistory {
     await mkdir(this.dir, { recursive: true });
     await writeFile(join(this.dir, fileNameOf(record)), JSON.stringify(record, null, 2), 'utf8');
     await this.prune();
+    await this.afterSave?.(record);
   }
 
   /** Newest first. Unreadable files are skipped, not fatal: history is a convenience. */

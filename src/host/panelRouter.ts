@@ -56,7 +56,10 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     this.subscriptions = [
       s.runner.onEvent((event) => this.onSessionEvent(event)),
       s.runner.onHistoryChange(() => void this.postHistory()),
+      s.runner.onHistoryChange(() => void this.postRecords()),
       s.settings.onDidChange(refreshModels),
+      // Enabling or disabling a model changes which ones the records suggest disabling.
+      s.settings.onDidChange(() => void this.postRecords()),
       s.keys.onDidChange(refreshModels),
       s.demo.onDidChange(refreshModels),
       s.trust.onDidChange((trusted) => panel.post({ type: 'trust/update', trusted })),
@@ -89,6 +92,7 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     ];
     this.readiness = await readinessOf(s);
     messages.push({ type: 'readiness/update', ...this.readiness });
+    messages.push(await this.recordsMessage());
     if (demo) messages.push({ type: 'demo/asks', asks: DEMO_ASK_VIEWS });
     const record = s.runner.state.record;
     if (s.runner.running)
@@ -175,6 +179,9 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
         return;
       case 'trust/manage':
         await vscode.commands.executeCommand('workbench.trust.manage');
+        return;
+      case 'records/export':
+        await vscode.commands.executeCommand('quorum.exportModelRecords');
         return;
       case 'matrix/open': {
         const verdict = s.runner.state.record?.verdict;
@@ -384,6 +391,19 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     if (seq !== this.modelsSeq) return;
     this.readiness = readiness;
     this.panel.post({ type: 'readiness/update', ...readiness });
+  }
+
+  private async recordsMessage(): Promise<HostMessage> {
+    const enabled = new Set(this.s.settings.config.models.filter((m) => m.enabled).map((m) => m.id));
+    return { type: 'records/update', records: await this.s.records.view(enabled) };
+  }
+
+  private async postRecords(): Promise<void> {
+    try {
+      this.panel.post(await this.recordsMessage());
+    } catch (error) {
+      this.s.log.logger.warn(`could not read the model records: ${String(error)}`);
+    }
   }
 
   private async postHistory(): Promise<void> {

@@ -9,6 +9,7 @@ import { SettingsSnapshot } from './config';
 import { DemoMode } from './demo';
 import { CandidateDocuments } from './diffDocuments';
 import { RunHistory } from './history';
+import { ModelRecordBook } from './modelRecords';
 import type { HostLog } from './log';
 import { SandboxSlot } from './sandboxSlot';
 import { ApiKeyStore } from './secrets';
@@ -27,6 +28,8 @@ export interface HostServices {
   readonly sandbox: SandboxSlot;
   readonly demo: DemoMode;
   readonly history: RunHistory;
+  /** Each model's record, fed by every stored run. */
+  readonly records: ModelRecordBook;
   readonly runner: AskRunner;
   readonly documents: CandidateDocuments;
   readonly statusBar: QuorumStatusBar;
@@ -55,7 +58,16 @@ export function createServices(
   const config = (): typeof settings.config => settings.config;
   const sandbox = new SandboxSlot(config, trust, logger);
   const demo = new DemoMode(logger);
-  const history = new RunHistory(vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath);
+  const records = new ModelRecordBook(
+    vscode.Uri.joinPath(context.globalStorageUri, 'records').fsPath,
+    () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    logger,
+  );
+  const history = new RunHistory(
+    vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath,
+    undefined,
+    (record) => records.add(record),
+  );
   const gateway = new GatewayAccess(context.secrets, settings);
   const runner = new AskRunner({
     config,
@@ -105,6 +117,7 @@ export function createServices(
     sandbox,
     demo,
     history,
+    records,
     runner,
     documents,
     statusBar,
