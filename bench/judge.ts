@@ -20,6 +20,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PAPER_B4 } from '../src/core/judge/b4';
+import type { CalibrationReport } from '../src/core/judge/calibration';
+import { calibrationReport, reliabilitySvg } from '../src/core/judge/calibration';
 import pLimit from 'p-limit';
 import type { JudgeEvidence } from '../src/core/judge/evidence';
 import { gatherEvidence } from '../src/core/judge/evidence';
@@ -301,6 +303,24 @@ function report(rows: readonly Row[]): {
   };
 }
 
+/**
+ * Expected calibration error (10 equal-width bins) of the verdict's confidence on every held-out
+ * problem of a variant (those where no candidate passes included: the pick is wrong there).
+ */
+function heldOutCalibration(rows: readonly Row[], variant: Variant): CalibrationReport {
+  return calibrationReport(
+    rows
+      .filter((r) => r.variant === variant && r.half === 'held-out')
+      .map((r) => {
+        const v = quorumVerdict(r.evidence, r.candidates);
+        return { confidence: v.confidence, right: r.passed[v.pick ?? ''] ? 1 : 0 };
+      }),
+    ECE_BINS,
+  );
+}
+
+const ECE_BINS = 10;
+
 /** How often picks at each confidence level were right, over every held-out problem. */
 function calibration(rows: readonly Row[]): ResultTable {
   const buckets = [
@@ -326,11 +346,18 @@ function calibration(rows: readonly Row[]): ResultTable {
       'with examples: right',
       'mean confidence',
     ],
-    rows: buckets.map(([lo, hi]) => [
-      `[${lo.toFixed(2)}, ${Math.min(1, hi).toFixed(2)}${hi > 1 ? ']' : ')'}`,
-      ...bucket('without examples', lo, hi),
-      ...bucket('with examples', lo, hi),
-    ]),
+    rows: [
+      ...buckets.map(([lo, hi]) => [
+        `[${lo.toFixed(2)}, ${Math.min(1, hi).toFixed(2)}${hi > 1 ? ']' : ')'}`,
+        ...bucket('without examples', lo, hi),
+        ...bucket('with examples', lo, hi),
+      ]),
+      ...(['without examples', 'with examples'] as const).map((variant, i) => {
+        const r = heldOutCalibration(rows, variant);
+        const cells = [`ECE ${r.ece.toFixed(3)} (${ECE_BINS} bins)`, `n ${r.count}`];
+        return [i === 0 ? '**ECE, held-out**' : '', ...(i === 0 ? [...cells, '', ''] : ['', '', ...cells])];
+      }),
+    ],
   };
 }
 
@@ -402,9 +429,28 @@ async function main(): Promise<void> {
   const cpu = printCpu(rows);
   if (argv.includes('--tune')) printTuning(rows.filter((r) => r.half === 'tuning'));
   const cpuFigures = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [`cpu.${k}`, v]));
+  const ece = Object.fromEntries(
+    (['without examples', 'with examples'] as const).flatMap((variant) => {
+      const r = heldOutCalibration(rows, variant);
+      const id = variant === 'with examples' ? 'testsExamples' : 'tests';
+      return [
+        [`calibration.${id}.ece`, Math.round(r.ece * 1000) / 1000],
+        [`calibration.${id}.n`, r.count],
+      ];
+    }),
+  );
+  if (!SMOKE && !replay?.includes('smoke')) {
+    writeFileSync(
+      path.join(__dirname, '..', 'docs', 'judge-reliability-tests.svg'),
+      reliabilitySvg([
+        { name: "models' tests", report: heldOutCalibration(rows, 'without examples') },
+        { name: "models' tests + examples", report: heldOutCalibration(rows, 'with examples') },
+      ]),
+    );
+  }
   await emitResults({
     name: 'judge',
-    figures: { ...selection.figures, ...cpuFigures, sandboxWallS: wallS, problems: rows.length / 2 },
+    figures: { ...selection.figures, ...cpuFigures, ...ece, sandboxWallS: wallS, problems: rows.length / 2 },
     targets: selection.targets,
     notes: {
       selection: JSON.stringify(QUORUM_SELECTION),

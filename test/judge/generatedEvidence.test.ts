@@ -4,6 +4,7 @@
  * and the user's example outranks any generated input.
  */
 import assert from 'node:assert/strict';
+import { createIncrementalJudge } from '../../src/core/judge/incremental';
 import { createJudge } from '../../src/core/judge/verdict';
 import type { DockerSandbox } from '../../src/core/sandbox/docker';
 import { createDockerSandbox } from '../../src/core/sandbox/docker';
@@ -72,5 +73,30 @@ describe('judge: generated evidence when no test is given (Docker)', function ()
       verdict.reasons.join('\n'),
     );
     assert.equal(verdict.matrix?.cases.length, 1, 'the matrix shows the trusted example only');
+  });
+
+  it('the incremental judge sends the generated inputs at finish: the same cases and verdict as the batch judge', async () => {
+    const input: JudgeInput = {
+      prompt: prompt(''),
+      language: 'python',
+      tests: [],
+      candidates: [
+        { id: 'lower', model: '', code: lowerOnly },
+        ...right.map((code, i) => ({ id: `right${i}`, model: '', code })),
+      ],
+    };
+    assert.equal(sandbox.feeds?.('python'), true, 'the Docker sandbox has live runs');
+    const live = createIncrementalJudge({ sandbox }).begin(input);
+    for (const c of input.candidates) live.addCandidate(c);
+    const evidence = await live.evidence();
+    const batch = await createJudge({ sandbox }).judge(input);
+    assert.ok(evidence.cases.some((c) => c.generated));
+    const incremental = createIncrementalJudge({ sandbox }).begin(input);
+    for (const c of input.candidates) incremental.addCandidate(c);
+    const verdict = await incremental.finish();
+    assert.deepEqual(
+      [verdict.pick, verdict.strategy, verdict.confidence, verdict.reasons],
+      [batch.pick, batch.strategy, batch.confidence, batch.reasons],
+    );
   });
 });

@@ -95,7 +95,11 @@ export function generatedFor(
   trusted: readonly JudgeCase[],
 ): JudgeCase[] {
   if (input.language !== 'python') return [];
-  return generatedCases(input.prompt, input.candidates[0]?.code, trusted);
+  return generatedCases(
+    input.prompt,
+    input.candidates.map((c) => c.code),
+    trusted,
+  );
 }
 
 /** Languages without a harness: run each candidate plainly when the session has not. */

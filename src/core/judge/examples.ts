@@ -75,9 +75,9 @@ function doctestAt(lines: readonly string[], start: number): { example: ParsedEx
 
 const ARROWS = ['==>', '=>', '->', '➞', '→', '==', 'should return', 'returns', 'should be'];
 
-/** `f(args) ==> value` on one line, optionally bulleted, `for`-prefixed or followed by a comment. */
+/** `f(args) ==> value` on one line, optionally bulleted, `for`- or `assert`-prefixed, or followed by a comment. */
 function proseExample(line: string, language: Language): ParsedExample | null {
-  let text = line.trim().replace(/^(?:[*-]\s+|for\s+|@example\s+|\/\/\s*|#\s*|\*\s*)+/, '');
+  let text = line.trim().replace(/^(?:[*-]\s+|for\s+|@example\s+|\/\/\s*|#\s*|\*\s*|assert\s+)+/, '');
   if (language !== 'python') {
     // JSDoc: `add(1, 2); // => 3` or `add(1, 2) // 3`
     const js = /^(.*?\))\s*;?\s*\/\/\s*(?:=>)?\s*(.+)$/.exec(text);

@@ -2,12 +2,13 @@ import type { JudgeCase } from './testCases';
 
 /**
  * Evidence when none is given (issue 28): inputs for the function under judgement, made from its
- * Python signature (the prompt's, else the first candidate's), its type hints, the argument
- * names, and the arguments of the user's examples (mutated: one more, one less, shorter, reversed).
+ * Python signature (the prompt's, else a candidate's), its type hints (the prompt's, else the
+ * candidates'), the argument names, and the arguments of the user's examples (mutated: one more,
+ * one less, shorter, reversed).
  * Each input becomes a case `entry(args)` with no expected value: the harness records what every
  * candidate returns or raises on it (its probes), and behaviourClusters.ts groups candidates that
- * behave the same. Pure and deterministic: the same prompt and first candidate give the same
- * inputs, in the batch judge and the incremental one.
+ * behave the same. Pure and deterministic: the same prompt and candidates give the same inputs,
+ * in the batch judge and in the incremental one (which sends them to its open harnesses at finish).
  */
 
 /** The pseudo test block generated inputs belong to in the evidence (never shown as a test). */
@@ -514,37 +515,66 @@ export function mutations(v: PyValue): PyValue[] {
   }
 }
 
-/** The function under judgement: the prompt's last top-level def, else the first candidate's. */
-export function entrySignature(prompt: string, firstCandidate?: string): Signature | null {
+/**
+ * The function under judgement: the prompt's last top-level def, else the last def of the first
+ * candidate that has one. Hints the prompt leaves out come from the candidates' defs of the same
+ * function (the hint most of them write; the earliest on a tie).
+ */
+export function entrySignature(prompt: string, candidates: readonly string[] = []): Signature | null {
+  const fromCandidates = candidates.map(pythonSignatures);
   const fromPrompt = pythonSignatures(prompt);
-  const fromCandidate = firstCandidate ? pythonSignatures(firstCandidate) : [];
-  const entry = fromPrompt[fromPrompt.length - 1];
-  if (entry) {
-    // Hints the prompt leaves out, taken from the first candidate's def of the same function.
-    const twin = fromCandidate.find((s) => s.name === entry.name && s.params.length === entry.params.length);
-    return {
-      name: entry.name,
-      params: entry.params.map((p, i) =>
-        p.hint || !twin?.params[i]?.hint ? p : { ...p, hint: twin.params[i].hint },
-      ),
-    };
-  }
-  return fromCandidate[fromCandidate.length - 1] ?? null;
+  const entry =
+    fromPrompt[fromPrompt.length - 1] ??
+    fromCandidates.map((sigs) => sigs[sigs.length - 1]).find((sig) => sig !== undefined);
+  if (!entry) return null;
+  const twins = fromCandidates.flatMap((sigs) =>
+    sigs.filter((sig) => sig.name === entry.name && sig.params.length === entry.params.length),
+  );
+  return {
+    name: entry.name,
+    params: entry.params.map((p, i) => {
+      if (p.hint) return p;
+      const votes = new Map<string, number>();
+      for (const t of twins) {
+        const h = t.params[i].hint;
+        if (h) votes.set(h, (votes.get(h) ?? 0) + 1);
+      }
+      let best: string | undefined;
+      for (const [h, n] of votes) if (best === undefined || n > (votes.get(best) ?? 0)) best = h;
+      return best ? { ...p, hint: best } : p;
+    }),
+  };
 }
 
-/** The shape of each parameter: hint, else the examples' values, else the name. */
-export function parameterTypes(sig: Signature, examples: readonly (readonly PyValue[])[]): PyType[] {
+/** The shape of each parameter: hint, else the examples' values, else the name (a guess). */
+export function parameterTypes(
+  sig: Signature,
+  examples: readonly (readonly PyValue[])[],
+): { readonly type: PyType; readonly guessed: boolean }[] {
   return sig.params.map((p, j) => {
     const hinted = p.hint ? parseHint(p.hint) : undefined;
-    if (hinted && hinted.k !== 'any') return hinted;
+    if (hinted && hinted.k !== 'any') return { type: hinted, guessed: false };
     const seen = examples.find((e) => e.length === sig.params.length)?.[j];
-    return seen ? typeOfValue(seen) : typeFromName(p.name);
+    return seen ? { type: typeOfValue(seen), guessed: false } : { type: typeFromName(p.name), guessed: true };
   });
 }
 
+/** Other shapes tried for a parameter whose type is only guessed from its name. */
+const ALTERNATIVES: readonly PyType[] = [
+  { k: 'str' },
+  { k: 'list', of: { k: 'int' } },
+  { k: 'int' },
+  { k: 'list', of: { k: 'str' } },
+  { k: 'float' },
+  { k: 'tuple', of: { k: 'int' } },
+  { k: 'list', of: { k: 'list', of: { k: 'int' } } },
+  { k: 'list', of: { k: 'tuple', of: { k: 'int' } } },
+];
+
 /**
  * The generated inputs, deduplicated: mutations of the examples' arguments first (closest to what
- * the user meant), then values of the parameters' types. Empty when the signature is unknown.
+ * the user meant), then values of the parameters' types (edge values first), then, for parameters
+ * whose type is only guessed, as many again of other shapes. Empty when the signature is unknown.
  */
 export function generateInputs(
   sig: Signature,
@@ -577,19 +607,39 @@ export function generateInputs(
     if (taken >= maxExamples) break;
     if (push(args, 'example')) taken++;
   }
-  const types = parameterTypes(sig, fitting);
-  const maxTypes = options.fromTypes ?? 16;
   if (arity === 0) {
     push([], 'signature');
     return out;
   }
+  const types = parameterTypes(sig, fitting);
+  const maxTypes = options.fromTypes ?? 16;
+  const at = (i: number, j: number): number => (i === 0 ? 0 : (i * (j + 1) + j) % (INT_POOL.length + j));
   let made = 0;
   for (let i = 0; made < maxTypes && i < maxTypes * 3; i++) {
     // Edge values together first (all zero/empty), then each parameter at its own pace.
-    const args = types.map((t, j) =>
-      valueOf(t, i === 0 ? 0 : (i * (j + 1) + j) % (INT_POOL.length + j), rand),
-    );
-    if (push(args, 'signature')) made++;
+    if (
+      push(
+        types.map((t, j) => valueOf(t.type, at(i, j), rand)),
+        'signature',
+      )
+    )
+      made++;
+  }
+  // A guessed type may be wrong: inputs with the guessed parameters of other shapes; the inputs
+  // most candidates reject do not count (behaviourClusters.ts).
+  if (types.some((t) => t.guessed)) {
+    const target = made * 2;
+    for (let i = 0; made < target && i < maxTypes * 3; i++) {
+      const alt = ALTERNATIVES[i % ALTERNATIVES.length];
+      const n = Math.floor(i / ALTERNATIVES.length) * 2 + 1 + (i % 2);
+      if (
+        push(
+          types.map((t, j) => valueOf(t.guessed ? alt : t.type, at(n, j), rand)),
+          'signature',
+        )
+      )
+        made++;
+    }
   }
   return out;
 }
@@ -600,11 +650,11 @@ export function generateInputs(
  */
 export function generatedCases(
   prompt: string,
-  firstCandidate: string | undefined,
+  candidates: readonly string[],
   trusted: readonly Pick<JudgeCase, 'code'>[],
   options?: GenerateOptions,
 ): JudgeCase[] {
-  const sig = entrySignature(prompt, firstCandidate);
+  const sig = entrySignature(prompt, candidates);
   if (!sig) return [];
   const examples = exampleArguments(trusted, sig.name);
   return generateInputs(sig, examples, options).map((input, i) => ({

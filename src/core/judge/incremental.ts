@@ -13,7 +13,7 @@ import {
 } from './crossTest';
 import type { HarnessRun } from './crossTest';
 import type { JudgeEvidence } from './evidence';
-import { gatherEvidence, outcomeOf } from './evidence';
+import { gatherEvidence, generatedFor, outcomeOf } from './evidence';
 import { feedLine } from './harnessResult';
 import { decideVerdict } from './strategies';
 import type { JudgeCase } from './testCases';
@@ -105,6 +105,20 @@ function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJud
     if (row.port) row.port.send(line);
     else row.queue.push(line);
   };
+  /** New cases for every open harness (and every later one), as the batch judge would run them. */
+  const sendCases = (added: readonly JudgeCase[]): void => {
+    const t = cpuMs();
+    cases.push(...added);
+    const line = added.length > 0 ? feedLine({ cases: casesOf(added) }) : '';
+    hostMs += cpuMs() - t;
+    if (!line) return;
+    for (const row of rows) {
+      row.sent.push(...added);
+      row.owed += added.length;
+      send(row, line);
+      row.arm();
+    }
+  };
 
   return {
     addCandidate(candidate) {
@@ -165,16 +179,8 @@ function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJud
       const t = cpuMs();
       tests.push(test);
       const added = splitTestCases([test], start.language);
-      cases.push(...added);
-      const line = added.length > 0 ? feedLine({ cases: casesOf(added) }) : '';
       hostMs += cpuMs() - t;
-      if (!line) return;
-      for (const row of rows) {
-        row.sent.push(...added);
-        row.owed += added.length;
-        send(row, line);
-        row.arm();
-      }
+      sendCases(added);
     },
     async finish(final) {
       const evidence = await this.evidence(final);
@@ -194,6 +200,11 @@ function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJud
     async evidence(final) {
       if (!finished) {
         finished = true;
+        // No model wrote a test: the generated inputs, as judgeCases gives them to the batch judge
+        // (after the trusted cases, from the prompt and the first candidate), on the open harnesses.
+        if (!cases.some((c) => !c.trusted)) {
+          sendCases(generatedFor({ ...start, candidates: rows.map((r) => r.candidate) }, cases));
+        }
         for (const row of rows) send(row, feedLine({ end: true }));
       }
       const runs = await Promise.all(rows.map((r) => r.run));

@@ -57,6 +57,22 @@ describe('judge/examples: usage examples become trusted cases', () => {
     ]);
   });
 
+  it("reads an assertion a person wrote in a docstring (MBPP's `assert f(x)==y`)", () => {
+    const prompt = [
+      'def find_Volume(l,b,h) :',
+      '    """',
+      '    Example:',
+      '    assert find_Volume(10,8,6) == 240',
+      '    assert sort_matrix([[1, 2], [0, 1]])==[[0, 1], [1, 2]]',
+      "    assert text_match('aab')==('Found a match!')",
+      '    """',
+    ].join('\n');
+    assert.deepEqual(codes(prompt), [
+      'assert find_Volume(10, 8, 6) == 240',
+      'assert sort_matrix([[1, 2], [0, 1]]) == [[0, 1], [1, 2]]',
+    ]);
+  });
+
   it('refuses what is ambiguous: names as arguments, expressions as values, a parenthesised single value, `=`', () => {
     const prompt = [
       'is_happy(a) => False', // `a` is not a value

@@ -92,14 +92,19 @@ describe('judge/generatedInputs', () => {
     );
   });
 
-  it("takes hints the prompt lacks from the first candidate's def of the same function", () => {
-    const sig = entrySignature(
-      'def is_woodall(x):\n    """doc"""\n',
+  it("takes hints the prompt lacks from the candidates' defs of the same function, by majority", () => {
+    const sig = entrySignature('def is_woodall(x):\n    """doc"""\n', [
+      'def is_woodall(x):\n    return x > 0\n',
+      'def is_woodall(x: float) -> bool:\n    return x > 0\n',
       'def is_woodall(x: int) -> bool:\n    return x > 0\n',
-    );
+      'def is_woodall(x: int) -> bool:\n    return x > 1\n',
+    ]);
     assert.deepEqual(sig, { name: 'is_woodall', params: [{ name: 'x', hint: 'int' }] });
-    assert.equal(entrySignature('Write a function that adds two numbers.', undefined), null);
-    assert.equal(entrySignature('Write a function.', 'def add(a, b):\n    return a + b\n')?.name, 'add');
+    assert.equal(entrySignature('Write a function that adds two numbers.', []), null);
+    assert.equal(
+      entrySignature('Write a function.', ['print(1)', 'def add(a, b):\n    return a + b\n'])?.name,
+      'add',
+    );
   });
 
   it('generates typed, deduplicated, deterministic inputs: example mutations first, edge values next', () => {
@@ -131,7 +136,7 @@ describe('judge/generatedInputs', () => {
   it('makes calls to the entry function as untrusted, generated cases', () => {
     const cases = generatedCases(
       'def count_upper(s: str) -> int:\n    """Count upper-case letters.\n    >>> count_upper("aBC")\n    2\n    """\n',
-      undefined,
+      [],
       [{ code: 'assert count_upper("aBC") == 2' }],
     );
     assert.ok(cases.length >= 10);
@@ -141,5 +146,14 @@ describe('judge/generatedInputs', () => {
       assert.match(c.code, /^count_upper\(".*"\)$/);
     }
     assert.equal(cases[0].code, 'count_upper("BC")', 'the nearest example mutation first');
+  });
+
+  it('tries other shapes for a parameter whose type is only guessed from its name', () => {
+    const guessed = generateInputs({ name: 'f', params: [{ name: 'x' }] }, []);
+    const kinds = new Set(guessed.map((g) => parsePyLiteral(g.args)?.t));
+    assert.ok(kinds.has('int') && kinds.has('str') && kinds.has('list'), [...kinds].join(' '));
+    const hinted = generateInputs({ name: 'f', params: [{ name: 'x', hint: 'int' }] }, []);
+    assert.ok(hinted.every((g) => parsePyLiteral(g.args)?.t === 'int'));
+    assert.ok(guessed.length > hinted.length);
   });
 });
