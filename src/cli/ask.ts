@@ -17,6 +17,9 @@ import { recordAsk } from './stats';
 import { ProjectError } from '../core/project/projectError';
 import { createProjectSandbox } from '../core/sandbox/projectRun';
 import { DEFAULT_IMAGES } from '../core/sandbox/languages';
+import { applyStrategyOverride } from '../core/strategy/override';
+import type { StrategySettings } from '../core/strategy/plan';
+import type { AskStrategy } from '../core/strategy/types';
 
 export const ASK_HELP = `Usage: quorum ask "PROMPT" [options]
 
@@ -36,6 +39,11 @@ Options:
   --trust-config        send vendor keys to the addresses the config names (see below)
   --image IMAGE         sandbox image for the ask's language
   --no-run              do not execute anything
+  --strategy STRATEGY   all (every model at once) | cascade (tier by tier: local or free, cheap
+                        cloud, premium; stops when the verdict is verified and confident) |
+                        budget (only what fits --budget-usd); default: the config's strategy
+  --budget-usd N        the most this ask may cost, in USD (estimated; implies budget)
+  --threshold X         cascade: the confidence (0-1) a verified verdict needs to stop
   --server URL          run the ask on a gateway (quorum serve); token from QUORUM_SERVER_TOKEN
   --json                print the whole run record as one JSON document
   --format FORMAT       text (default) | markdown (a pull-request comment)
@@ -56,6 +64,8 @@ export interface AskOptions {
   readonly image?: string;
   readonly format: 'text' | 'markdown' | 'json';
   readonly demo?: boolean;
+  /** The ask's strategy; default the config's. */
+  readonly strategy?: StrategySettings;
   /** `--file` inside a project: an edit ask of that file (or of lines of it). */
   readonly edit?: {
     readonly file: string;
@@ -125,7 +135,12 @@ export async function executeAsk(options: AskOptions, io: CliIo): Promise<number
     }
     handle = startAsk(
       prepared ? prepared.request : { ...options.request, language },
-      { ...pipeline, demo: options.demo, project: prepared?.project },
+      {
+        ...pipeline,
+        demo: options.demo,
+        project: prepared?.project,
+        strategy: options.strategy ?? pipeline.strategy,
+      },
       attachProgress(io),
     );
   } catch (error) {
@@ -172,6 +187,9 @@ export const askCommand: Subcommand = async (args, io) => {
       json: { type: 'boolean' },
       format: { type: 'string' },
       server: { type: 'string' },
+      strategy: { type: 'string' },
+      'budget-usd': { type: 'string' },
+      threshold: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -188,9 +206,23 @@ export const askCommand: Subcommand = async (args, io) => {
   if (values.format !== undefined && values.format !== 'text' && values.format !== 'markdown')
     throw new UsageError('--format: expected text or markdown');
   if (values.json && values.format) throw new UsageError('--json and --format are exclusive');
+  const override = {
+    strategy: values.strategy,
+    budgetUsd: numberFlag(values['budget-usd']),
+    threshold: numberFlag(values.threshold),
+  };
+  const names = { strategy: '--strategy', budgetUsd: '--budget-usd', threshold: '--threshold' };
   if (values.server) {
     if (values.image || values.config)
       throw new UsageError("--image and --config are the server's with --server");
+    if (values.threshold) throw new UsageError("--threshold is the server's with --server");
+    // The server's config decides the rest (a budget strategy without a budget is its 400).
+    const remote = applyStrategyOverride(
+      { strategy: 'all' },
+      { ...override, strategy: override.strategy ?? 'all' },
+      names,
+    );
+    if ('error' in remote && remote.field !== 'budgetUsd') throw new UsageError(remote.error);
     return remoteAsk(
       {
         server: values.server,
@@ -205,6 +237,8 @@ export const askCommand: Subcommand = async (args, io) => {
           .map((s) => s.trim())
           .filter(Boolean),
         execute: !values['no-run'],
+        strategy: values.strategy as AskStrategy | undefined,
+        budgetUsd: override.budgetUsd,
         format: values.json ? 'json' : (values.format ?? 'text'),
       },
       io,
@@ -230,6 +264,8 @@ export const askCommand: Subcommand = async (args, io) => {
         : 'no models configured: create quorum.config.json (see README) or try `quorum demo`',
     );
   }
+  const chosen = applyStrategyOverride(config.strategy, override, names);
+  if ('error' in chosen) throw new UsageError(chosen.error);
   for (const line of withheldKeys(models, io.env, trust)) io.stderr.write(`quorum: ${line}\n`);
   const fileArg = values.file && values.file !== '-' ? parseFileArg(values.file) : undefined;
   if (values.project && !fileArg) throw new UsageError('--project needs --file FILE');
@@ -251,6 +287,7 @@ export const askCommand: Subcommand = async (args, io) => {
       config,
       keyFor: (m) => keyFromEnv(m, io.env, trust),
       execute: !values['no-run'],
+      strategy: chosen.settings,
       image: values.image,
       format: values.json ? 'json' : (values.format ?? 'text'),
       edit:
@@ -265,6 +302,11 @@ export const askCommand: Subcommand = async (args, io) => {
     io,
   );
 };
+
+/** A number flag's value; NaN (rejected by the strategy's checks) when it is not one. */
+function numberFlag(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : value.trim() === '' ? Number.NaN : Number(value);
+}
 
 /** `FILE` or `FILE:A-B` (1-based inclusive lines). */
 export function parseFileArg(value: string): {

@@ -48,6 +48,16 @@ export function attachProgress(io: CliIo): (event: SessionEvent) => void {
       case 'judge-started':
         line('⚖ judging');
         break;
+      case 'tier-started':
+        line(
+          `⇢ ${event.tier === undefined ? `round ${event.round}` : `tier ${event.tier}`}: asking ${event.modelIds.join(', ')}`,
+        );
+        break;
+      case 'tier-done':
+        line(
+          `${event.stopped ? '■' : '⇣'} ${event.tier === undefined ? `round ${event.round}` : `tier ${event.tier}`}: ${event.why}`,
+        );
+        break;
       case 'judge-failed':
         line(`✗ judge: ${event.error.message}`);
         break;

@@ -5,6 +5,7 @@
  * same renderers, so the output and the exit code match a local ask. A dropped stream is resumed
  * with Last-Event-ID; Ctrl-C cancels the run on the server (DELETE), as it cancels a local one.
  */
+import type { AskStrategy } from '../core/strategy/types';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GatewayError, startGatewayRun } from '../core/gatewayClient';
@@ -22,6 +23,8 @@ export interface RemoteAskOptions {
   readonly file?: string;
   readonly models?: readonly string[];
   readonly execute: boolean;
+  readonly strategy?: AskStrategy;
+  readonly budgetUsd?: number;
   readonly format: 'text' | 'markdown' | 'json';
 }
 
@@ -42,6 +45,8 @@ export async function remoteAsk(options: RemoteAskOptions, io: CliIo): Promise<n
       intent,
       models: options.models,
       execute: options.execute,
+      strategy: options.strategy,
+      budgetUsd: options.budgetUsd,
     },
     {
       onEvent: attachProgress(io),

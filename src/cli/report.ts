@@ -4,6 +4,7 @@ import { runSummary } from '../core/runSummary';
 import { fenceFor, visibleControls, withinDetails } from '../core/terminalText';
 import type { CandidateRecord, RunRecord, RunResult } from '../core/types';
 import { renderProjectMarkdown, renderProjectText } from './projectReport';
+import { strategyLine } from '../core/strategy/override';
 
 export const DEMO_NOTICE = 'DEMO: recorded answers replayed from a local server, not live models.';
 
@@ -71,6 +72,7 @@ export function renderText(record: RunRecord): string {
   } else {
     out.push('Verdict: none (nothing was executed)');
   }
+  if (record.strategy) out.push(`Strategy: ${strategyLine(record.strategy)}`);
   // Model text must not drive the terminal (L7): escapes are shown, not obeyed.
   return visibleControls(out.join('\n') + '\n');
 }
@@ -109,6 +111,7 @@ export function renderMarkdown(record: RunRecord): string {
   } else if (record.judgeError) {
     out.push('', `**Verdict:** none — ${cell(record.judgeError.message)} ${cell(record.judgeError.advice)}`);
   }
+  if (record.strategy) out.push('', `**Strategy:** ${cell(strategyLine(record.strategy))}`);
   const pickCode = pick?.extraction?.main?.code;
   if (pick && pickCode && !record.project) {
     const lang = pick.extraction?.main?.language ?? '';

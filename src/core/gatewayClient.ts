@@ -4,6 +4,7 @@
  * a dropped stream with Last-Event-ID, and cancels with DELETE. Each caller decides what the events
  * and the end mean to its user (the panel's cards, the CLI's progress lines and exit code).
  */
+import type { AskStrategy } from './strategy/types';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { readEventStream } from './eventStream';
 import type { Intent, Language, RunRecord, SessionEvent } from './types';
@@ -23,6 +24,9 @@ export interface GatewayRunRequest {
   /** Ids of models configured on the gateway; default: its enabled ones. */
   readonly models?: readonly string[];
   readonly execute?: boolean;
+  /** The ask's strategy and the budget's USD (POST /v1/runs `strategy`, `budgetUsd`). */
+  readonly strategy?: AskStrategy;
+  readonly budgetUsd?: number;
 }
 
 /** The gateway's `end` event: the run's status and, unless it failed outright, its record. */

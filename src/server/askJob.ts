@@ -6,6 +6,7 @@
 import { buildPipeline } from '../core/pipeline';
 import type { Pipeline, PipelineSpec } from '../core/pipeline';
 import { startAsk } from '../core/session';
+import type { StrategySettings } from '../core/strategy/plan';
 import type { AskRequest, ModelConfig, Provider } from '../core/types';
 import { failureOf } from './runEntry';
 import type { RunEntry } from './runEntry';
@@ -14,6 +15,8 @@ export interface AskJob {
   readonly request: AskRequest;
   readonly models: readonly ModelConfig[];
   readonly execute: boolean;
+  /** The ask's strategy (the body's over the config's); default the config's. */
+  readonly strategy?: StrategySettings;
 }
 
 export type AskDeps = Pick<PipelineSpec, 'config' | 'keyFor' | 'env' | 'logger'> & {
@@ -37,7 +40,8 @@ export async function runAsk(entry: RunEntry, job: AskJob, deps: AskDeps): Promi
       });
     }
     const gated: Pipeline = gate ? { ...pipeline, providers: pipeline.providers.map(gate) } : pipeline;
-    const handle = startAsk(job.request, gated, (event) => entry.push(event.type, event), {
+    const session = job.strategy ? { ...gated, strategy: job.strategy } : gated;
+    const handle = startAsk(job.request, session, (event) => entry.push(event.type, event), {
       askId: entry.id,
     });
     entry.handle = handle;

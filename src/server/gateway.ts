@@ -14,6 +14,8 @@ import { buildPipeline, createSandbox } from '../core/pipeline';
 import type { QuorumConfig } from '../core/config';
 import { PROVIDER_REGISTRY } from '../core/providers/registry';
 import type { DockerSandbox } from '../core/sandbox/docker';
+import { applyStrategyOverride } from '../core/strategy/override';
+import type { StrategySettings } from '../core/strategy/plan';
 import { LANGUAGES, SandboxError, silentLogger } from '../core/types';
 import type { AskRequest, JudgeInput, Logger, ModelConfig, RunResult, Verdict } from '../core/types';
 import { keyFromEnv } from '../core/apiKeys';
@@ -265,6 +267,7 @@ export class Gateway {
     const existing = idempotencyKey ? await this.store.byKey(caller.owner, idempotencyKey, since) : undefined;
     if (existing) return { entry: await this.entryOf(existing), created: false };
     this.modelsFor(input.models);
+    this.strategyFor(input);
     if (this.replicas) await this.ensureSharedRoom(this.replicas);
     else this.queue.ensureRoom();
     await checkQuota(this.init.settings.quota, caller.owner, this.store, this.queue, !!this.replicas);
@@ -314,6 +317,16 @@ export class Gateway {
     );
   }
 
+  /** The ask's strategy: its `strategy` / `budgetUsd` over the config's; 400 naming the field when wrong. */
+  private strategyFor(input: AskInput): StrategySettings {
+    const chosen = applyStrategyOverride(this.init.config.strategy, {
+      strategy: input.strategy,
+      budgetUsd: input.budgetUsd,
+    });
+    if ('error' in chosen) throw badField(chosen.field, chosen.reason);
+    return chosen.settings;
+  }
+
   private enqueue(entry: RunEntry, input: AskInput): void {
     const models = this.modelsFor(input.models);
     const request: AskRequest = {
@@ -326,7 +339,7 @@ export class Gateway {
       .submit(entry.owner, entry, () =>
         runAsk(
           entry,
-          { request, models, execute: input.execute !== false },
+          { request, models, execute: input.execute !== false, strategy: this.strategyFor(input) },
           {
             config: this.init.config,
             keyFor: this.keyFor,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { JUDGE_INPUT } from '../core/agentTools';
 import { INTENTS, LANGUAGES } from '../core/types';
+import { ASK_STRATEGIES } from '../core/strategy/types';
 
 const modelIds = z
   .array(z.string().min(1))
@@ -21,6 +22,18 @@ export const askBody = z
     context: z.string().max(200_000).optional().describe('Existing code sent with the prompt.'),
     models: modelIds.optional(),
     execute: z.boolean().optional().describe('Run the answers in the sandbox (default true).'),
+    strategy: z
+      .enum(ASK_STRATEGIES)
+      .optional()
+      .describe(
+        "Whom to ask: every model (all), tier by tier until the verdict is verified and confident (cascade), or within budgetUsd (budget); default: the server's config.",
+      ),
+    budgetUsd: z
+      .number()
+      .positive()
+      .max(1000)
+      .optional()
+      .describe('The budget strategy: the most this ask may cost, in USD (estimated before asking).'),
   })
   .strict();
 export type AskInput = z.infer<typeof askBody>;

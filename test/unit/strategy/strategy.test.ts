@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ProjectEvidence } from '../../../src/core/project/types';
 import { cascadeDecision, estimateAskUsd, planAsk, savedUsdOf } from '../../../src/core/strategy/plan';
+import { applyStrategyOverride, strategyLine } from '../../../src/core/strategy/override';
 import type { ModelRecordSummary } from '../../../src/core/strategy/tiers';
 import { tierOf, tiersOf, winsPerDollar } from '../../../src/core/strategy/tiers';
 import type { ModelConfig, Verdict } from '../../../src/core/types';
@@ -197,5 +198,64 @@ describe('strategy: the cascade stop rule', () => {
     );
     assert.equal(cascadeDecision(v, 0.5, evidence({ run: undefined })).stop, false);
     assert.equal(cascadeDecision(v, 0.5, undefined).stop, false);
+  });
+});
+
+describe('strategy: one ask over the configured strategy', () => {
+  const base = { strategy: 'cascade' as const, threshold: 0.8 };
+  it('takes the override, a budget alone meaning the budget strategy', () => {
+    assert.deepEqual(applyStrategyOverride(base, { strategy: 'all' }), {
+      settings: { strategy: 'all', threshold: 0.8 },
+    });
+    assert.deepEqual(applyStrategyOverride(base, { budgetUsd: 0.02 }), {
+      settings: { strategy: 'budget', threshold: 0.8, budgetUsd: 0.02 },
+    });
+    assert.deepEqual(applyStrategyOverride(undefined, {}), { settings: { strategy: 'all' } });
+  });
+
+  it("names the field of a bad value, with the caller's names", () => {
+    const cli = { strategy: '--strategy', budgetUsd: '--budget-usd', threshold: '--threshold' };
+    const error = (r: ReturnType<typeof applyStrategyOverride>): string | undefined =>
+      'error' in r ? r.error : undefined;
+    assert.equal(
+      error(applyStrategyOverride(base, { strategy: 'cheap' }, cli)),
+      '--strategy: expected one of all, cascade, budget',
+    );
+    assert.deepEqual(applyStrategyOverride(base, { budgetUsd: -1 }), {
+      error: 'budgetUsd: expected a positive number of US dollars, e.g. 0.01',
+      field: 'budgetUsd',
+      reason: 'expected a positive number of US dollars, e.g. 0.01',
+    });
+    assert.equal(
+      error(applyStrategyOverride(base, { strategy: 'budget' }, cli)),
+      '--budget-usd: needed by the budget strategy (the most one ask may cost, in USD)',
+    );
+    assert.ok('error' in applyStrategyOverride(base, { threshold: 1.5 }));
+  });
+
+  it('says in one line which tier answered and what was saved', () => {
+    assert.equal(
+      strategyLine({
+        strategy: 'cascade',
+        threshold: 0.8,
+        tierCount: 3,
+        answeredTier: 1,
+        tiers: [
+          {
+            round: 1,
+            tier: 1,
+            modelIds: ['local'],
+            stopped: true,
+            why: 'verified with confidence 0.95 ≥ 0.8',
+          },
+        ],
+        skipped: [
+          { modelId: 'cheap', tier: 2, estimatedUsd: 0.0005, why: 'not asked' },
+          { modelId: 'premium', tier: 3, estimatedUsd: 0.0062, why: 'not asked' },
+        ],
+        savedUsd: 0.0067,
+      }),
+      'cascade: tier 1 of 3 answered (verified with confidence 0.95 ≥ 0.8); not asked: cheap, premium — about $0.0067 saved',
+    );
   });
 });
