@@ -8,6 +8,7 @@ import { createCandidatesView } from './candidatesView';
 import { el } from './dom';
 import { createHistoryView } from './historyView';
 import { createModelsView } from './modelsView';
+import { createRecordsView } from './recordsView';
 import { createSpendView } from './spendView';
 import { boundForStorage, restoreViewModel } from './persist';
 import { createPromptView } from './promptView';
@@ -34,6 +35,7 @@ const HOST_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
   'draft/set',
   'readiness/update',
   'demo/asks',
+  'records/update',
 ]);
 /** Saving serialises the whole model; during streaming once every half second is plenty. */
 const SAVE_DELAY_MS = 500;
@@ -84,8 +86,9 @@ function start(): void {
   const history = createHistoryView(ctx);
   const spend = createSpendView(ctx);
   const models = createModelsView(ctx);
+  const records = createRecordsView(ctx);
   // The verdict bar sits right under the form, pinned while the cards scroll under it.
-  const views = [banners, start, prompt, spend, bar, verdict, candidates, models, history];
+  const views = [banners, start, prompt, spend, bar, verdict, candidates, models, records, history];
   mount(views.map((v) => v.root));
 
   function render(): void {

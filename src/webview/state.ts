@@ -59,6 +59,8 @@ export function reduce(vm: ViewModel, msg: HostMessage): ViewModel {
       return { ...vm, readiness: { ready: msg.ready, unreachable: msg.unreachable } };
     case 'demo/asks':
       return { ...vm, demoAsks: { asks: msg.asks, reason: msg.reason } };
+    case 'records/update':
+      return { ...vm, records: msg.records };
     case 'notice/show': {
       const id = (vm.notices.at(-1)?.id ?? 0) + 1;
       // Only the latest few notices matter; older ones scroll out.

@@ -2,7 +2,15 @@
  * The panel's view model: the shapes the views render and the reducers fold into. Types only (and
  * the empty model), so the reducers and the views import it without importing each other.
  */
-import type { DemoAskView, DiffBase, DiffLine, HistoryEntry, ModelView, SelectionContext } from '../protocol';
+import type {
+  DemoAskView,
+  DiffBase,
+  DiffLine,
+  HistoryEntry,
+  ModelRecordsView,
+  ModelView,
+  SelectionContext,
+} from '../protocol';
 import type {
   CandidateTiming,
   Intent,
@@ -12,6 +20,7 @@ import type {
   ProviderFailure,
   RunResult,
   SandboxFailure,
+  StrategyRecord,
   Usage,
   Verdict,
 } from './domainTypes';
@@ -62,6 +71,19 @@ export interface AskView {
   readonly judgeError?: JudgeFailure;
   /** Milliseconds from the last answer to the verdict, once the ask is done. */
   readonly verdictAfterLastMs?: number;
+  /**
+   * A cascade or budget ask: the round being asked, the verdict's word on the round before
+   * (`previous`) and on this one once judged (`why`).
+   */
+  readonly round?: {
+    readonly round: number;
+    readonly tier?: number;
+    readonly rounds: number;
+    readonly previous?: string;
+    readonly why?: string;
+  };
+  /** A cascade or budget ask, once done: which tier answered, what was not asked and saved. */
+  readonly strategy?: StrategyRecord;
 }
 
 export interface Notice {
@@ -97,6 +119,8 @@ export interface ViewModel {
   readonly readiness?: { readonly ready: boolean; readonly unreachable: readonly string[] };
   /** The asks the demo can answer, as buttons, and why they are shown. */
   readonly demoAsks?: { readonly asks: readonly DemoAskView[]; readonly reason?: string };
+  /** Each model's record, as the host last sent it. */
+  readonly records?: ModelRecordsView;
 }
 
 export function initialViewModel(): ViewModel {
