@@ -24,3 +24,4 @@ export type {
   Verdict,
 } from '../core/types';
 export type { ProjectEvidence, TestClass } from '../core/project/types';
+export type { StrategyRecord } from '../core/strategy/types';

@@ -114,6 +114,18 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
       return patch(vm, event.candidateId, { project: event.evidence });
     case 'judge-started':
       return vm.ask ? { ...vm, ask: { ...vm.ask, judging: true } } : vm;
+    case 'tier-started': {
+      if (!vm.ask) return vm;
+      const round = {
+        round: event.round,
+        tier: event.tier,
+        rounds: event.rounds,
+        previous: vm.ask.round?.why,
+      };
+      return { ...vm, ask: { ...vm.ask, judging: false, round } };
+    }
+    case 'tier-done':
+      return vm.ask?.round ? { ...vm, ask: { ...vm.ask, round: { ...vm.ask.round, why: event.why } } } : vm;
     case 'verdict':
       return { ...vm, verdict: event.verdict, ask: vm.ask ? { ...vm.ask, judging: false } : vm.ask };
     case 'judge-failed':
@@ -141,6 +153,7 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
             instruction: event.record.request.instruction,
             judgeError: event.record.judgeError ?? next.ask.judgeError,
             verdictAfterLastMs: verdictAfterLast(event.record.timeline),
+            strategy: event.record.strategy,
           }
         : undefined;
       return { ...next, ask, demo: next.demo || event.record.demo === true };

@@ -8,6 +8,7 @@ import { projectLine, tallyOf } from './badges';
 import { el, icon, replaceChildren, setDisabled } from './dom';
 import type { Verdict } from './domainTypes';
 import { progressText, runnableModelIds } from './state';
+import { strategyText } from './strategyLine';
 import type { CandidateView, ViewModel } from './viewModel';
 import type { ViewContext } from './viewContext';
 
@@ -34,6 +35,12 @@ export function createVerdictBar(ctx: ViewContext): VerdictBar {
     'data-testid': 'progress',
   });
   const summary = el('div', { class: 'verdict-summary' });
+  // A cascade or budget ask: the tier being asked, then the tier that answered and what it saved.
+  const strategy = el('div', {
+    class: 'verdict-reason strategy-line',
+    'data-testid': 'strategy-line',
+    hidden: true,
+  });
   const live = el('ul', { class: 'live', 'aria-label': 'Models' });
   let pickId: string | null = null;
   const applyPick = el('button', { type: 'button', class: 'primary', 'data-testid': 'apply-pick' }, [
@@ -71,7 +78,7 @@ export function createVerdictBar(ctx: ViewContext): VerdictBar {
       tabindex: -1,
       hidden: true,
     },
-    [summary, status, live, actions],
+    [summary, strategy, status, live, actions],
   );
 
   let lastKey = '';
@@ -81,6 +88,9 @@ export function createVerdictBar(ctx: ViewContext): VerdictBar {
       root.hidden = !vm.ask && !vm.pending;
       const text = progressText(vm);
       if (status.textContent !== text) status.textContent = text;
+      const tierText = strategyText(vm.ask) ?? '';
+      if (strategy.textContent !== tierText) strategy.textContent = tierText;
+      strategy.hidden = tierText === '';
       const cards = vm.order.map((id) => vm.candidates[id]).filter((c) => c !== undefined);
       const running = vm.ask?.running === true || vm.pending === true;
       const key = JSON.stringify([
