@@ -4,6 +4,8 @@
  * (an edit applies to the next call), reports progress through `progress`, and stops everything it
  * started (requests, containers) when `signal` aborts.
  */
+import { applyStrategyOverride } from '../core/strategy/override';
+import type { AskStrategy } from '../core/strategy/types';
 import type { z } from 'zod';
 import { runForAgent } from '../core/agentTools';
 import type { ASK_MODELS_INPUT, JUDGE_INPUT, RUN_CODE_INPUT } from '../core/agentTools';
@@ -121,13 +123,20 @@ function describeEvent(event: SessionEvent): string | undefined {
       }`;
     case 'judge-started':
       return 'judging';
+    case 'tier-started':
+      return `${event.tier === undefined ? `round ${event.round}` : `tier ${event.tier}`}: asking ${event.modelIds.join(', ')}`;
+    case 'tier-done':
+      return `${event.tier === undefined ? `round ${event.round}` : `tier ${event.tier}`}: ${event.why}`;
     default:
       return undefined;
   }
 }
 
 export async function askModels(
-  input: z.infer<z.ZodObject<typeof ASK_MODELS_INPUT>>,
+  input: z.infer<z.ZodObject<typeof ASK_MODELS_INPUT>> & {
+    readonly strategy?: AskStrategy;
+    readonly budgetUsd?: number;
+  },
   ctx: McpToolContext,
   signal: AbortSignal,
   progress: Progress,
@@ -143,6 +152,11 @@ export async function askModels(
     throw new ToolFailure(
       `no enabled model in ${path ?? 'the config'}: add models to quorum.config.json (see the README)`,
     );
+  const strategy = applyStrategyOverride(config.strategy, {
+    strategy: input.strategy,
+    budgetUsd: input.budgetUsd,
+  });
+  if ('error' in strategy) throw new ToolFailure(strategy.error);
   withheldKeys(models, ctx.env, trust).forEach(ctx.warn);
   const pipeline = await buildPipeline({
     config,
@@ -195,7 +209,11 @@ export async function askModels(
   // One step per answer, one per run (when there is a sandbox), one for the verdict; an edit ask
   // adds the baseline and each candidate's project tests.
   const total =
-    models.length * (pipeline.sandbox ? 2 : 1) + 1 + (prepared?.project.verifier ? models.length + 1 : 0);
+    models.length * (pipeline.sandbox ? 2 : 1) +
+    1 +
+    (prepared?.project.verifier ? models.length + 1 : 0) +
+    // A cascade or budget ask: a start and an end per round, at most one round per model.
+    (strategy.settings.strategy === 'all' ? 0 : 2 * models.length);
   let done = 0;
   progress(0, `asking ${models.map((m) => m.id).join(', ')}`, total);
   if (prepared) {
@@ -216,7 +234,7 @@ export async function askModels(
           language,
           intent,
         },
-    { ...pipeline, project: prepared?.project },
+    { ...pipeline, project: prepared?.project, strategy: strategy.settings },
     (event) => {
       const message = describeEvent(event);
       if (message) progress(Math.min(++done, total), message, total);

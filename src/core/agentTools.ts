@@ -4,6 +4,8 @@
  * Tools (quorum_run_code / quorum_verify) share them, so an agent sees the same fields everywhere;
  * package.json declares the editor tools' JSON Schemas as `agentToolJsonSchema` prints them.
  */
+import { strategyLine } from './strategy/override';
+import { ASK_STRATEGIES } from './strategy/types';
 import { z } from 'zod';
 import { INTENTS, LANGUAGES } from './types';
 import type { CandidateRecord, RunRecord, RunResult } from './types';
@@ -53,6 +55,20 @@ export const MCP_ASK_MODELS_INPUT = {
     .describe(
       'Absolute path of the project folder (default: the nearest one around `file`), inside the roots.',
     ),
+  strategy: z
+    .enum(ASK_STRATEGIES)
+    .optional()
+    .describe(
+      'Whom to ask: all (every model at once), cascade (local or free models first, cheap cloud, then ' +
+        'premium, stopping once the verdict is verified and confident) or budget (only what fits budgetUsd). ' +
+        "Default: the config's strategy.",
+    ),
+  budgetUsd: z
+    .number()
+    .positive()
+    .max(1000)
+    .optional()
+    .describe('The most this ask may cost, in USD, estimated before asking (implies the budget strategy).'),
 };
 
 const entry = z.object({ id: z.string().min(1), model: z.string(), code: z.string() });
@@ -152,6 +168,17 @@ export function askSummary(record: RunRecord): Record<string, unknown> {
     diff: project ? (pickEdit?.diff ?? null) : undefined,
     reasons: verdict?.reasons ?? [],
     judgeError: record.judgeError?.message,
+    // A cascade or budget ask: which tier answered, who was not asked, the estimated USD saved.
+    askStrategy: record.strategy
+      ? {
+          strategy: record.strategy.strategy,
+          answeredTier: record.strategy.answeredTier,
+          tierCount: record.strategy.tierCount,
+          notAsked: record.strategy.skipped.map((s) => s.modelId),
+          savedUsd: record.strategy.savedUsd,
+          summary: strategyLine(record.strategy),
+        }
+      : undefined,
     project: project
       ? {
           root: project.root,
