@@ -139,7 +139,7 @@ describe('webview panel in Chromium: each model’s record', function () {
     );
     assert.equal(await s.panel.page.locator('img').count(), 0);
     assert.equal(
-      await s.panel.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      await s.panel.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
       undefined,
     );
   });

@@ -116,6 +116,30 @@ describe('an ask against the replay server with real Docker', function () {
     assert.doesNotMatch(JSON.stringify(exported), new RegExp(REPLAY_KEY), 'no key in the record');
   });
 
+  it("adds the ask to each model's record, which the panel shows and Export Model Records writes as CSV", async () => {
+    const api = await quorumApi();
+    const msg = (await api.panelState()).find((m) => m.type === 'records/update');
+    assert.ok(msg?.type === 'records/update', 'the panel gets the records');
+    const overall = new Map(msg.records.overall.models.map((m) => [m.modelId, m]));
+    for (const c of record.candidates)
+      assert.ok((overall.get(c.model.id)?.asks ?? 0) >= 1, `${c.model.id} counted`);
+    assert.ok((overall.get(record.verdict!.pick!)?.picks ?? 0) >= 1, 'the pick counted');
+    const target = vscode.Uri.file(join(out, 'records.csv'));
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'quorum.exportModelRecords',
+      target,
+    );
+    assert.equal(written?.fsPath, target.fsPath);
+    const rows = (await readFile(target.fsPath, 'utf8')).split('\r\n');
+    assert.match(rows[0] ?? '', /^scope,model_id,kind,model,asks,picks,win_rate,/);
+    for (const c of record.candidates)
+      assert.ok(
+        rows.some((r) => r.startsWith(`overall,${c.model.id},`)),
+        `${c.model.id} in the CSV`,
+      );
+    assert.doesNotMatch(rows.join('\n'), new RegExp(DEMO_PROMPT.slice(0, 20)), 'no prompt in the records');
+  });
+
   it('inserts the pick into the editor as the panel button does, in one undo step', async () => {
     const api = await quorumApi();
     const original = '# primes\nTODO\n';
