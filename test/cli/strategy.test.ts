@@ -4,6 +4,15 @@
  * Real SDKs against the loopback replay server, the real Docker sandbox and judge.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildMessages } from '../../src/core/prompt';
+import { RECORDS_FILE, RecordStore } from '../../src/core/records/recordStore';
+import { estimateTokens } from '../../src/core/spend';
+import { estimateAskUsd } from '../../src/core/strategy/plan';
+import type { ModelConfig } from '../../src/core/types';
+import { DEFAULT_LIMITS } from '../../src/core/types';
 import type { RunRecord } from '../../src/core/types';
 import type { ReplayServer } from '../../src/demo/replayServer';
 import { startFastReplay } from '../fakes/replayHarness';
@@ -108,6 +117,70 @@ describe('cli: quorum ask --strategy', () => {
       record.strategy?.skipped.map((m) => [m.modelId, m.why]),
       [['r1', 'over the budget']],
     );
+  });
+
+  it('--budget-usd follows the model records (wins per dollar) when the user has some, else the price', async () => {
+    const cfg = config(server);
+    const byId = (id: string): ModelConfig =>
+      ({ enabled: true, ...cfg.models.find((m) => m.id === id) }) as ModelConfig;
+    const messages = buildMessages({ instruction: PROMPT, intent: 'generate', language: 'python' }, 'python');
+    const tokens = messages.reduce((sum, m) => sum + 3 + estimateTokens(m.content), 3);
+    const r1 = estimateAskUsd(byId('r1'), tokens) ?? 0;
+    const gpt = estimateAskUsd(byId('gpt'), tokens) ?? 0;
+    // Room for r1 or gpt, not both: the price alone picks gpt, the record picks r1.
+    const budget = String(r1 + gpt / 2);
+    const cwd = dirWithConfig(cfg);
+    const byPrice = JSON.parse(
+      (await runCli(['ask', PROMPT, '--budget-usd', budget, '--json'], { cwd, env: ENV })).stdout,
+    ) as RunRecord;
+    assert.deepEqual(byPrice.candidates.map((c) => c.id).sort(), ['gpt', 'qwen']);
+
+    const data = mkdtempSync(join(tmpdir(), 'quorum-records-'));
+    try {
+      const store = new RecordStore(join(data, RECORDS_FILE));
+      for (let i = 0; i < 4; i++) {
+        await store.addRecord({
+          version: 1,
+          askId: `past-${i}`,
+          startedAt: new Date(Date.UTC(2026, 11, 1, i)).toISOString(),
+          request: { instruction: 'past', intent: 'generate', language: 'python' },
+          systemPrompt: '',
+          limits: DEFAULT_LIMITS,
+          images: {},
+          candidates: ['r1', 'gpt'].map((id) => ({
+            id,
+            model: byId(id),
+            status: 'done' as const,
+            answer: '',
+            costUsd: id === 'r1' ? 0.01 : 0.0005,
+          })),
+          verdict: {
+            pick: 'r1',
+            strategy: 'cross-test',
+            confidence: 0.9,
+            ranking: [],
+            reasons: [],
+            unverified: false,
+          },
+        });
+      }
+      server.reset();
+      const byRecord = JSON.parse(
+        (
+          await runCli(['ask', PROMPT, '--budget-usd', budget, '--json'], {
+            cwd,
+            env: { QUORUM_GPT_API_KEY: 'sk-test', QUORUM_DATA_DIR: data },
+          })
+        ).stdout,
+      ) as RunRecord;
+      assert.deepEqual(byRecord.candidates.map((c) => c.id).sort(), ['qwen', 'r1']);
+      assert.deepEqual(
+        byRecord.strategy?.skipped.map((m) => [m.modelId, m.why]),
+        [['gpt', 'over the budget']],
+      );
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 
   it('names the flag of a bad value, exit 2, nothing asked', async () => {
