@@ -333,7 +333,16 @@ function recordsFor(byName: ReadonlyMap<string, ModelRecordSummary>): Simulated 
   };
 }
 
-function chooseThreshold(tuning: readonly Row[]): { threshold: number; grid: string[][] } {
+/**
+ * Two thresholds from the tuning half: `threshold`, the cheapest whose fraction of oracle is within
+ * 0.01 of all's (the quality target, with a margin); `costThreshold`, the most accurate whose cost is
+ * at most 40 % of all's (the cost target), undefined when none is.
+ */
+function chooseThreshold(tuning: readonly Row[]): {
+  threshold: number;
+  costThreshold?: number;
+  grid: string[][];
+} {
   const all = summarize(tuning, simulate({ strategy: 'all' }));
   const grid = THRESHOLDS.map((threshold) => ({
     threshold,
@@ -344,8 +353,14 @@ function chooseThreshold(tuning: readonly Row[]): { threshold: number; grid: str
     (a, b) => (b.s.meanUsd < a.s.meanUsd ? b : a),
     ok[ok.length - 1] ?? grid[grid.length - 1],
   );
+  const cheap = grid.filter((g) => g.s.meanUsd <= 0.4 * all.meanUsd);
+  const costBest = cheap.reduce<(typeof grid)[number] | undefined>(
+    (a, b) => (!a || b.s.fraction > a.s.fraction ? b : a),
+    undefined,
+  );
   return {
     threshold: best.threshold,
+    costThreshold: costBest?.threshold,
     grid: grid.map((g) => [
       g.threshold > 1 ? 'never stop early' : g.threshold.toFixed(2),
       `${g.s.right}/${g.s.oracle} = ${g.s.fraction.toFixed(3)}`,
@@ -390,7 +405,7 @@ async function main(): Promise<void> {
 
   const tuning = rows.filter((r) => r.half === 'tuning');
   const heldOut = rows.filter((r) => r.half === 'held-out');
-  const { threshold, grid } = chooseThreshold(tuning);
+  const { threshold, costThreshold, grid } = chooseThreshold(tuning);
   const records = recordsOf(tuning);
   console.log(
     `split: tuning = task number mod 4 == 0 (${tuning.length} problems), held-out = mod 4 == 2 (${heldOut.length})`,
@@ -409,6 +424,15 @@ async function main(): Promise<void> {
       `**\`cascade\`** (threshold ${threshold > 1 ? 'never' : threshold.toFixed(2)})`,
       simulate({ strategy: 'cascade', threshold }),
     ],
+    ...(costThreshold !== undefined && costThreshold !== threshold
+      ? ([
+          [
+            'cascadeCost',
+            `\`cascade\` at the cost target (threshold ${costThreshold.toFixed(2)})`,
+            simulate({ strategy: 'cascade', threshold: costThreshold }),
+          ],
+        ] as [string, string, Simulated][])
+      : []),
     ['budget', `\`budget\` $${BUDGET_USD} per ask, by record`, recordsFor(records)],
     [
       'tier1',
@@ -469,6 +493,7 @@ async function main(): Promise<void> {
   const gap = (all?.fraction ?? 0) - (cascade?.fraction ?? 0);
   const share = (cascade?.meanUsd ?? 0) / Math.max(1e-12, allUsd);
   figures.threshold = threshold > 1 ? null : threshold;
+  figures.costThreshold = costThreshold ?? null;
   figures.heldOutAsks = heldOut.length;
   figures.tuningAsks = tuning.length;
   figures.sandboxWallS = wallS;
