@@ -3,35 +3,43 @@ import { GO_CACHE, GO_CACHE_SEED } from './languages';
 import { WORKDIR } from './limits';
 
 /**
- * The command a waiting container runs. It prints `marker + "ready"` once it waits for code, then
- * blocks reading a tar stream (the program, `.stdin`, `.argv`, and for the shell `.run`) on its
- * stdin, unpacks it into the tmpfs working directory, runs the program, then prints
- * `marker + exit status + "\n"` on stdout and on stderr, so the host knows the run is over
- * without waiting for the engine.
+ * The command a waiting container runs. It prints `ready + "ready"` once it waits for code, then
+ * reads the run's secret end-of-run marker (the first line on its stdin, `SECRET_LINE_BYTES`
+ * long), then a tar stream (the program, `.stdin`, `.argv`, and for the shell `.run`), unpacks it
+ * into the tmpfs working directory, runs the program, then prints `"\n" + marker + exit status +
+ * "\n"` on stdout and on stderr, so the host knows the run is over without waiting for the engine.
+ *
+ * The marker is never on any command line, in any environment or file (issue 26, M2): the
+ * program's process never holds it. The process that does (the bootstrap's, PID 1) waits for
+ * the program to exit, kills whatever it left running, and only then prints it. The Python
+ * bootstrap makes itself non-dumpable before it reads the marker, so no other process of the
+ * container can read its memory or descriptors through /proc; a shell cannot do that, so there
+ * the shell's memory still holds it (docs/security.md).
  *
  * Python and Node wait with their runtime already started (`runtimePrestarted`): starting an
  * interpreter is most of a short run's time (see the bare rows of `npm run bench:sandbox`), and in
  * the warm pool it is paid before the code arrives. Bash starts with the run.
  *
- * After the marker it kills whatever the program left running and then waits, still alive,
- * until the host removes the container. A container whose main process exits costs the engine
- * its exit handling (state, mounts, cgroup) at that moment, which would compete for CPU with the
- * other candidates still running; the host removes used containers once no run is in flight.
+ * After the marker it waits, still alive, until the host removes the container. A container
+ * whose main process exits costs the engine its exit handling (state, mounts, cgroup) at that
+ * moment, which would compete for CPU with the other candidates still running; the host removes
+ * used containers once no run is in flight.
  */
-export function bootstrapCommand(language: Language, marker: string): string[] {
+export function bootstrapCommand(language: Language, ready: string): string[] {
   const runtime = prestartedRuntime(language);
-  if (runtime === 'python') return ['python3', '-c', PYTHON_BOOTSTRAP, marker];
+  if (runtime === 'python') return ['python3', '-c', PYTHON_BOOTSTRAP, ready];
   // The shell that ends every run with kill -9 -1 checks first that it is where it belongs.
-  // The shell bootstraps get the marker as $1 (it starts with a newline; no quoting games).
+  // The shell bootstraps get the ready token as $1 (it starts with a newline; no quoting games).
   if (runtime === 'node') {
     // Node runs as the shell's child, so the shell reports its exit status however it ends
-    // (exit handlers, uncaught error, signal), after everything Node printed, like `sh -c`.
+    // (exit handlers, uncaught error, signal), after everything Node printed, like `sh -c`. It
+    // starts in the background and waits (for SIGUSR2) while the shell reads the marker line.
     return [
       '/bin/sh',
       '-c',
-      `${SHELL_GUARD}node -e "$2" "$1"; ${AFTER_RUN}`,
+      `${SHELL_GUARD}exec 3<&0; node -e "$2" "$1" <&3 3<&- & p=$!; ${READ_MARKER}kill -USR2 "$p"; wait "$p"; ${AFTER_RUN}`,
       'quorum',
-      marker,
+      ready,
       NODE_BOOTSTRAP,
     ];
   }
@@ -40,11 +48,24 @@ export function bootstrapCommand(language: Language, marker: string): string[] {
   return [
     '/bin/sh',
     '-c',
-    `${SHELL_GUARD}${before}printf '%sready\\n' "$1"; cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; ${AFTER_RUN}`,
+    `${SHELL_GUARD}${before}printf '%sready\\n' "$1"; ${READ_MARKER}cd ${WORKDIR} && tar -xf - && /bin/sh ./.run; ${AFTER_RUN}`,
     'quorum',
-    marker,
+    ready,
   ];
 }
+
+/**
+ * The first line of a run's input: the end-of-run marker without its leading newline, then a
+ * newline, exactly `SECRET_LINE_BYTES` bytes (`marker` is `"\n__quorum_exit_<16 hex>__:"`).
+ */
+export function secretLine(marker: string): string {
+  if (marker.length !== SECRET_LINE_BYTES || !marker.startsWith('\n') || /[\s]/.test(marker.slice(1)))
+    throw new Error(`an end-of-run marker is a newline and ${SECRET_LINE_BYTES - 1} other characters`);
+  return `${marker.slice(1)}\n`;
+}
+
+/** The length of the marker line (and of the marker: a newline and `__quorum_exit_<16 hex>__:`). */
+export const SECRET_LINE_BYTES = 1 + '__quorum_exit_'.length + 16 + '__:'.length;
 
 /**
  * Whether the bootstrap runs the program in a runtime started before the code came. Such a
@@ -76,18 +97,24 @@ const SHELL_GUARD =
   `n=; while read -r k v; do [ "$k" = NoNewPrivs: ] && n=$v; done </proc/self/status; ` +
   `if [ "$$" != 1 ] || [ "$n" != 1 ]; then echo '${BOOTSTRAP_REFUSAL}' >&2; exit 125; fi; `;
 
+/** The shell reads the marker line (byte by byte, as `read` does on a pipe: the archive stays unread). */
+const READ_MARKER = `IFS= read -r m || exit 0; `;
+
 /**
- * Shell text run after the program: the status as a marker on both streams, then `kill -9 -1`
- * (which spares the shell itself) and a sleep that keeps the container up until it is removed.
+ * Shell text run after the program: `kill -9 -1` first (which spares the shell itself), so
+ * nothing the program left running can read or race what follows; then the status as a marker
+ * on both streams, and a sleep that keeps the container up until it is removed.
  */
 const AFTER_RUN =
-  `s=$?; printf '%s%d\\n' "$1" "$s"; printf '%s%d\\n' "$1" "$s" >&2; ` +
-  `kill -9 -1 2>/dev/null; exec sleep 2147483647`;
+  `s=$?; kill -9 -1 2>/dev/null; printf '\\n%s%d\\n' "$m" "$s"; printf '\\n%s%d\\n' "$m" "$s" >&2; ` +
+  `exec sleep 2147483647`;
 
 /**
  * Python waits with its interpreter already started (standard library loaded), then runs the
  * program as `__main__` the way `python3 /work/main.py ARGS < .stdin` would: same sys.argv,
- * sys.path[0], stdin, exit status and traceback. Interpreter start-up is most of a short run's
+ * sys.path[0], stdin, exit status and traceback. The program runs in a fork of the waiting
+ * interpreter: the parent (PID 1, non-dumpable) holds the marker, in a bytearray the child
+ * zeroes before it reads the archive, and reports the child's exit status. Interpreter start-up is most of a short run's
  * CPU, and in the warm pool it is paid before the code arrives. So is a first pass over the
  * unpack-and-run path with a dummy program (`warm_up`): lazy imports and the interpreter's
  * first execution of that code would otherwise cost each run about 2 ms of CPU.
@@ -97,7 +124,15 @@ import io, os, sys, json, pkgutil, runpy, signal, traceback
 if os.getpid() != 1 or "\nNoNewPrivs:\t1\n" not in open("/proc/self/status").read():
     sys.stderr.write("${BOOTSTRAP_REFUSAL}\n")
     sys.exit(125)
-marker = sys.argv[1]
+ready = sys.argv[1]
+def dumpable(flag):
+    # PR_SET_DUMPABLE: a non-dumpable process's /proc/<pid>/mem, /fd and /environ are root's, out
+    # of reach of the program (which runs as the same user). Only the parent is non-dumpable.
+    try:
+        import ctypes
+        return ctypes.CDLL(None, use_errno=True).prctl(4, flag, 0, 0, 0) == 0
+    except Exception:
+        return False
 def unpack(read, into):
     # The host's archive (archive.ts): regular files with plain names, ustar headers. Read by hand
     # in 512-byte blocks: tarfile costs several times more per run. Reads end exactly at the
@@ -135,7 +170,40 @@ def warm_up():
     os.remove(into + "/main.py")
     os.rmdir(into)
 warm_up()
-os.write(1, (marker + "ready\n").encode())
+if not dumpable(0):
+    sys.stderr.write("quorum bootstrap: cannot make itself non-dumpable (no ctypes?): refusing to run\n")
+    sys.exit(125)
+os.write(1, (ready + "ready\n").encode())
+# The marker line, read straight into a bytearray (no other copy of it exists in this process).
+secret = bytearray(${SECRET_LINE_BYTES})
+view = memoryview(secret)
+got = 0
+while got < len(secret):
+    n = os.readv(0, [view[got:]])
+    if n == 0:
+        os._exit(0)  # the host went away before sending a program
+    got += n
+del view
+child = os.fork()
+if child:
+    ws = os.waitpid(child, 0)[1]
+    # Killed by a signal: 128 + its number, as a shell reports it.
+    status = 128 + os.WTERMSIG(ws) if os.WIFSIGNALED(ws) else os.WEXITSTATUS(ws)
+    try:
+        os.kill(-1, signal.SIGKILL)  # what the program left running; spares this process
+    except OSError:
+        pass
+    line = b"\n" + bytes(secret[:-1]) + b"%d\n" % status
+    for fd in (1, 2):
+        try:
+            os.write(fd, line)
+        except OSError:
+            pass
+    while True:
+        signal.pause()
+secret[:] = bytes(len(secret))
+del secret
+dumpable(1)
 unpack(exact, "${WORKDIR}")
 if os.path.exists("${WORKDIR}/.live"):
     # A live run: the rest of the input is the program's, on its own descriptor.
@@ -177,17 +245,7 @@ for stream in (sys.stdout, sys.stderr):
         stream.flush()
     except Exception:
         pass
-for fd in (1, 2):
-    try:
-        os.write(fd, ("%s%d\n" % (marker, status)).encode())
-    except OSError:
-        pass
-try:
-    os.kill(-1, signal.SIGKILL)  # what the program left running; spares this process
-except OSError:
-    pass
-while True:
-    signal.pause()
+os._exit(status)
 `;
 
 /**
@@ -196,7 +254,8 @@ while True:
  * `.stdin` file, so `fs.readFileSync(0)` and `/dev/stdin` work), ESM for `.mjs`, and Node's own
  * error output and exit status. Node has no dup2: closing fd 0 and opening the file gives it the
  * lowest free descriptor, 0. The archive is read with blocking reads before anything touches
- * `process.stdin`.
+ * `process.stdin`. It never sees the end-of-run marker: it waits for SIGUSR2, which the shell
+ * sends once it has read the marker line, and it ends as Node ends; the shell reports.
  */
 const NODE_BOOTSTRAP = String.raw`
 const fs = require("fs");
@@ -205,7 +264,7 @@ if (process.ppid !== 1 || !/\nNoNewPrivs:\t1\n/.test(fs.readFileSync("/proc/self
   process.stderr.write("${BOOTSTRAP_REFUSAL}\n");
   process.exit(125);
 }
-const marker = process.argv[1];
+const ready = process.argv[1];
 const nap = new Int32Array(new SharedArrayBuffer(4));
 function read(size) {
   const buf = Buffer.alloc(size);
@@ -258,7 +317,6 @@ async function warmUp() {
   fs.unlinkSync(dummy + ".mjs");
 }
 function run() {
-  fs.writeSync(1, marker + "ready\n");
   unpack("${WORKDIR}");
   if (fs.existsSync("${WORKDIR}/.live")) {
     // A live run: the rest of the input is the program's, on its own descriptor (a new open of
@@ -271,33 +329,16 @@ function run() {
   process.chdir("${WORKDIR}");
   process.argv = [process.execPath, ...argv.slice(1)];
   process.execArgv = []; // so child_process.fork() starts the program's module, not this bootstrap
-  process.on("exit", quorumExit);
-  process.on("uncaughtExceptionMonitor", () => (fatal = true));
   Module.runMain(argv[1]);
 }
-/**
- * A natural end of the event loop would tear the whole runtime down before the
- * shell could report. So this first exit listener runs the program's own listeners, in order,
- * prints the markers, kills what the program left running (sparing this process and the shell)
- * and waits, as the Python bootstrap does. On an uncaught error Node prints the error after the
- * exit listeners, so then it steps aside: Node prints, exits, and the shell reports.
- */
-let fatal = false;
-function quorumExit(code) {
-  if (fatal) return;
-  for (const listener of process.listeners("exit")) {
-    if (listener !== quorumExit) listener.call(process, code);
-  }
-  const status = Number(process.exitCode ?? code) & 0xff;
-  for (const fd of [1, 2]) {
-    try {
-      fs.writeSync(fd, marker + status + "\n");
-    } catch {}
-  }
-  try {
-    process.kill(-1, "SIGKILL");
-  } catch {}
-  for (;;) Atomics.wait(nap, 0, 0);
+/** Ready once warm; the run starts when the shell has the marker line (SIGUSR2). */
+function waitForGo() {
+  const alive = setInterval(() => {}, 1 << 30); // a signal listener alone does not keep Node up
+  process.once("SIGUSR2", () => {
+    clearInterval(alive);
+    setImmediate(run);
+  });
+  fs.writeSync(1, ready + "ready\n");
 }
-warmUp().then(() => setImmediate(run));
+warmUp().then(waitForGo);
 `;

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Language, Limits } from '../types';
 import { SandboxError } from '../types';
-import { bootstrapCommand, runtimePrestarted } from './bootstrap';
+import { bootstrapCommand, runtimePrestarted, secretLine } from './bootstrap';
 import { tarArchive } from './archive';
 import { cancelledError, isNoSuchContainer } from './engineErrors';
 import type { Program } from './languages';
@@ -52,11 +52,15 @@ export class Box {
    * is waiting for code, so a pooled box is really warm (a Python interpreter already started).
    */
   static async open(docker: Docker, spec: BoxSpec, signal?: AbortSignal): Promise<Box> {
+    // The ready token is on the bootstrap's command line, which every process of the container can
+    // read: it only says the bootstrap waits for code. The end-of-run marker is secret: it reaches
+    // the bootstrap as the first line of the run's input (deliver), never argv, environment or file.
+    const ready = `\n__quorum_ready_${randomBytes(8).toString('hex')}__:`;
     const marker = `\n__quorum_exit_${randomBytes(8).toString('hex')}__:`;
     const container = await withDeadline('create', (abortSignal) =>
       docker.createContainer({
         Image: spec.image,
-        Cmd: bootstrapCommand(spec.language, marker),
+        Cmd: bootstrapCommand(spec.language, ready),
         Entrypoint: [],
         WorkingDir: WORKDIR,
         User: SANDBOX_USER,
@@ -85,11 +89,11 @@ export class Box {
     const attaching = new AbortController();
     try {
       stream = await attach(container, attaching);
-      const ready = waitReady(stream, marker, spec.image);
-      ready.catch(() => undefined); // awaited below; an abort before that must not leave it unhandled
+      const isReady = waitReady(stream, ready, spec.image);
+      isReady.catch(() => undefined); // awaited below; an abort before that must not leave it unhandled
       if (signal?.aborted) throw cancelledError();
       await withDeadline('start', (abortSignal) => container.start({ abortSignal }));
-      await ready;
+      await isReady;
       if (signal?.aborted) throw cancelledError();
       return new Box(container, stream, marker, spec);
     } catch (error) {
@@ -129,8 +133,8 @@ export class Box {
   }
 
   /**
-   * Sends the bootstrap its archive: the program's files, its stdin, its argv, and for the shell
-   * bootstrap a script that runs it. The shell's `tar` (busybox's in particular) reads to the end
+   * Sends the bootstrap the run's secret end-of-run marker line, then its archive: the program's
+   * files, its stdin, its argv, and for the shell bootstrap a script that runs it. The shell's `tar` (busybox's in particular) reads to the end
    * of its input, so there the stream is closed. A prestarted runtime stops at the archive's end
    * marker, and its stdin stays open: closing it costs a round trip from the engine through
    * containerd to the shim, about a third of the engine's CPU for a short run.
@@ -143,12 +147,13 @@ export class Box {
       // A live run: the bootstrap leaves what follows the archive to the program (QUORUM_INPUT_FD).
       ...(live ? [{ name: '.live', content: '' }] : []),
     ];
+    const secret = Buffer.from(secretLine(this.marker), 'latin1');
     if (runtimePrestarted(this.spec.language)) {
-      this.stream.write(tarArchive(files));
+      this.stream.write(Buffer.concat([secret, tarArchive(files)]));
       return;
     }
     const run = `exec ${program.argv.map(shellQuote).join(' ')} < ${WORKDIR}/.stdin\n`;
-    this.stream.end(tarArchive([...files, { name: '.run', content: run }]));
+    this.stream.end(Buffer.concat([secret, tarArchive([...files, { name: '.run', content: run }])]));
   }
 }
 
@@ -201,8 +206,8 @@ async function attach(container: Docker.Container, control: AbortController): Pr
 }
 
 /** Reads the bootstrap's ready line off the attach stream, then pauses the stream for the runner. */
-function waitReady(stream: Duplex, marker: string, image: string): Promise<void> {
-  const token = Buffer.from(`${marker}ready\n`, 'latin1');
+function waitReady(stream: Duplex, ready: string, image: string): Promise<void> {
+  const token = Buffer.from(`${ready}ready\n`, 'latin1');
   return new Promise<void>((resolve, reject) => {
     let seen = Buffer.alloc(0);
     const done = (error?: Error): void => {
