@@ -35,7 +35,8 @@ Options:
   --file FILE[:A-B] | - code context from a file (lines A-B of it), or - for stdin; a file
                         inside a project makes an edit ask: each answer is applied to a copy
                         of the project and checked against the project's own tests
-  --project DIR         the project folder (default: nearest with .git, package.json, ...)
+  --project DIR         the project folder (default: nearest with .git, package.json, ...);
+                        with --server, the folder is uploaded (tar.gz) for an edit ask there
   --no-project          a snippet ask even for a file inside a project
   --config FILE         config file (default: ./quorum.config.json, else ~/.config/quorum/config.json)
   --trust-config        send vendor keys to the addresses the config names (see below)
@@ -242,6 +243,7 @@ export const askCommand: Subcommand = async (args, io) => {
         strategy: values.strategy as AskStrategy | undefined,
         budgetUsd: override.budgetUsd,
         format: values.json ? 'json' : (values.format ?? 'text'),
+        project: remoteProject(values),
       },
       io,
     );
@@ -325,6 +327,19 @@ async function withRecords(
 /** A number flag's value; NaN (rejected by the strategy's checks) when it is not one. */
 function numberFlag(value: string | undefined): number | undefined {
   return value === undefined ? undefined : value.trim() === '' ? Number.NaN : Number(value);
+}
+
+/** `--file F --project DIR` with `--server`: the project the gateway is sent (explicit only). */
+function remoteProject(values: {
+  file?: string;
+  project?: string;
+  'no-project'?: boolean;
+}): { dir: string; file: string; range?: { startLine: number; endLine: number } } | undefined {
+  if (!values.project) return undefined;
+  if (values['no-project']) throw new UsageError('--project and --no-project are exclusive');
+  if (!values.file || values.file === '-') throw new UsageError('--project needs --file FILE');
+  const { file, range } = parseFileArg(values.file);
+  return { dir: values.project, file, range };
 }
 
 /** `FILE` or `FILE:A-B` (1-based inclusive lines). */

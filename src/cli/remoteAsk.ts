@@ -11,7 +11,11 @@ import { resolve } from 'node:path';
 import { GatewayError, startGatewayRun } from '../core/gatewayClient';
 import type { GatewayRunEnd } from '../core/gatewayClient';
 import type { AskRequest } from '../core/types';
-import { EXIT, readAll } from './io';
+import { ProjectError } from '../core/project/projectError';
+import { projectLanguageOf, relativeToRoot } from '../core/project/root';
+import { takeSnapshot } from '../core/project/snapshot';
+import { packUpload, sizeOf } from '../core/project/upload';
+import { EXIT, UsageError, readAll } from './io';
 import type { CliIo } from './io';
 import { attachProgress } from './progress';
 import { renderMarkdown, renderText } from './report';
@@ -26,11 +30,54 @@ export interface RemoteAskOptions {
   readonly strategy?: AskStrategy;
   readonly budgetUsd?: number;
   readonly format: 'text' | 'markdown' | 'json';
+  /**
+   * `--file F --project DIR`: an edit ask of F in DIR, run by the gateway on an upload of the
+   * project (its snapshot, with the same exclusions as a local edit ask, as a tar.gz).
+   */
+  readonly project?: {
+    readonly dir: string;
+    readonly file: string;
+    readonly range?: { readonly startLine: number; readonly endLine: number };
+  };
+}
+
+/** The project's snapshot as the upload of POST /v1/runs `project`; says what it sends. */
+async function projectUpload(
+  project: NonNullable<RemoteAskOptions['project']>,
+  io: CliIo,
+): Promise<{ archive: string; file: string; range?: { startLine: number; endLine: number } }> {
+  const root = resolve(io.cwd, project.dir);
+  const file = relativeToRoot(root, resolve(io.cwd, project.file));
+  const language = projectLanguageOf(root, file);
+  if (!language)
+    throw new UsageError(
+      `cannot tell the language of ${file}: edit asks support Python, JavaScript, TypeScript, Go and Rust files`,
+    );
+  const snapshot = await takeSnapshot({ root, language });
+  const { archive, links } = await packUpload(snapshot);
+  io.stderr.write(
+    `quorum ask: uploading ${root} (${snapshot.files.length - links.length} files, ${sizeOf(archive.length)} as tar.gz; ` +
+      `${snapshot.excluded.length} excluded${links.length ? `, ${links.length} links left out` : ''}) for an edit ask of ${file}\n`,
+  );
+  return {
+    archive: archive.toString('base64'),
+    file,
+    ...(project.range ? { range: { ...project.range } } : {}),
+  };
 }
 
 export async function remoteAsk(options: RemoteAskOptions, io: CliIo): Promise<number> {
-  const context =
-    options.file === '-'
+  let project: Awaited<ReturnType<typeof projectUpload>> | undefined;
+  try {
+    project = options.project && (await projectUpload(options.project, io));
+  } catch (error) {
+    if (!ProjectError.is(error)) throw error;
+    io.stderr.write(`quorum ask: ${error.message}\n  ${error.advice}\n`);
+    return error.reason === 'outside-project' ? EXIT.usage : EXIT.failed;
+  }
+  const context = project
+    ? undefined
+    : options.file === '-'
       ? await readAll(io.stdin)
       : options.file
         ? readFileSync(resolve(io.cwd, options.file), 'utf8')
@@ -47,6 +94,7 @@ export async function remoteAsk(options: RemoteAskOptions, io: CliIo): Promise<n
       execute: options.execute,
       strategy: options.strategy,
       budgetUsd: options.budgetUsd,
+      ...(project ? { project } : {}),
     },
     {
       onEvent: attachProgress(io),

@@ -27,6 +27,12 @@ export interface GatewayRunRequest {
   /** The ask's strategy and the budget's USD (POST /v1/runs `strategy`, `budgetUsd`). */
   readonly strategy?: AskStrategy;
   readonly budgetUsd?: number;
+  /** An edit ask of a project: its folder as a tar.gz (base64) and the edited file in it. */
+  readonly project?: {
+    readonly archive: string;
+    readonly file: string;
+    readonly range?: { readonly startLine: number; readonly endLine: number };
+  };
 }
 
 /** The gateway's `end` event: the run's status and, unless it failed outright, its record. */

@@ -21,6 +21,7 @@ import { browserGuard } from './browserGuard';
 import type { Gateway } from './gateway';
 import { HttpError, badField } from './httpError';
 import type { ServerSettings } from './options';
+import { uploadTooLarge } from './projectAsk';
 import { registerMetaRoutes } from './routes/meta';
 import { registerRunRoutes } from './routes/runs';
 import { registerToolRoutes } from './routes/tools';
@@ -137,7 +138,7 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
     transform: jsonSchemaTransform,
   });
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     if (HttpError.is(error)) return reply.code(error.status).headers(error.headers).send(error.body());
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0];
@@ -149,6 +150,8 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
         : issue?.message;
       return reply.code(400).send(badField(field, message ?? 'is not valid').body());
     }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.routeOptions.url === '/v1/runs')
+      return reply.code(413).send(uploadTooLarge(settings.maxUploadBytes).body());
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return reply.code(413).send({
         error: 'too-large',

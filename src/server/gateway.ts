@@ -17,7 +17,15 @@ import type { DockerSandbox } from '../core/sandbox/docker';
 import { applyStrategyOverride } from '../core/strategy/override';
 import type { StrategySettings } from '../core/strategy/plan';
 import { LANGUAGES, SandboxError, silentLogger } from '../core/types';
-import type { AskRequest, JudgeInput, Logger, ModelConfig, RunResult, Verdict } from '../core/types';
+import type {
+  AskRequest,
+  JudgeInput,
+  Logger,
+  ModelConfig,
+  Provider,
+  RunResult,
+  Verdict,
+} from '../core/types';
 import { keyFromEnv } from '../core/apiKeys';
 import type { ConfigTrust } from '../core/configTrust';
 import { LOCAL_CALLER } from './auth';
@@ -30,6 +38,7 @@ import { RunEntry, RunRegistry, TERMINAL } from './runEntry';
 import type { RunPersistence } from './runEntry';
 import { failureOf } from './runEntry';
 import { runAsk } from './askJob';
+import { checkUpload, runProjectAsk } from './projectAsk';
 import { RunQueue } from './runQueue';
 import type { AskInput, ExecuteInput } from './schemas';
 import { openDatabase } from './store/database';
@@ -268,6 +277,7 @@ export class Gateway {
     if (existing) return { entry: await this.entryOf(existing), created: false };
     this.modelsFor(input.models);
     this.strategyFor(input);
+    if (input.project) await checkUpload(input.project, this.init.config);
     if (this.replicas) await this.ensureSharedRoom(this.replicas);
     else this.queue.ensureRoom();
     await checkQuota(this.init.settings.quota, caller.owner, this.store, this.queue, !!this.replicas);
@@ -335,20 +345,34 @@ export class Gateway {
       language: input.language ?? this.init.config.language,
       intent: input.intent ?? (input.context ? 'review' : 'generate'),
     };
+    const deps = {
+      config: this.init.config,
+      keyFor: this.keyFor,
+      sandbox: this.sandbox ?? null,
+      env: this.init.env,
+      logger: this.logger,
+      gate: (provider: Provider) => this.models.wrap(provider, this.keyFor(provider.config)),
+    };
+    const { project } = input;
     this.queue
       .submit(entry.owner, entry, () =>
-        runAsk(
-          entry,
-          { request, models, execute: input.execute !== false, strategy: this.strategyFor(input) },
-          {
-            config: this.init.config,
-            keyFor: this.keyFor,
-            sandbox: this.sandbox ?? null,
-            env: this.init.env,
-            logger: this.logger,
-            gate: (provider) => this.models.wrap(provider, this.keyFor(provider.config)),
-          },
-        ),
+        project
+          ? runProjectAsk(
+              entry,
+              {
+                instruction: input.prompt,
+                intent: input.intent ?? 'fix',
+                upload: project,
+                models,
+                execute: input.execute !== false,
+              },
+              deps,
+            )
+          : runAsk(
+              entry,
+              { request, models, execute: input.execute !== false, strategy: this.strategyFor(input) },
+              deps,
+            ),
       )
       .catch((error: unknown) => entry.finish('cancelled', undefined, failureOf(error)));
   }

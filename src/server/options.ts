@@ -45,6 +45,8 @@ export interface ServerSettings {
   readonly pingMs: number;
   /** How long an Idempotency-Key keeps naming the same run. */
   readonly idempotencyMs: number;
+  /** The largest POST /v1/runs body (a project archive, base64, included); other bodies: 256 KiB. */
+  readonly maxUploadBytes: number;
   /** Web origins allowed to call (exactly as a browser sends Origin); any other Origin is a 403. */
   readonly allowedOrigins: readonly string[];
 }
@@ -60,6 +62,7 @@ export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({
   shutdownMs: 30_000,
   pingMs: 15_000,
   idempotencyMs: 24 * 60 * 60_000,
+  maxUploadBytes: 20 * 1024 * 1024,
   allowedOrigins: Object.freeze([]),
 });
 
@@ -85,6 +88,12 @@ const serverSchema = z
       .strict()
       .optional(),
     shutdownMs: z.number().int().min(0).max(600_000).optional(),
+    maxUploadBytes: z
+      .number()
+      .int()
+      .min(256 * 1024)
+      .max(1024 * 1024 * 1024)
+      .optional(),
     allowedOrigins: z
       .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], no path'))
       .optional(),

@@ -34,6 +34,26 @@ export const askBody = z
       .max(1000)
       .optional()
       .describe('The budget strategy: the most this ask may cost, in USD (estimated before asking).'),
+    project: z
+      .object({
+        archive: z
+          .string()
+          .min(1)
+          .describe(
+            'base64 of a tar.gz of the project folder: regular files and folders only (no links, no absolute or ../ paths); .git and devcontainer files are ignored.',
+          ),
+        file: z.string().min(1).max(1000).describe('The edited file, relative to the project folder.'),
+        range: z
+          .object({ startLine: z.number().int().min(1), endLine: z.number().int().min(1) })
+          .strict()
+          .optional()
+          .describe('Lines of the file to change (1-based, inclusive).'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "An edit ask of a project (quorum ask --file F --project DIR --server URL): each answer is applied to a copy of it and checked against the project's own tests; the body may then be up to server.maxUploadBytes.",
+      ),
   })
   .strict();
 export type AskInput = z.infer<typeof askBody>;

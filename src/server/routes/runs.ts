@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { BODY_LIMIT } from '../app';
 import type { Gateway } from '../gateway';
+import { HttpError } from '../httpError';
 import { inferenceResponse } from '../inferenceShape';
 import type { ServerSettings } from '../options';
 import { linksOf } from '../runEntry';
@@ -33,6 +35,22 @@ export function registerRunRoutes(
   app.post(
     '/v1/runs',
     {
+      // A project ask carries its folder as a tar.gz (base64): up to server.maxUploadBytes; any
+      // other ask stays under the 256 KiB of every body.
+      bodyLimit: settings.maxUploadBytes,
+      preValidation: (request, _reply, done) => {
+        const length = Number(request.headers['content-length'] ?? 0);
+        if (length > BODY_LIMIT && !(request.body as { project?: unknown } | undefined)?.project)
+          return done(
+            new HttpError(
+              413,
+              'too-large',
+              `The body is over ${BODY_LIMIT / 1024} KiB.`,
+              'Send less context (only a project ask, with `project`, may be larger).',
+            ),
+          );
+        done();
+      },
       schema: {
         summary: 'Start an ask: 202 with links, or its event stream with Accept: text/event-stream',
         body: askBody,
