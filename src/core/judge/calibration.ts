@@ -214,11 +214,12 @@ function escapeXml(text: string): string {
 
 /**
  * The maps the verdict uses, fitted on the tuning halves only (bench/judgeMixed.ts --fit prints
- * them; bench/judge.ts for `tests`). Held-out ECE is in docs/benchmarks.md.
+ * them; the `tests` map is selection.ts's QUORUM_SELECTION.calibration, from bench/judge.ts
+ * --tune). Held-out ECE is in docs/benchmarks.md.
  */
 export const CONFIDENCE_MAPS: Readonly<Record<BehaviourMode, ConfidenceMap>> = {
-  generated: { bias: -1, weights: { share: 2.5 } },
-  examples: { bias: -1, weights: { share: 2, allTrusted: 1 } },
+  generated: { bias: -1.417, weights: { share: 0.695, margin: 0.972, support: 1.814 } },
+  examples: { bias: 0.368, weights: { share: 0.632, margin: 1.035, support: 0.892, trustedMissed: -2.857 } },
 };
 
 /** The modes judged by behaviour on generated inputs; `tests` uses selection.ts's map. */
@@ -226,6 +227,6 @@ export type BehaviourMode = Exclude<ConfidenceMode, 'tests'>;
 
 /** Feature names each behaviour map reads (what bench/judgeMixed.ts --fit fits). */
 export const MAP_FEATURES: Readonly<Record<BehaviourMode, readonly string[]>> = {
-  generated: ['share', 'margin', 'support', 'alone', 'noSplit'],
-  examples: ['share', 'margin', 'support', 'allTrusted', 'alone', 'noSplit'],
+  generated: ['share', 'margin', 'support'],
+  examples: ['share', 'margin', 'support', 'trustedMissed'],
 };

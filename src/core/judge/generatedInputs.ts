@@ -52,11 +52,11 @@ export interface GeneratedInput {
 export interface GenerateOptions {
   /** Inputs mutated from the examples' arguments, at most (default 12). */
   readonly fromExamples?: number;
-  /** Inputs from the parameter types, at most (default 16). */
+  /** Inputs from the parameter types, at most (default 20). */
   readonly fromTypes?: number;
 }
 
-const INT_POOL = [0, 1, 2, 3, -1, 5, 10, 7, -3, 12, 4, 20, 6, 9, 15, 8];
+const INT_POOL = [0, 1, 2, 3, -1, 5, 10, 7, -3, 12, 4, 20, 6, 9, 15, 8, 30, 100, 50, 11];
 const FLOAT_POOL = [0.0, 1.5, -2.5, 3.0, 0.5, 10.0, 2.25, -1.0, 7.5];
 const STR_POOL = [
   '',
@@ -74,7 +74,7 @@ const STR_POOL = [
   ' ',
   'The quick brown fox',
 ];
-const LENGTHS = [0, 1, 3, 4, 2, 5, 6];
+const LENGTHS = [0, 1, 3, 4, 2, 5, 6, 10];
 
 /** `def name(params)` signatures at the top level of `source` (a prompt or a candidate), in order. */
 export function pythonSignatures(source: string): Signature[] {
@@ -612,7 +612,7 @@ export function generateInputs(
     return out;
   }
   const types = parameterTypes(sig, fitting);
-  const maxTypes = options.fromTypes ?? 16;
+  const maxTypes = options.fromTypes ?? 20;
   const at = (i: number, j: number): number => (i === 0 ? 0 : (i * (j + 1) + j) % (INT_POOL.length + j));
   let made = 0;
   for (let i = 0; made < maxTypes && i < maxTypes * 3; i++) {

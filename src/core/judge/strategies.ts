@@ -347,7 +347,7 @@ export function behaviourMode(j: BehaviourJudgement): BehaviourMode {
 /**
  * No tests were given: the candidates ran on inputs the judge generated (and on the user's
  * examples, when there are some). The examples filter first; among the candidates passing the
- * most of them, the biggest class of identical behaviour wins (behaviourClusters.ts); the tie
+ * most of them, the class of identical behaviour ranked first by behaviourClusters.ts wins; the tie
  * rules pick inside it. Null when there is nothing to judge by (no candidate loaded).
  */
 function behaviourVerdict(
@@ -406,6 +406,7 @@ function behaviourReasons(top: Scored, j: BehaviourJudgement, ranking: readonly 
   const id = top.outcome.id;
   const chosen = j.classes[0];
   const reasons: string[] = [];
+  const biggest = j.classes.every((c) => c.members.length <= chosen.members.length);
   if (j.trustedTotal > 0) {
     reasons.push(
       chosen.trustedPassed === j.trustedTotal
@@ -418,10 +419,10 @@ function behaviourReasons(top: Scored, j: BehaviourJudgement, ranking: readonly 
   );
   reasons.push(
     chosen.members.length > 1
-      ? `${chosen.members.length} of ${j.loaded} candidates that ran (${chosen.members.join(', ')}) return the same values and raise the same errors on all ${j.validInputs} inputs that most candidates accept: the largest class of identical behaviour.`
+      ? `${chosen.members.length} of ${j.loaded} candidates that ran (${chosen.members.join(', ')}) return the same values and raise the same errors on all ${j.validInputs} inputs most candidates accept; ${biggest ? 'no class is larger' : 'a larger class agrees less with the rest'}, and this one agrees most with the other candidates, input by input.`
       : j.splitting === 0
         ? `The candidates that ran behave identically on the generated inputs.`
-        : `No two candidates behave the same on the ${j.validInputs} inputs most candidates accept; ${id} agrees most with the others.`,
+        : `No two candidates behave the same on the ${j.validInputs} inputs most candidates accept; ${id} agrees most with the others, input by input.`,
   );
   if (j.classes[1]) {
     reasons.push(
