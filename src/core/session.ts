@@ -264,6 +264,18 @@ class Ask implements AskHandle {
       plan = { ...plan, rounds: [{ models: plan.rounds.flatMap((r) => r.models) }] };
     }
     if (plan.strategy === 'cascade') record.tierCount = plan.rounds.length;
+    if (plan.rounds.length === 0) {
+      // Nothing fits the budget: the ask asks no one, and says what would.
+      record.skipped = plan.skipped;
+      record.savedUsd = savedUsdOf(plan.skipped);
+      const cheapest = [...plan.skipped]
+        .filter((m) => m.estimatedUsd !== undefined)
+        .sort((a, b) => (a.estimatedUsd ?? 0) - (b.estimatedUsd ?? 0))[0];
+      record.note = cheapest
+        ? `No model fits the budget: the cheapest, ${cheapest.modelId}, is estimated at $${cheapest.estimatedUsd?.toPrecision(2)}. Raise budgetUsd, or add a local or cheaper model.`
+        : 'No model fits the budget: none has a price (set one) and none is local.';
+      return;
+    }
     const byId = new Map(this.deps.providers.map((p) => [p.config.id, p]));
     for (const [i, round] of plan.rounds.entries()) {
       if (this.controller.signal.aborted) break;

@@ -223,6 +223,33 @@ describe('session: ask strategies run in rounds', () => {
     assert.equal(record.strategy?.budgetUsd, 0.002);
   });
 
+  it('budget: when nothing fits, nobody is asked and the record says what would fit', async () => {
+    const { handle, events } = ask({ strategy: 'budget', budgetUsd: 1e-9 }, judgeTrusting([]));
+    // A local model costs 0, so it fits any budget; without it nothing does.
+    await handle.done;
+    assert.deepEqual(asked(), ['local'], 'a local model always fits');
+    server.reset();
+    const providers = models
+      .filter((m) => m.id !== 'local')
+      .map((m) => createProvider(m, 'test-key', FAST_RETRY));
+    const none = await startAsk(
+      { instruction: PROMPT, intent: 'generate', language: 'python' },
+      { providers, sandbox, judge: judgeTrusting([]), strategy: { strategy: 'budget', budgetUsd: 1e-9 } },
+      () => {},
+    ).done;
+    assert.deepEqual(asked(), []);
+    assert.equal(none.candidates.length, 0);
+    assert.deepEqual(
+      none.strategy?.skipped.map((s) => s.modelId),
+      ['cheap', 'premium'],
+    );
+    assert.match(
+      none.strategy?.note ?? '',
+      /No model fits the budget: the cheapest, cheap, is estimated at \$/,
+    );
+    assert.equal(events.filter((e) => e.type === 'verdict').length, 1);
+  });
+
   it('all (and no strategy) asks every model at once, with no tier events and no strategy record', async () => {
     for (const strategy of [undefined, { strategy: 'all' } as const]) {
       const { handle, events } = ask(strategy, judgeTrusting([]));
