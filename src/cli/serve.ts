@@ -20,10 +20,13 @@ Options:
   --port PORT      port (default 8787; 0 picks a free one)
   --config FILE    config file (default: ./quorum.config.json); its "server" section holds
                    tokens, adminTokens, quota, database, maxConcurrentRuns, queueSize,
-                   modelStreams, historySize, rateLimit, shutdownMs, allowedOrigins
+                   modelStreams, historySize, rateLimit, shutdownMs, allowedOrigins,
+                   maxUploadBytes (a project ask's upload)
   --database URL   where runs, events and history are kept: a SQLite file (default:
                    gateway.sqlite in $QUORUM_DATA_DIR, else ~/.local/share/quorum),
-                   postgres://user:pass@host/db, or :memory: (nothing survives a restart)
+                   postgres://user:pass@host/db (several gateways on one database are
+                   replicas sharing the runs; QUORUM_REPLICA_ID names one), or :memory:
+                   (nothing survives a restart)
   --trust-config   send OPENAI_API_KEY / GROQ_API_KEY to the addresses that file names
   -h, --help       this help
 
