@@ -2,6 +2,8 @@
  * The selectors bench/judge.ts compares on one pass matrix. Each returns, per candidate, the
  * probability that it is the one picked (a baseline that picks at random among tied candidates
  * is scored by its expected value, as in the B4 and CodeT papers; Quorum's judge picks one).
+ * The baselines see the models' tests and the user's examples only, never the judge's generated
+ * inputs (which have no expected values: every candidate that returns would "pass" them).
  */
 import { codetGroups } from '../src/core/judge/agreement';
 import type { B4Params } from '../src/core/judge/b4';
@@ -9,7 +11,7 @@ import { b4Groups } from '../src/core/judge/b4';
 import type { JudgeEvidence } from '../src/core/judge/evidence';
 import type { SelectionParams } from '../src/core/judge/selection';
 import { QUORUM_SELECTION, rankGroups } from '../src/core/judge/selection';
-import { decideVerdict } from '../src/core/judge/strategies';
+import { decideVerdict, withoutGenerated } from '../src/core/judge/strategies';
 import type { JudgeCandidate, Verdict } from '../src/core/types';
 
 export type Pick = Readonly<Record<string, number>>;
@@ -24,7 +26,8 @@ export const firstThatRuns: Selector = (e, candidates) =>
   one(e.outcomes.find((o) => o.outcome === 'ok')?.id ?? candidates[0]?.id);
 
 /** CodeT (Chen et al. 2022) per single assertion: group by pass set, score |members| x |passed|. */
-export const codetCases: Selector = (e, candidates) => {
+export const codetCases: Selector = (withGenerated, candidates) => {
+  const e = withoutGenerated(withGenerated);
   const groups = codetGroups(
     e.outcomes.map((o) => o.evidence),
     e.cases.map((c) => c.id),
@@ -36,7 +39,8 @@ export const codetCases: Selector = (e, candidates) => {
 
 /** B4 as in the paper's strategy.py: the same matrix, the top posterior group(s), a member at random. */
 export function b4Selector(params: B4Params): Selector {
-  return (e, candidates) => {
+  return (withGenerated, candidates) => {
+    const e = withoutGenerated(withGenerated);
     const ids = e.cases.map((c) => c.id);
     const rows = e.outcomes.map((o) => ids.map((k) => o.evidence.cells[k] === 'pass'));
     const groups = b4Groups(rows, params);
