@@ -452,7 +452,7 @@ async function main(): Promise<void> {
 
   const pickers: [string, string, Picker][] = [
     ['random', 'random pick (expected value)', randomPick],
-    ['previous', 'previous judge (no generated inputs)', previousJudge],
+    ['previous', 'previous rules: examples only, no generated inputs', previousJudge],
     ['quorum', "**Quorum's judge** (generated inputs, behaviour classes)", quorumWith(QUORUM_BEHAVIOUR)],
     [
       'cluster',
