@@ -35,20 +35,32 @@ describe("project run: a project's tests in a fresh hardened container", functio
     const sandbox = createProjectSandbox({ pull: false, env: currentEngine().env });
     try {
       const snap = await takeSnapshot({ root, language: 'python' });
+      // The report directory holds only the report files' pipes (REPORT_FILES): the probes use
+      // their names; any other name cannot be written there.
+      const R = {
+        uid: 'junit.xml',
+        answer: 'unittest.json',
+        net: 'go.json',
+        rootfs: 'cargo.txt',
+        other: 'runner',
+      };
       const script = [
-        'id -u > "$QUORUM_REPORT_DIR/uid"',
-        'python3 -c "import pkg.calc as c; print(c.double(21))" > "$QUORUM_REPORT_DIR/answer"',
+        `id -u > "$QUORUM_REPORT_DIR/${R.uid}"`,
+        `python3 -c "import pkg.calc as c; print(c.double(21))" > "$QUORUM_REPORT_DIR/${R.answer}"`,
         // No network: even loopback has no route out of an empty network namespace.
-        '(python3 -c "import socket; socket.create_connection((\'1.1.1.1\', 53), timeout=2)" 2>/dev/null && echo open || echo closed) > "$QUORUM_REPORT_DIR/net"',
-        'touch /etc/x 2>/dev/null && echo rw > "$QUORUM_REPORT_DIR/rootfs" || echo ro > "$QUORUM_REPORT_DIR/rootfs"',
+        `(python3 -c "import socket; socket.create_connection(('1.1.1.1', 53), timeout=2)" 2>/dev/null && echo open || echo closed) > "$QUORUM_REPORT_DIR/${R.net}"`,
+        `touch /etc/x 2>/dev/null && echo rw > "$QUORUM_REPORT_DIR/${R.rootfs}" || echo ro > "$QUORUM_REPORT_DIR/${R.rootfs}"`,
+        `(echo x > "$QUORUM_REPORT_DIR/other") 2>/dev/null && echo written > "$QUORUM_REPORT_DIR/${R.other}" || echo refused > "$QUORUM_REPORT_DIR/${R.other}"`,
         'exit 3',
       ].join('\n');
       const base = await sandbox.runTests({ image: PY, archive: snap.archive, script, timeoutS: 60 });
       assert.equal(base.exitCode, 3, 'the exit status comes from the engine');
-      assert.equal(base.reports.uid?.trim(), '65534');
-      assert.equal(base.reports.answer?.trim(), '42');
-      assert.equal(base.reports.net?.trim(), 'closed');
-      assert.equal(base.reports.rootfs?.trim(), 'ro');
+      assert.equal(base.reports[R.uid]?.trim(), '65534');
+      assert.equal(base.reports[R.answer]?.trim(), '42');
+      assert.equal(base.reports[R.net]?.trim(), 'closed');
+      assert.equal(base.reports[R.rootfs]?.trim(), 'ro');
+      assert.equal(base.reports[R.other]?.trim(), 'refused', 'a file of another name was made');
+      assert.equal(base.reports.other, undefined);
       const overlay = await singleFileArchive('pkg/calc.py', 'def double(x):\n    return 2 * x + 1\n');
       const edited = await sandbox.runTests({
         image: PY,
@@ -57,7 +69,7 @@ describe("project run: a project's tests in a fresh hardened container", functio
         script,
         timeoutS: 60,
       });
-      assert.equal(edited.reports.answer?.trim(), '43', 'the overlay replaced the file in this copy only');
+      assert.equal(edited.reports[R.answer]?.trim(), '43', 'the overlay replaced the file in this copy only');
       assert.equal(await projectContainers(), 0);
     } finally {
       await sandbox.dispose();
@@ -72,7 +84,7 @@ describe("project run: a project's tests in a fresh hardened container", functio
       const run = await sandbox.runTests({
         image: PY,
         archive: snap.archive,
-        script: 'echo started > "$QUORUM_REPORT_DIR/r"; sleep 60',
+        script: 'echo started > "$QUORUM_REPORT_DIR/runner"; sleep 60',
         timeoutS: 2,
       });
       assert.equal(run.timedOut, true);

@@ -19,6 +19,8 @@
  *
  * A run that cannot prove it ran is no evidence, whatever it printed:
  * - the report is missing, does not parse, or lists no test -> `noReport`;
+ * - the report was written more than once (the project sandbox names it under
+ *   REWRITTEN_REPORTS: the code under test wrote it too, before or after the runner) -> `noReport`;
  * - nothing could be built (cargo compile errors, every Go package failed to build), or the
  *   command has no exit status -> `crashed`;
  * - a non-zero exit with no failed or errored test in the map -> `reportContradictsExit`
@@ -29,6 +31,13 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { REPORT_FILES } from './testCommand';
 import type { RunnerKind, TestRun, TestStatus } from './types';
+
+/**
+ * The key under which the project sandbox lists the report files written more than once (one
+ * `NAME COUNT` a line) instead of giving their text. It cannot be a report's name: the runner can
+ * write only the pipes named by REPORT_FILES (src/core/sandbox/projectRun.ts).
+ */
+export const REWRITTEN_REPORTS = '.rewritten';
 
 /** The id of a `command` run's one entry when the caller names no source. */
 export const COMMAND_TEST_ID = 'test command';
@@ -77,6 +86,15 @@ export function readTestRun(
     return { ...base, state: 'ok', tests: { [source]: exitCode === 0 ? 'passed' : 'failed' } };
   }
   const file = reportFileOf(ran);
+  const rewritten = rewrittenReports(reportFiles);
+  for (const name of [file, REPORT_FILES.runner]) {
+    const times = rewritten.get(name);
+    if (times !== undefined)
+      return noEvidence(
+        'noReport',
+        `The ${name} report was written ${times} times, where the runner writes it once: the code under test wrote it too, so it cannot be trusted.`,
+      );
+  }
   const text = reportFiles[file];
   if (text === undefined || !text.trim()) {
     return noEvidence(
@@ -104,6 +122,16 @@ export function readTestRun(
   }
   const messages = Object.keys(parsed.messages).length ? { messages: parsed.messages } : {};
   return { ...base, state: 'ok', tests: parsed.tests, ...messages };
+}
+
+function rewrittenReports(reportFiles: Readonly<Record<string, string>>): Map<string, number> {
+  const lines = (reportFiles[REWRITTEN_REPORTS] ?? '').split('\n').filter(Boolean);
+  return new Map(
+    lines.map((line) => {
+      const [name = '', count = ''] = line.split(' ');
+      return [name, Number(count) || 2];
+    }),
+  );
 }
 
 /** A Python script says which runner it really used (pytest falls back to unittest when missing). */

@@ -5,8 +5,16 @@
  * working directory is a larger tmpfs that allows exec (test runners start node_modules/.bin
  * scripts, compiled tests). The snapshot's archive is streamed in through `tar` in an exec, then
  * the candidate's one-file overlay; the test script runs as the unprivileged user; its exit status
- * is read from the engine (not from anything the tests print), and the runner's report files are
- * read back from the report directory afterwards. The container is removed whatever happens.
+ * is read from the engine (not from anything the tests print). The container is removed whatever
+ * happens.
+ *
+ * Reports (issue 26): the runner writes each report file into $QUORUM_REPORT_DIR, which holds only
+ * named pipes, in a folder of root's. Readers of root's (an exec as uid 0, which the unprivileged
+ * user can neither signal nor trace) copy every write session of each pipe into a folder only root
+ * can read or write. So no process of the tests can change or delete a report after the runner
+ * wrote it, nor plant one in a file; a report written more than once (the code under test wrote it
+ * too, before or after the runner) is given back as rewritten, and is no evidence. What the code
+ * under test can still do is act inside the runner's own process (docs/security.md).
  */
 import { PassThrough } from 'node:stream';
 import type { Duplex } from 'node:stream';
@@ -22,10 +30,19 @@ import { engineError, isNoSuchContainer } from './engineErrors';
 import { withDeadline } from './deadline';
 import { ImageCache } from './images';
 import { SANDBOX_ULIMITS, SANDBOX_USER } from './limits';
+import { REPORT_FILES } from '../project/testCommand';
+import { REWRITTEN_REPORTS } from '../project/testReports';
 import { sandboxLabels } from './orphans';
 
 export const PROJECT_DIR = '/work';
 export const REPORT_DIR = '/reports';
+/** What the tests see as $QUORUM_REPORT_DIR: one named pipe per report file, in a folder of root's. */
+export const REPORT_PIPES = `${REPORT_DIR}/in`;
+/** Where root's readers put each write session of each pipe (`NAME.N`); only root reads it. */
+const REPORT_COPIES = `${REPORT_DIR}/out`;
+/** The root user of the container, without capabilities (the container has none). */
+const ROOT = '0:0';
+const REPORT_NAMES = Object.values(REPORT_FILES).join(' ');
 export const SCRATCH_DIR = '/scratch';
 
 /** A project run's bounds: more than a snippet's, still bounded. */
@@ -102,7 +119,7 @@ async function runOnce(
           'PYTHONDONTWRITEBYTECODE=1',
           'PYTHONUNBUFFERED=1',
           'CI=1',
-          `QUORUM_REPORT_DIR=${REPORT_DIR}`,
+          `QUORUM_REPORT_DIR=${REPORT_PIPES}`,
           `QUORUM_SCRATCH=${SCRATCH_DIR}`,
           ...(request.env ?? []),
         ],
@@ -115,7 +132,8 @@ async function runOnce(
             '/tmp': tmpfs(256, false),
             [PROJECT_DIR]: tmpfs(workMiB, true),
             [SCRATCH_DIR]: tmpfs(PROJECT_LIMITS.scratchMiB, true),
-            [REPORT_DIR]: tmpfs(32, false),
+            // root's (mode 0755): the unprivileged user writes only into the pipes inside.
+            [REPORT_DIR]: 'rw,nosuid,nodev,noexec,size=32m,mode=0755',
           },
           CapDrop: ['ALL'],
           SecurityOpt: ['no-new-privileges'],
@@ -143,15 +161,20 @@ async function runOnce(
     await withDeadline('start', (abortSignal) => container.start({ abortSignal }));
     await copyIn(docker, container, request.archive);
     if (request.overlay) await copyIn(docker, container, request.overlay);
-    const run = await runScript(docker, container, request);
-    const reports = run.timedOut ? {} : await readReports(docker, container);
-    const inspect = await container.inspect().catch(() => undefined);
-    return {
-      ...run,
-      oomKilled: inspect?.State?.OOMKilled ?? false,
-      reports,
-      wallMs: Math.round(performance.now() - t0),
-    };
+    const readers = await startReportReaders(docker, container);
+    try {
+      const run = await runScript(docker, container, request);
+      const reports = run.timedOut ? {} : await readReports(docker, container);
+      const inspect = await container.inspect().catch(() => undefined);
+      return {
+        ...run,
+        oomKilled: inspect?.State?.OOMKilled ?? false,
+        reports,
+        wallMs: Math.round(performance.now() - t0),
+      };
+    } finally {
+      readers.destroy();
+    }
   } catch (error) {
     if (SandboxError.is(error)) throw error;
     throw engineError(error, target);
@@ -192,7 +215,9 @@ async function runScript(
   request: ProjectRunRequest,
 ): Promise<Omit<ProjectRunResult, 'reports' | 'wallMs' | 'oomKilled'>> {
   const exec = await container.exec({
-    Cmd: ['/bin/sh', '-c', request.script],
+    // Whatever the tests leave running is killed when the script ends (kill -1 spares PID 1 and
+    // the caller), so nothing writes a report, or holds the output open, after it.
+    Cmd: ['/bin/sh', '-c', '/bin/sh -c "$0"; s=$?; kill -9 -1 2>/dev/null; exit "$s"', request.script],
     AttachStdout: true,
     AttachStderr: true,
     WorkingDir: PROJECT_DIR,
@@ -219,26 +244,112 @@ async function runScript(
   return { exitCode, stdout: out.stdout(), stderr: out.text(), timedOut, outputTruncated: out.truncated() };
 }
 
-/** The report directory's regular files, by name (the runner's machine output). */
-async function readReports(docker: Docker, container: Docker.Container): Promise<Record<string, string>> {
+/** Runs `script` (sh) in the container as `user` and waits for it; its exit status, or null. */
+async function execScript(container: Docker.Container, user: string, script: string): Promise<number | null> {
   const exec = await container.exec({
-    Cmd: ['tar', '-cf', '-', '-C', REPORT_DIR, '.'],
+    Cmd: ['/bin/sh', '-c', script],
     AttachStdout: true,
     AttachStderr: true,
-    User: SANDBOX_USER,
+    User: user,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  await new Promise<void>((ok) => {
+    stream.on('end', ok);
+    stream.on('close', ok);
+    stream.on('error', () => ok());
+    stream.resume();
+  });
+  return (await exec.inspect().catch(() => undefined))?.ExitCode ?? null;
+}
+
+/**
+ * Makes the report pipes (root's folder, pipes any user may write and only root may read) and
+ * starts root's readers: one loop per pipe, each write session into REPORT_COPIES/NAME.N.
+ * Resolves once the pipes are there (the exec says `ready`); the readers run on until stopped.
+ */
+async function startReportReaders(docker: Docker, container: Docker.Container): Promise<Duplex> {
+  const exec = await container.exec({
+    Cmd: [
+      '/bin/sh',
+      '-c',
+      `mkdir -m 0755 ${REPORT_PIPES} && mkdir -m 0700 ${REPORT_COPIES} && ` +
+        `for f in ${REPORT_NAMES}; do mkfifo -m 0622 "${REPORT_PIPES}/$f" || exit 1; done; echo ready; ` +
+        `for f in ${REPORT_NAMES}; do ( i=0; while :; do cat "${REPORT_PIPES}/$f" > "${REPORT_COPIES}/$f.$i" || exit; ` +
+        `[ -e ${REPORT_COPIES}/.stop ] && exit; i=$((i+1)); done ) & done; wait`,
+    ],
+    AttachStdout: true,
+    AttachStderr: true,
+    User: ROOT,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out = new PassThrough();
+  docker.modem.demuxStream(stream, out, new PassThrough().resume());
+  const ready = await new Promise<boolean>((ok) => {
+    let seen = '';
+    out.on('data', (c: Buffer) => {
+      seen += c.toString('latin1');
+      if (seen.includes('ready\n')) ok(true);
+    });
+    stream.on('end', () => ok(false));
+    stream.on('close', () => ok(false));
+    stream.on('error', () => ok(false));
+  });
+  if (!ready) {
+    stream.destroy();
+    throw new SandboxError(
+      'engine-error',
+      'The report pipes could not be made in the sandbox.',
+      'The project image needs `mkfifo`, `cat` and `timeout` (every Debian, Alpine and busybox image has them), or set project.image.',
+    );
+  }
+  return stream;
+}
+
+/**
+ * The reports the runner wrote, by name, once every process of the tests is gone (the script's
+ * wrapper kills what it left running): root's readers are stopped (each pipe opened once more; the empty
+ * session that gives is dropped), then root's copies are read. A report with more than one
+ * non-empty session is left out and named under REWRITTEN_REPORTS.
+ */
+async function readReports(docker: Docker, container: Docker.Container): Promise<Record<string, string>> {
+  await execScript(
+    container,
+    ROOT,
+    `touch ${REPORT_COPIES}/.stop; for f in ${REPORT_NAMES}; do timeout 2 sh -c ': > "$0"' "${REPORT_PIPES}/$f"; done; exit 0`,
+  );
+  const sessions = await copiesOf(docker, container);
+  const files: Record<string, string> = {};
+  const rewritten: string[] = [];
+  for (const [name, texts] of Object.entries(sessions)) {
+    const written = texts.filter((t) => t.length > 0);
+    if (written.length === 1) files[name] = written[0]!;
+    else if (written.length > 1) rewritten.push(`${name} ${written.length}`);
+  }
+  if (rewritten.length) files[REWRITTEN_REPORTS] = rewritten.join('\n');
+  return files;
+}
+
+/** Root's copies: report name -> the text of each write session, in order. */
+async function copiesOf(docker: Docker, container: Docker.Container): Promise<Record<string, string[]>> {
+  const exec = await container.exec({
+    Cmd: ['tar', '-cf', '-', '-C', REPORT_COPIES, '.'],
+    AttachStdout: true,
+    AttachStderr: true,
+    User: ROOT,
   });
   const stream = await exec.start({ hijack: true, stdin: false });
   const tarBytes = new PassThrough();
-  const files: Record<string, string> = {};
+  const sessions: Record<string, { n: number; text: string }[]> = {};
   const parsed = new Promise<void>((ok, fail) => {
     const x = untar();
     x.on('entry', (header, body, next) => {
       const chunks: Buffer[] = [];
       body.on('data', (c: unknown) => void chunks.push(c as Buffer));
       body.on('end', () => {
-        const name = header.name.replace(/^\.\//, '');
-        if (header.type === 'file' && name && !name.includes('/')) {
-          files[name] = Buffer.concat(chunks).toString('utf8');
+        const match = /^(?:\.\/)?([^/]+)\.(\d+)$/.exec(header.name);
+        if (header.type === 'file' && match) {
+          const [, name, n] = match as unknown as [string, string, string];
+          (sessions[name] ??= []).push({ n: Number(n), text: Buffer.concat(chunks).toString('utf8') });
         }
         next();
       });
@@ -252,7 +363,9 @@ async function readReports(docker: Docker, container: Docker.Container): Promise
   stream.on('end', () => tarBytes.end());
   stream.on('close', () => tarBytes.end());
   await parsed.catch(() => undefined);
-  return files;
+  return Object.fromEntries(
+    Object.entries(sessions).map(([name, list]) => [name, list.sort((a, b) => a.n - b.n).map((s) => s.text)]),
+  );
 }
 
 interface Collected {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMAND_TEST_ID, firstLine, readTestRun } from '../../../src/core/project/testReports';
+import {
+  COMMAND_TEST_ID,
+  REWRITTEN_REPORTS,
+  firstLine,
+  readTestRun,
+} from '../../../src/core/project/testReports';
 
 /** Real reports, captured inside the offline images (test/fixtures/project-reports/SOURCE.md). */
 const fixture = (name: string): string =>
@@ -57,6 +62,33 @@ describe('project: reading test reports', () => {
       assert.match(run.detail ?? '', /exited with status 1 but its node-test report shows no failing test/);
       assert.equal(run.outputTail, 'ok 1 - ok');
       assert.equal(readTestRun('node-test', { 'junit.xml': passing }, 0, '', 1).state, 'ok');
+    });
+
+    it('a report the sandbox saw written more than once is no evidence, whatever it says', () => {
+      const passing = `<?xml version="1.0" encoding="utf-8"?>\n<testsuites>\n\t<testcase name="ok" time="0.1" classname="test"/>\n</testsuites>\n`;
+      const run = readTestRun('node-test', { [REWRITTEN_REPORTS]: 'junit.xml 2' }, 0, '', 1);
+      assert.equal(run.state, 'noReport');
+      assert.deepEqual(run.tests, {});
+      assert.match(run.detail ?? '', /junit\.xml report was written 2 times.*cannot be trusted/);
+      // Another file written twice (not this runner's) changes nothing.
+      const other = readTestRun(
+        'node-test',
+        { 'junit.xml': passing, [REWRITTEN_REPORTS]: 'go.json 3' },
+        0,
+        '',
+        1,
+      );
+      assert.equal(other.state, 'ok');
+      // Python: which runner ran is a report too.
+      const unittest = readTestRun(
+        'pytest',
+        { 'unittest.json': '{"tests": {"t.T.test_a": "passed"}}', [REWRITTEN_REPORTS]: 'runner 2' },
+        0,
+        '',
+        1,
+      );
+      assert.equal(unittest.state, 'noReport');
+      assert.match(unittest.detail ?? '', /runner report was written 2 times/);
     });
   });
 
