@@ -3,7 +3,9 @@
  * needs one and has none yet, then the model from the server's own list (typed in by hand when the
  * list is unavailable). The entry goes to the USER settings, never the workspace's and never with a
  * key; the key goes to secret storage for its endpoint, shared with the models already there.
- * The prompts sit behind `AddModelUi`, so the integration test drives the same flow without clicks.
+ * Every prompt shows its place in the flow (VS Code's own "2/3" counter) and, from the second on, a
+ * Back button (the key step included). The prompts sit behind `AddModelUi`, so the integration
+ * test drives the same flow without clicks.
  */
 import * as vscode from 'vscode';
 import type { ModelConfig, ProviderKind } from '../core/types';
@@ -12,14 +14,33 @@ import { DEFAULT_BASE_URLS, ModelListError, listServerModels } from './modelCata
 import { uniqueModelId } from './addModelId';
 import type { ApiKeyStore } from './secrets';
 
+/** What a step of the flow answers when the user presses Back. */
+export const BACK: unique symbol = Symbol('back');
+export type Back = typeof BACK;
+
+/** Where a prompt stands in the flow, for the quick input's own "2/3" counter. */
+export interface FlowStep {
+  readonly step: number;
+  readonly totalSteps: number;
+}
+
 export interface AddModelUi {
-  pickKind(): Promise<ProviderKind | undefined>;
-  /** `suggested` prefills the box; resolves undefined on cancel. */
-  baseUrl(kind: ProviderKind, suggested: string): Promise<string | undefined>;
+  pickKind(at: FlowStep): Promise<ProviderKind | undefined>;
+  /** `suggested` prefills the box; resolves undefined on cancel, BACK on Back. */
+  baseUrl(kind: ProviderKind, suggested: string, at: FlowStep): Promise<string | undefined | Back>;
   /** `optional`: the server may work without one (Escape then means "no key", not "cancel"). */
-  key(kind: ProviderKind, baseUrl: string | undefined, optional: boolean): Promise<string | undefined>;
+  key(
+    kind: ProviderKind,
+    baseUrl: string | undefined,
+    optional: boolean,
+    at: FlowStep,
+  ): Promise<string | undefined | Back>;
   /** `listed` is the server's list, or undefined with the `problem` when it could not be read. */
-  pickModel(listed: readonly string[] | undefined, problem: string | undefined): Promise<string | undefined>;
+  pickModel(
+    listed: readonly string[] | undefined,
+    problem: string | undefined,
+    at: FlowStep,
+  ): Promise<string | undefined | Back>;
 }
 
 export interface AddModelDeps {
@@ -28,64 +49,117 @@ export interface AddModelDeps {
   readonly needsKey: (kind: ProviderKind) => boolean;
 }
 
-/** Runs the flow; resolves the model written to the user settings, or undefined when cancelled. */
+const hasBaseUrl = (kind: ProviderKind): boolean => kind === 'openai-compatible' || kind === 'ollama';
+
+/**
+ * Runs the flow; resolves the model written to the user settings, or undefined when cancelled.
+ * Each step after the first can go Back to the one before it (the key step, when there is one,
+ * back to the base URL or the kind), keeping what was typed there.
+ */
 export async function addModel(ui: AddModelUi, deps: AddModelDeps): Promise<ModelConfig | undefined> {
-  const kind = await ui.pickKind();
-  if (!kind) return undefined;
-
+  let kind: ProviderKind | undefined;
+  let typedUrl: string | undefined;
   let baseUrl: string | undefined;
-  if (kind === 'openai-compatible' || kind === 'ollama') {
-    const typed = await ui.baseUrl(
-      kind,
-      kind === 'ollama' ? DEFAULT_BASE_URLS.ollama : 'http://127.0.0.1:1234/v1',
-    );
-    if (typed === undefined) return undefined;
-    const trimmed = typed.trim().replace(/\/+$/, '');
-    // The default stays implicit in settings, so the entry follows the provider's default.
-    baseUrl = kind === 'ollama' && trimmed === DEFAULT_BASE_URLS.ollama ? undefined : trimmed;
-  }
-  const endpoint = { kind, baseUrl };
-
-  let key = await deps.keys.get(endpoint);
+  let key: string | undefined;
   let newKey: string | undefined;
-  if (key === undefined && deps.needsKey(kind)) {
-    newKey = await ui.key(kind, baseUrl, false);
-    if (!newKey?.trim()) return undefined;
-    key = newKey.trim();
-  }
-
-  let listed: string[] | undefined;
-  let problem: string | undefined;
-  try {
-    listed = await listServerModels(kind, baseUrl, key);
-  } catch (error) {
-    if (!(error instanceof ModelListError)) throw error;
-    // A keyless compatible server that turns out to want a key: ask once, then list again.
-    if (error.unauthorised && key === undefined && kind === 'openai-compatible') {
-      newKey = (await ui.key(kind, baseUrl, true))?.trim() || undefined;
-      key = newKey;
-      listed = key ? await listServerModels(kind, baseUrl, key).catch(() => undefined) : undefined;
+  /** The key step is part of this flow (the step counter counts it). */
+  let askedKey = false;
+  let stage: 'kind' | 'url' | 'key' | 'model' = 'kind';
+  for (;;) {
+    if (stage === 'kind' || kind === undefined) {
+      kind = await ui.pickKind({ step: 1, totalSteps: 3 });
+      if (!kind) return undefined;
+      typedUrl = undefined;
+      stage = hasBaseUrl(kind) ? 'url' : 'key';
+      continue;
     }
-    if (!listed) problem = `${error.message} ${error.advice}`;
-  }
-  const model = (await ui.pickModel(listed, problem))?.trim();
-  if (!model) return undefined;
+    const urlSteps = hasBaseUrl(kind) ? 1 : 0;
+    const before = (): typeof stage => (hasBaseUrl(kind!) ? 'url' : 'kind');
 
-  const entry: ModelConfig = {
-    id: uniqueModelId(kind, model, deps.settings.allModelIds()),
-    kind,
-    model,
-    ...(baseUrl ? { baseUrl } : {}),
-    enabled: true,
-  };
-  const { shadowed } = await deps.settings.addUserModel(entry);
-  if (newKey) await deps.keys.set(endpoint, newKey);
-  if (shadowed) {
-    void vscode.window.showWarningMessage(
-      `Quorum: ${entry.id} was added to your user settings, but this workspace sets its own "quorum.models", which wins here.`,
-    );
+    if (stage === 'url') {
+      const typed = await ui.baseUrl(
+        kind,
+        typedUrl ?? (kind === 'ollama' ? DEFAULT_BASE_URLS.ollama : 'http://127.0.0.1:1234/v1'),
+        { step: 2, totalSteps: 3 },
+      );
+      if (typed === BACK) {
+        stage = 'kind';
+        continue;
+      }
+      if (typed === undefined) return undefined;
+      typedUrl = typed;
+      const trimmed = typed.trim().replace(/\/+$/, '');
+      // The default stays implicit in settings, so the entry follows the provider's default.
+      baseUrl = kind === 'ollama' && trimmed === DEFAULT_BASE_URLS.ollama ? undefined : trimmed;
+      stage = 'key';
+      continue;
+    }
+    if (!hasBaseUrl(kind)) baseUrl = undefined;
+    const endpoint = { kind, baseUrl };
+
+    if (stage === 'key') {
+      key = await deps.keys.get(endpoint);
+      newKey = undefined;
+      askedKey = key === undefined && deps.needsKey(kind);
+      if (askedKey) {
+        const typed = await ui.key(kind, baseUrl, false, { step: 2 + urlSteps, totalSteps: 3 + urlSteps });
+        if (typed === BACK) {
+          stage = before();
+          continue;
+        }
+        if (!typed?.trim()) return undefined;
+        key = newKey = typed.trim();
+      }
+      stage = 'model';
+      continue;
+    }
+
+    let listed: string[] | undefined;
+    let problem: string | undefined;
+    try {
+      listed = await listServerModels(kind, baseUrl, key);
+    } catch (error) {
+      if (!(error instanceof ModelListError)) throw error;
+      // A keyless compatible server that turns out to want a key: ask once, then list again.
+      if (error.unauthorised && key === undefined && kind === 'openai-compatible') {
+        askedKey = true;
+        const typed = await ui.key(kind, baseUrl, true, { step: 3, totalSteps: 4 });
+        if (typed === BACK) {
+          stage = 'url';
+          continue;
+        }
+        newKey = typed?.trim() || undefined;
+        key = newKey;
+        listed = key ? await listServerModels(kind, baseUrl, key).catch(() => undefined) : undefined;
+      }
+      if (!listed) problem = `${error.message} ${error.advice}`;
+    }
+    const last = 2 + urlSteps + (askedKey ? 1 : 0);
+    const picked = await ui.pickModel(listed, problem, { step: last, totalSteps: last });
+    if (picked === BACK) {
+      // Back to the key only when it was asked for; the optional one is asked again by listing.
+      stage = askedKey ? 'key' : before();
+      continue;
+    }
+    const model = picked?.trim();
+    if (!model) return undefined;
+
+    const entry: ModelConfig = {
+      id: uniqueModelId(kind, model, deps.settings.allModelIds()),
+      kind,
+      model,
+      ...(baseUrl ? { baseUrl } : {}),
+      enabled: true,
+    };
+    const { shadowed } = await deps.settings.addUserModel(entry);
+    if (newKey) await deps.keys.set(endpoint, newKey);
+    if (shadowed) {
+      void vscode.window.showWarningMessage(
+        `Quorum: ${entry.id} was added to your user settings, but this workspace sets its own "quorum.models", which wins here.`,
+      );
+    }
+    return entry;
   }
-  return entry;
 }
 
 const KINDS: readonly (vscode.QuickPickItem & { provider: ProviderKind })[] = [
@@ -108,47 +182,114 @@ function validUrl(value: string): string | undefined {
   }
 }
 
-/** The flow's prompts as VS Code's own quick picks and input boxes. */
+/** One input box of the flow: its step counter, Back from step 2 on, validation as the user types. */
+function inputStep(options: {
+  readonly title: string;
+  readonly prompt: string;
+  readonly at: FlowStep;
+  readonly value?: string;
+  readonly password?: boolean;
+  readonly validate?: (value: string) => string | undefined;
+}): Promise<string | undefined | Back> {
+  const box = vscode.window.createInputBox();
+  box.title = options.title;
+  box.prompt = options.prompt;
+  box.step = options.at.step;
+  box.totalSteps = options.at.totalSteps;
+  box.value = options.value ?? '';
+  box.password = options.password ?? false;
+  box.ignoreFocusOut = true;
+  box.buttons = options.at.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (answer: string | undefined | Back): void => {
+      if (done) return;
+      done = true;
+      resolve(answer);
+      box.dispose();
+    };
+    const check = (): string | undefined => (box.validationMessage = options.validate?.(box.value));
+    box.onDidChangeValue(check);
+    box.onDidAccept(() => {
+      if (!check()) finish(box.value);
+    });
+    box.onDidTriggerButton((button) => {
+      if (button === vscode.QuickInputButtons.Back) finish(BACK);
+    });
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}
+
+/** One quick pick of the flow, with the same counter and Back. */
+function pickStep<T extends vscode.QuickPickItem>(
+  items: readonly T[],
+  options: { readonly title: string; readonly at: FlowStep; readonly placeholder?: string },
+): Promise<T | undefined | Back> {
+  const pick = vscode.window.createQuickPick<T>();
+  pick.title = options.title;
+  pick.placeholder = options.placeholder;
+  pick.step = options.at.step;
+  pick.totalSteps = options.at.totalSteps;
+  pick.items = items;
+  pick.matchOnDescription = true;
+  pick.ignoreFocusOut = true;
+  pick.buttons = options.at.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (answer: T | undefined | Back): void => {
+      if (done) return;
+      done = true;
+      resolve(answer);
+      pick.dispose();
+    };
+    pick.onDidAccept(() => finish(pick.selectedItems[0]));
+    pick.onDidTriggerButton((button) => {
+      if (button === vscode.QuickInputButtons.Back) finish(BACK);
+    });
+    pick.onDidHide(() => finish(undefined));
+    pick.show();
+  });
+}
+
+/** The flow's prompts as VS Code's own quick picks and input boxes (step counter, Back). */
 export const vscodeAddModelUi: AddModelUi = {
-  pickKind: async () =>
-    (await vscode.window.showQuickPick(KINDS, { title: 'Quorum: Add Model (1/3): which kind of server?' }))
-      ?.provider,
-  baseUrl: (kind, suggested) =>
-    Promise.resolve(
-      vscode.window.showInputBox({
-        title: 'Quorum: Add Model (2/3): base URL',
-        prompt:
-          kind === 'ollama' ? 'Where Ollama listens.' : "The server's OpenAI-style base URL (ending in /v1).",
-        value: suggested,
-        ignoreFocusOut: true,
-        validateInput: validUrl,
-      }),
-    ),
-  key: (kind, baseUrl, optional) =>
-    Promise.resolve(
-      vscode.window.showInputBox({
-        title: `Quorum: API key for ${kind}${baseUrl ? ` at ${baseUrl}` : ''}`,
-        prompt: `${optional ? 'The server asked for a key. ' : ''}Stored in secret storage for this endpoint only and shared by its models; never written to settings.`,
-        password: true,
-        ignoreFocusOut: true,
-      }),
-    ),
-  pickModel: async (listed, problem) => {
+  pickKind: async (at) => {
+    const pick = await pickStep(KINDS, { title: 'Quorum: Add Model: which kind of server?', at });
+    return pick === BACK ? undefined : pick?.provider;
+  },
+  baseUrl: (kind, suggested, at) =>
+    inputStep({
+      title: 'Quorum: Add Model: base URL',
+      prompt:
+        kind === 'ollama' ? 'Where Ollama listens.' : "The server's OpenAI-style base URL (ending in /v1).",
+      value: suggested,
+      at,
+      validate: validUrl,
+    }),
+  key: (kind, baseUrl, optional, at) =>
+    inputStep({
+      title: `Quorum: Add Model: API key for ${kind}${baseUrl ? ` at ${baseUrl}` : ''}`,
+      prompt: `${optional ? 'The server asked for a key. ' : ''}Stored in secret storage for this endpoint only and shared by its models; never written to settings.`,
+      password: true,
+      at,
+    }),
+  pickModel: async (listed, problem, at) => {
     if (listed) {
       const typeOwn = { label: '$(edit) Type a model name…', alwaysShow: true };
-      const pick = await vscode.window.showQuickPick([...listed.map((label) => ({ label })), typeOwn], {
-        title: `Quorum: Add Model (3/3): the server lists ${listed.length} model(s)`,
-        matchOnDescription: true,
+      const pick = await pickStep([...listed.map((label) => ({ label })), typeOwn], {
+        title: `Quorum: Add Model: the server lists ${listed.length} model(s)`,
+        at,
       });
-      if (pick !== typeOwn) return pick?.label;
+      if (pick !== typeOwn) return pick === BACK ? BACK : pick?.label;
     }
-    return vscode.window.showInputBox({
-      title: 'Quorum: Add Model (3/3): model name',
+    return inputStep({
+      title: 'Quorum: Add Model: model name',
       prompt: problem
         ? `The list is unavailable (${problem}). Type the name.`
         : 'The model name, e.g. gpt-4o-mini.',
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Type a model name.'),
+      at,
+      validate: (v) => (v.trim() ? undefined : 'Type a model name.'),
     });
   },
 };

@@ -3,7 +3,8 @@
 // typed name when the list is unavailable. Remove takes the model out again.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { AddModelUi } from '../../../src/host/addModel';
+import { BACK, vscodeAddModelUi } from '../../../src/host/addModel';
+import type { AddModelUi, Back, FlowStep } from '../../../src/host/addModel';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
 import type { ProviderKind } from '../../../src/core/types';
@@ -12,37 +13,55 @@ import { quorumApi, setQuorumSettings, until } from './quorumApi';
 const SECRET = 'sk-add-model-key-0123456789';
 
 interface Script {
-  kind: ProviderKind;
+  /** One kind, or the kinds picked in turn (after a Back to the first step). */
+  kind: ProviderKind | ProviderKind[];
   baseUrl?: string;
-  key?: string;
+  /** One key, or the answers of the key step in turn (BACK presses Back). */
+  key?: string | (string | Back | undefined)[];
   pick: (listed: readonly string[] | undefined) => string;
 }
 
 /** A scripted user: answers each prompt and records what the flow showed. */
 function scripted(script: Script): AddModelUi & {
-  shown: { listed?: readonly string[]; problem?: string; keyAsked: number; baseUrlSuggested?: string };
+  shown: Shown;
 } {
-  const shown: { listed?: readonly string[]; problem?: string; keyAsked: number; baseUrlSuggested?: string } =
-    {
-      keyAsked: 0,
-    };
+  const shown: Shown = { keyAsked: 0, steps: [] };
+  const kinds = Array.isArray(script.kind) ? [...script.kind] : [script.kind];
+  const keys = Array.isArray(script.key) ? [...script.key] : [script.key];
+  const step = (name: string, at: FlowStep): void =>
+    void shown.steps.push(`${name} ${at.step}/${at.totalSteps}`);
   return {
     shown,
-    pickKind: () => Promise.resolve(script.kind),
-    baseUrl: (_kind, suggested) => {
+    pickKind: (at) => {
+      step('kind', at);
+      return Promise.resolve(kinds.length > 1 ? kinds.shift() : kinds[0]);
+    },
+    baseUrl: (_kind, suggested, at) => {
+      step('url', at);
       shown.baseUrlSuggested = suggested;
       return Promise.resolve(script.baseUrl);
     },
-    key: () => {
+    key: (_kind, _baseUrl, _optional, at) => {
+      step('key', at);
       shown.keyAsked++;
-      return Promise.resolve(script.key);
+      return Promise.resolve(keys.length > 1 ? keys.shift() : keys[0]);
     },
-    pickModel: (listed, problem) => {
+    pickModel: (listed, problem, at) => {
+      step('model', at);
       shown.listed = listed;
       shown.problem = problem;
       return Promise.resolve(script.pick(listed));
     },
   };
+}
+
+interface Shown {
+  listed?: readonly string[];
+  problem?: string;
+  keyAsked: number;
+  baseUrlSuggested?: string;
+  /** Each prompt shown, with its step counter: `key 2/3`. */
+  steps: string[];
 }
 
 function userModels(): Record<string, unknown>[] {
@@ -128,6 +147,40 @@ describe('Add Model', () => {
     assert.equal(again.shown.keyAsked, 0, 'the second model on the endpoint shares the stored key');
     await until(() => api.models().some((m) => m.id === 'openai-gpt-4.1'), 5000, 'the second model');
     assert.equal(await api.secrets.get('openai-gpt-4.1'), SECRET);
+  });
+
+  it('every step shows its counter; Back from the key step returns to the kind, and nothing is written until the end', async () => {
+    const api = await quorumApi();
+    const ollama = scripted({ kind: 'ollama', baseUrl: server.url, pick: () => 'alpha-coder' });
+    await api.addModel(ollama);
+    assert.deepEqual(ollama.shown.steps, ['kind 1/3', 'url 2/3', 'model 3/3']);
+
+    const before = userModels();
+    // Groq needs a key: Back on the key step, then Ollama instead.
+    const ui = scripted({
+      kind: ['groq', 'ollama'],
+      key: [BACK],
+      baseUrl: server.url,
+      pick: () => 'beta-chat',
+    });
+    const added = await api.addModel(ui);
+    assert.deepEqual(ui.shown.steps, ['kind 1/3', 'key 2/3', 'kind 1/3', 'url 2/3', 'model 3/3']);
+    assert.equal(added?.kind, 'ollama');
+    assert.equal(userModels().length, before.length + 1, 'only the model of the finished flow');
+    assert.equal(await api.secrets.get(added?.id ?? ''), undefined, 'no key was stored');
+  });
+
+  it("the real key box has VS Code's step counter and a Back button that answers Back", async () => {
+    const at = { step: 2, totalSteps: 3 };
+    const answer = vscodeAddModelUi.key('groq', undefined, false, at);
+    await new Promise((r) => setTimeout(r, 500)); // the box is shown
+    await vscode.commands.executeCommand('workbench.action.quickInputBack');
+    assert.equal(await answer, BACK);
+    // Escape (the box hidden) is a cancel, not Back.
+    const cancelled = vscodeAddModelUi.key('groq', undefined, false, at);
+    await new Promise((r) => setTimeout(r, 500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await cancelled, undefined);
   });
 
   it('cancelling at any step writes nothing', async () => {
