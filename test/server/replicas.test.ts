@@ -119,6 +119,49 @@ describe('server: two replicas on one PostgreSQL', function () {
     assert.match(streamed.events.at(-1)?.data ?? '', /"status":"completed"/);
   });
 
+  it('DELETE on either replica cancels: a run the other one runs (told by NOTIFY), and one no replica started', async () => {
+    // Five asks for four places (two per replica): four run, one waits in the shared queue.
+    const ids = await Promise.all([0, 1, 2, 3, 4].map((i) => post(a, NAP_PROMPT, `k-cancel-${i}`)));
+    const counts = await until(
+      'four running',
+      () => Promise.all([queueOf(a), queueOf(b)]),
+      ([qa, qb]) => qa.running + qb.running === 4,
+      30_000,
+    );
+    assert.equal(counts[0].running, 2);
+    assert.equal(counts[1].running, 2);
+    const statuses = await Promise.all(
+      ids.map(async (id) => (await json(`${a.url}/v1/runs/${id}`, { headers: auth })).body.status as string),
+    );
+    const waiting = ids[statuses.indexOf('queued')];
+    assert.ok(waiting, JSON.stringify(statuses));
+    const cancelled = await json(`${b.url}/v1/runs/${waiting}`, { method: 'DELETE', headers: auth });
+    assert.equal(cancelled.status, 200);
+    assert.equal(cancelled.body.status, 'cancelled');
+    // The running ones, all through B: two are B's own, two are A's (B tells A by NOTIFY).
+    for (const id of ids.filter((id) => id !== waiting)) {
+      const r = await json(`${b.url}/v1/runs/${id}`, { method: 'DELETE', headers: auth });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.status, 'cancelled', id);
+    }
+    const ends = await Promise.all(
+      ids.map((id) => readSse(`${a.url}/v1/runs/${id}/events`, { headers: auth })),
+    );
+    for (const sse of ends) assert.match(sse.events.at(-1)?.data ?? '', /"status":"cancelled"/);
+    // Their programs were stopped and their containers removed, on both replicas.
+    for (const pid of [a.process.pid ?? 0, b.process.pid ?? 0])
+      await until(
+        'no program running',
+        () => programContainers(pid),
+        (c) => c.length === 0,
+      );
+    await until(
+      'both replicas idle',
+      () => Promise.all([queueOf(a), queueOf(b)]),
+      ([qa, qb]) => qa.running + qb.running === 0,
+    );
+  });
+
   it('SIGKILL of the replica running asks mid-run: the other finishes each, once, under its id, every event in one numbering', async () => {
     const ids = await Promise.all([0, 1, 2].map((i) => post(a, NAP_PROMPT, `k-nap-${i}`)));
     // Every run started, on one replica or the other (2 places each).
