@@ -210,7 +210,12 @@ export class Gateway {
           run.attempts > 1 ? 'requeued' : 'continue',
         );
         this.registry.add(entry);
-        this.enqueue(entry, run.input as AskInput);
+        try {
+          this.enqueue(entry, run.input as AskInput);
+        } catch (error) {
+          // Not runnable here (a model this replica's config lacks): failed, with the reason.
+          entry.finish('failed', undefined, failureOf(error));
+        }
         return entry.finished;
       },
       cancelLocal: (id) => void this.cancel(id, { owner: 'local', admin: true }).catch(() => undefined),
