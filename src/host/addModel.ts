@@ -14,8 +14,11 @@ import { DEFAULT_BASE_URLS, ModelListError, listServerModels } from './modelCata
 import { uniqueModelId } from './addModelId';
 import type { ApiKeyStore } from './secrets';
 
-/** What a step of the flow answers when the user presses Back. */
-export const BACK: unique symbol = Symbol('back');
+/**
+ * What a step of the flow answers when the user presses Back. A registered symbol: a UI from
+ * another bundle (the integration tests') answers the same one.
+ */
+export const BACK: unique symbol = Symbol.for('quorum.addModel.back');
 export type Back = typeof BACK;
 
 /** Where a prompt stands in the flow, for the quick input's own "2/3" counter. */

@@ -170,7 +170,7 @@ describe('Add Model', () => {
     assert.equal(await api.secrets.get(added?.id ?? ''), undefined, 'no key was stored');
   });
 
-  it("the real key box has VS Code's step counter and a Back button that answers Back", async () => {
+  it('the real key box: its Back button answers Back, and Escape cancels', async () => {
     const at = { step: 2, totalSteps: 3 };
     const answer = vscodeAddModelUi.key('groq', undefined, false, at);
     await new Promise((r) => setTimeout(r, 500)); // the box is shown
