@@ -55,24 +55,44 @@ export function resolveLimits(
  * swap its way past the limit; the tmpfs pages count against the same memory limit.
  */
 export function hostConfigFor(limits: Limits, options: { buildDir?: boolean } = {}): HostConfig {
-  const bytes = limits.memoryMiB * 1024 * 1024;
   const tmpfs = `rw,nosuid,nodev,noexec,size=${limits.tmpfsMiB}m,mode=1777`;
   const build: Record<string, string> = options.buildDir
     ? { [BUILD_DIR]: `rw,nosuid,nodev,exec,size=${limits.tmpfsMiB}m,mode=1777` }
     : {};
+  return hardenedHostConfig({
+    memoryBytes: limits.memoryMiB * 1024 * 1024,
+    cpus: limits.cpus,
+    pids: limits.pids,
+    tmpfs: { '/tmp': tmpfs, [WORKDIR]: tmpfs, ...build },
+    ulimits: SANDBOX_ULIMITS,
+  });
+}
+
+/**
+ * The hardening every sandbox container shares (a program's and a project's): no network, a
+ * read-only root with only the given tmpfs mounts, no capabilities, no way to gain privileges,
+ * memory (equal to memory + swap), CPU and processes bounded, no log driver, private IPC.
+ */
+export function hardenedHostConfig(options: {
+  readonly memoryBytes: number;
+  readonly cpus: number;
+  readonly pids: number;
+  readonly tmpfs: Readonly<Record<string, string>>;
+  readonly ulimits: NonNullable<HostConfig['Ulimits']>;
+}): HostConfig {
   return {
     NetworkMode: 'none',
     ReadonlyRootfs: true,
-    Tmpfs: { '/tmp': tmpfs, [WORKDIR]: tmpfs, ...build },
+    Tmpfs: { ...options.tmpfs },
     CapDrop: ['ALL'],
     SecurityOpt: ['no-new-privileges'],
-    Memory: bytes,
-    MemorySwap: bytes,
-    NanoCpus: Math.round(limits.cpus * 1e9),
-    PidsLimit: limits.pids,
+    Memory: options.memoryBytes,
+    MemorySwap: options.memoryBytes,
+    NanoCpus: Math.round(options.cpus * 1e9),
+    PidsLimit: options.pids,
     // Output is read through attach; a log driver would also copy a flood onto the host's disk.
     LogConfig: { Type: 'none', Config: {} },
-    Ulimits: SANDBOX_ULIMITS,
+    Ulimits: options.ulimits,
     // If the host runs short of memory, the sandbox dies first.
     OomScoreAdj: 1000,
     IpcMode: 'private',

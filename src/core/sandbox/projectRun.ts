@@ -29,7 +29,7 @@ import type { EngineTarget } from './engine';
 import { engineError, isNoSuchContainer } from './engineErrors';
 import { withDeadline } from './deadline';
 import { ImageCache } from './images';
-import { SANDBOX_ULIMITS, SANDBOX_USER } from './limits';
+import { SANDBOX_ULIMITS, SANDBOX_USER, hardenedHostConfig } from './limits';
 import { REPORT_FILES } from '../project/testCommand';
 import { REWRITTEN_REPORTS } from '../project/testReports';
 import { sandboxLabels } from './orphans';
@@ -125,31 +125,22 @@ async function runOnce(
         ],
         Labels: { ...labels, 'dev.quorum.role': 'project' },
         NetworkDisabled: true,
-        HostConfig: {
-          NetworkMode: 'none',
-          ReadonlyRootfs: true,
-          Tmpfs: {
+        HostConfig: hardenedHostConfig({
+          memoryBytes: bytes,
+          cpus: PROJECT_LIMITS.cpus,
+          pids: PROJECT_LIMITS.pids,
+          tmpfs: {
             '/tmp': tmpfs(256, false),
             [PROJECT_DIR]: tmpfs(workMiB, true),
             [SCRATCH_DIR]: tmpfs(PROJECT_LIMITS.scratchMiB, true),
             // root's (mode 0755): the unprivileged user writes only into the pipes inside.
             [REPORT_DIR]: 'rw,nosuid,nodev,noexec,size=32m,mode=0755',
           },
-          CapDrop: ['ALL'],
-          SecurityOpt: ['no-new-privileges'],
-          Memory: bytes,
-          MemorySwap: bytes,
-          NanoCpus: Math.round(PROJECT_LIMITS.cpus * 1e9),
-          PidsLimit: PROJECT_LIMITS.pids,
-          LogConfig: { Type: 'none', Config: {} },
-          Ulimits: [
+          ulimits: [
             ...SANDBOX_ULIMITS.filter((u) => u.Name !== 'nofile'),
             { Name: 'nofile', Soft: 4096, Hard: 4096 },
           ],
-          OomScoreAdj: 1000,
-          IpcMode: 'private',
-          Privileged: false,
-        },
+        }),
         abortSignal,
       }),
     );
