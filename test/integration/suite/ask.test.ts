@@ -9,14 +9,7 @@ import type { RunRecord, SessionEvent } from '../../../src/core/types';
 import { DEMO_MODELS, DEMO_PROMPT } from '../../../src/demo/recordings';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
-import {
-  OFFLINE_IMAGES,
-  closeAllEditors,
-  openEditor,
-  quorumApi,
-  setQuorumSettings,
-  until,
-} from './quorumApi';
+import { OFFLINE_IMAGES, closeAllEditors, openEditor, quorumApi, until, useDemoModels } from './quorumApi';
 
 const REPLAY_KEY = 'replay-key-from-secret-storage';
 
@@ -30,17 +23,7 @@ describe('an ask against the replay server with real Docker', function () {
   before(async () => {
     server = await startReplayServer();
     out = await mkdtemp(join(tmpdir(), 'quorum-it-'));
-    const models = DEMO_MODELS(server.url);
-    await setQuorumSettings({
-      models,
-      'sandbox.enabled': true,
-      'sandbox.images': OFFLINE_IMAGES,
-      'sandbox.pull': false,
-    });
-    const api = await quorumApi();
-    for (const m of models)
-      if (m.kind === 'openai' || m.kind === 'groq') await api.secrets.set(m.id, REPLAY_KEY);
-    await until(() => api.models().length === models.length && api.executionAllowed(), 5000, 'the settings');
+    const api = await useDemoModels(server.url, REPLAY_KEY);
     const subscription = api.onSessionEvent((e) => events.push(e));
     record = await api.ask({ instruction: DEMO_PROMPT, intent: 'generate', language: 'python' });
     subscription.dispose();

@@ -8,14 +8,7 @@ import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
 import type { QuorumTestApi } from '../../../src/host/testApi';
 import { addTranscript, writeTranscript } from './lmTranscript';
-import {
-  OFFLINE_IMAGES,
-  closeAllEditors,
-  openEditor,
-  quorumApi,
-  setQuorumSettings,
-  until,
-} from './quorumApi';
+import { closeAllEditors, openEditor, until, useDemoModels } from './quorumApi';
 
 const KEY = 'replay-key-for-the-chat';
 
@@ -83,16 +76,7 @@ describe('the @quorum chat participant', function () {
 
   before(async () => {
     server = await startReplayServer({ chunkDelayMs: 0, ttftMs: 0 });
-    const models = DEMO_MODELS(server.url);
-    await setQuorumSettings({
-      models,
-      'sandbox.enabled': true,
-      'sandbox.images': OFFLINE_IMAGES,
-      'sandbox.pull': false,
-    });
-    api = await quorumApi();
-    for (const m of models) if (m.kind === 'openai' || m.kind === 'groq') await api.secrets.set(m.id, KEY);
-    await until(() => api.models().length === models.length && api.executionAllowed(), 5000, 'the settings');
+    api = await useDemoModels(server.url, KEY);
     assert.ok(api.lm, 'activate() returns the chat handler');
     handler = api.lm.chatHandler;
   });

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { DEMO_MODELS } from '../../../src/demo/recordings';
 import type { QuorumTestApi } from '../../../src/host/testApi';
 
 export const EXTENSION_ID = 'quorum-dev.quorum';
@@ -30,6 +31,24 @@ export async function setQuorumSettings(values: Record<string, unknown>): Promis
   for (const [key, value] of Object.entries(values)) {
     await c.update(key, value, vscode.ConfigurationTarget.Global);
   }
+}
+
+/**
+ * The demo's models on a replay server at `url`, with the sandbox on (offline images, no pull) and
+ * `key` stored for each model that needs one; resolves once the host has them all and may run code.
+ */
+export async function useDemoModels(url: string, key: string): Promise<QuorumTestApi> {
+  const models = DEMO_MODELS(url);
+  await setQuorumSettings({
+    models,
+    'sandbox.enabled': true,
+    'sandbox.images': OFFLINE_IMAGES,
+    'sandbox.pull': false,
+  });
+  const api = await quorumApi();
+  for (const m of models) if (m.kind === 'openai' || m.kind === 'groq') await api.secrets.set(m.id, key);
+  await until(() => api.models().length === models.length && api.executionAllowed(), 5000, 'the settings');
+  return api;
 }
 
 /**

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { DEMO_MODELS, DEMO_PROMPT_PALINDROME } from '../../../src/demo/recordings';
+import { DEMO_PROMPT_PALINDROME } from '../../../src/demo/recordings';
 import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
-import { OFFLINE_IMAGES, closeAllEditors, quorumApi, setQuorumSettings, until } from './quorumApi';
+import { closeAllEditors, quorumApi, useDemoModels } from './quorumApi';
 
 describe('tests from a workspace file are trusted by the judge (real extension host)', function () {
   this.timeout(180_000);
@@ -18,16 +18,7 @@ describe('tests from a workspace file are trusted by the judge (real extension h
 
   before(async () => {
     server = await startReplayServer();
-    const models = DEMO_MODELS(server.url);
-    await setQuorumSettings({
-      models,
-      'sandbox.enabled': true,
-      'sandbox.images': OFFLINE_IMAGES,
-      'sandbox.pull': false,
-    });
-    const api = await quorumApi();
-    for (const m of models) if (m.kind === 'openai' || m.kind === 'groq') await api.secrets.set(m.id, 'k');
-    await until(() => api.models().length === models.length && api.executionAllowed(), 5000, 'settings');
+    await useDemoModels(server.url, 'k');
     const path = join(tmpdir(), `test_palindrome_${randomUUID().slice(0, 8)}.py`);
     await writeFile(
       path,

@@ -9,7 +9,7 @@ import { startReplayServer } from '../../../src/demo/replayServer';
 import type { ReplayServer } from '../../../src/demo/replayServer';
 import type { QuorumTestApi } from '../../../src/host/testApi';
 import { addTranscript, writeTranscript } from './lmTranscript';
-import { OFFLINE_IMAGES, quorumApi, setQuorumSettings, until } from './quorumApi';
+import { OFFLINE_IMAGES, useDemoModels } from './quorumApi';
 
 const KEY = 'replay-key-for-the-tools';
 
@@ -36,16 +36,7 @@ describe('Language Model Tools: quorum_run_code and quorum_verify through vscode
 
   before(async () => {
     server = await startReplayServer({ chunkDelayMs: 0, ttftMs: 0 });
-    const models = DEMO_MODELS(server.url);
-    await setQuorumSettings({
-      models,
-      'sandbox.enabled': true,
-      'sandbox.images': OFFLINE_IMAGES,
-      'sandbox.pull': false,
-    });
-    api = await quorumApi();
-    for (const m of models) if (m.kind === 'openai' || m.kind === 'groq') await api.secrets.set(m.id, KEY);
-    await until(() => api.models().length === models.length && api.executionAllowed(), 5000, 'the settings');
+    api = await useDemoModels(server.url, KEY);
   });
 
   after(async () => {
