@@ -20,6 +20,7 @@ import { editorProviders } from './lm/editorModels';
 import type { TrustState } from './trust';
 import type { DemoMode } from './demo';
 import type { RunHistory } from './history';
+import type { ModelRecordBook } from './modelRecords';
 import { RunState } from './runState';
 import type { SandboxSlot } from './sandboxSlot';
 import type { ApiKeyStore } from './secrets';
@@ -39,6 +40,8 @@ export interface AskRunnerDeps {
   readonly sandbox: SandboxSlot;
   readonly demo: DemoMode;
   readonly history: RunHistory;
+  /** The editor's model records: a cascade or budget ask orders its models by them. */
+  readonly records?: Pick<ModelRecordBook, 'withRecords'>;
   readonly logger: Logger;
   /** `quorum.contextExclude`: never sent to a model nor into the sandbox. */
   readonly contextExclude?: () => readonly string[];
@@ -212,7 +215,14 @@ export class AskRunner implements vscode.Disposable {
         return await this.follow(
           startAsk(
             edit?.request ?? request,
-            { ...pipeline, demo, project: edit?.project },
+            {
+              ...pipeline,
+              demo,
+              project: edit?.project,
+              strategy: this.deps.records
+                ? await this.deps.records.withRecords(pipeline.strategy)
+                : pipeline.strategy,
+            },
             (e) => this.relay(e),
             {
               askId,

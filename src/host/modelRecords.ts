@@ -5,10 +5,11 @@
  * No `vscode` here: the host passes the workspace folder in, and tests use a temporary folder.
  */
 import { join } from 'node:path';
-import { outcomesCsv, selectOutcomes } from '../core/records/modelRecord';
+import { outcomesCsv, recordSummaries, recordsByModel, selectOutcomes } from '../core/records/modelRecord';
 import { RECORDS_FILE, RecordStore } from '../core/records/recordStore';
 import { recordsView } from '../core/records/recordsView';
 import type { ModelRecordsView } from '../core/records/recordsView';
+import type { StrategySettings } from '../core/strategy/plan';
 import type { Logger, RunRecord } from '../core/types';
 
 export class ModelRecordBook {
@@ -37,6 +38,22 @@ export class ModelRecordBook {
     if (skipped)
       this.logger.warn(`model records: skipped ${skipped} unreadable line(s) of ${this.store.path}`);
     return recordsView(outcomes, { workspace: this.workspace(), enabled });
+  }
+
+  /**
+   * The ask's strategy with this editor's records (wins per dollar), as the CLI passes its own:
+   * a cascade's tiers and a budget's choice follow them. `all`, no strategy, or settings that
+   * already carry records are returned as they are; a store that cannot be read leaves them out.
+   */
+  async withRecords(settings: StrategySettings | undefined): Promise<StrategySettings | undefined> {
+    if (!settings || settings.strategy === 'all' || settings.records) return settings;
+    try {
+      const { outcomes } = await this.store.read();
+      return { ...settings, records: recordSummaries(recordsByModel(outcomes)) };
+    } catch (error) {
+      this.logger.warn(`model records: could not read ${this.store.path}: ${String(error)}`);
+      return settings;
+    }
   }
 
   /** Overall, then per workspace; demo asks left out. */

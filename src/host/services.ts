@@ -77,6 +77,7 @@ export function createServices(
     sandbox,
     demo,
     history,
+    records,
     logger,
     contextExclude: () => settings.contextExclude,
   });

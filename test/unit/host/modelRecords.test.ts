@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planAsk } from '../../../src/core/strategy/plan';
+import type { ModelConfig } from '../../../src/core/types';
 import { silentLogger } from '../../../src/core/types';
 import { RunHistory } from '../../../src/host/history';
 import { ModelRecordBook } from '../../../src/host/modelRecords';
@@ -64,5 +66,43 @@ describe('host: model records fed by the run history', () => {
     await history.save(runRecord('x-2', '2026-11-01T11:00:00.000Z', [{ id: 'gpt', exit: 0 }]));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /could not add run x-2 to the model records/);
+  });
+
+  it("a cascade or budget ask's strategy gets the editor's records: the record, not the price, orders a tier", async () => {
+    const cheap = { inputPerMTok: 0.15, outputPerMTok: 0.6 };
+    const pricier = { inputPerMTok: 0.5, outputPerMTok: 1.5 };
+    const models: ModelConfig[] = [
+      { id: 'mini', kind: 'openai', model: 'mini-model', enabled: true, price: cheap },
+      { id: 'pricier', kind: 'openai', model: 'pricier-model', enabled: true, price: pricier },
+    ];
+    const book = new ModelRecordBook(join(dir, 'records'), () => '/work/a', silentLogger);
+    const order = async (strategy: 'cascade' | 'budget'): Promise<string[]> => {
+      const settings = await book.withRecords({ strategy, budgetUsd: 0.0015 });
+      return planAsk(models, settings!, 1000).rounds.flatMap((r) => r.models.map((m) => m.id));
+    };
+    // No records yet: the cheaper first; the budget only fits the cheaper one.
+    assert.deepEqual(await order('cascade'), ['mini', 'pricier']);
+    assert.deepEqual(await order('budget'), ['mini']);
+
+    const tokens = { input: 1000, output: 600 };
+    for (let i = 0; i < 5; i++) {
+      await book.add(
+        runRecord(
+          `r-${i}`,
+          `2026-11-0${i + 1}T10:00:00.000Z`,
+          [
+            { id: 'mini', price: cheap, tokens, exit: 1 },
+            { id: 'pricier', price: pricier, tokens, exit: 0 },
+          ],
+          { pick: 'pricier' },
+        ),
+      );
+    }
+    assert.deepEqual(await order('cascade'), ['pricier', 'mini'], 'the winner leads its tier');
+    assert.deepEqual(await order('budget'), ['pricier'], 'the budget goes to the winner');
+
+    const all = { strategy: 'all' as const };
+    assert.equal(await book.withRecords(all), all, '`all` asks everyone: no records read');
+    assert.equal(await book.withRecords(undefined), undefined);
   });
 });
