@@ -121,6 +121,7 @@ export function reduceEvent(vm: ViewModel, event: SessionEvent): ViewModel {
         tier: event.tier,
         rounds: event.rounds,
         previous: vm.ask.round?.why,
+        asked: [...new Set([...(vm.ask.round?.asked ?? []), ...event.modelIds])],
       };
       return { ...vm, ask: { ...vm.ask, judging: false, round } };
     }

@@ -7,6 +7,7 @@ import type { DiffBase, HostMessage } from '../protocol';
 import type { Intent } from './domainTypes';
 import { recordToEvents } from './recordReplay';
 import { reduceEvent } from './sessionReducer';
+import { strategyText } from './strategyLine';
 import type { ViewModel } from './viewModel';
 
 /** Folds one host message into the view model. Unknown message types leave it unchanged. */
@@ -114,6 +115,7 @@ export function runnableModelIds(vm: ViewModel): string[] {
 /**
  * The live progress line: who answered, who is still streaming, what runs, what the judge waits
  * for; at the end the pick, or how many answered before a cancel (said plainly, not as an error).
+ * A cascade or budget ask leads with the round being asked, and counts only the models asked.
  */
 export function progressText(vm: ViewModel): string {
   const ask = vm.ask;
@@ -121,11 +123,14 @@ export function progressText(vm: ViewModel): string {
   if (!ask) return 'Ready';
   const cards = vm.order.map((id) => vm.candidates[id]).filter((c) => c !== undefined);
   const answered = cards.filter((c) => c.phase === 'done').length;
-  const total = Math.max(ask.modelCount, cards.length);
+  // A cascade counts the models asked so far, not the tiers it may never ask.
+  const total = Math.max(ask.round?.asked?.length ?? ask.modelCount, cards.length);
   if (ask.running) {
     const streaming = cards.filter((c) => c.phase === 'streaming').map((c) => c.modelId);
     const runs = cards.filter((c) => c.running).map((c) => c.modelId);
-    const parts = [`${answered} of ${total} answered`];
+    // The tier being asked, in the strategy line's words (shown here while the ask runs).
+    const tier = strategyText(ask);
+    const parts = [...(tier ? [tier] : []), `${answered} of ${total} answered`];
     if (streaming.length) parts.push(`waiting for ${streaming.join(', ')}`);
     if (runs.length) parts.push(`running ${runs.join(', ')} in the sandbox`);
     if (ask.judging) parts.push(streaming.length ? 'judge checking as answers arrive' : 'judging');

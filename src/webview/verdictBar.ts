@@ -35,7 +35,8 @@ export function createVerdictBar(ctx: ViewContext): VerdictBar {
     'data-testid': 'progress',
   });
   const summary = el('div', { class: 'verdict-summary' });
-  // A cascade or budget ask: the tier being asked, then the tier that answered and what it saved.
+  // A finished cascade or budget ask: the tier that answered and what it saved (the tier being
+  // asked is in the progress line while it runs).
   const strategy = el('div', {
     class: 'verdict-reason strategy-line',
     'data-testid': 'strategy-line',
@@ -88,7 +89,8 @@ export function createVerdictBar(ctx: ViewContext): VerdictBar {
       root.hidden = !vm.ask && !vm.pending;
       const text = progressText(vm);
       if (status.textContent !== text) status.textContent = text;
-      const tierText = strategyText(vm.ask) ?? '';
+      // While the ask runs the progress line says which tier is asked; this line keeps the outcome.
+      const tierText = vm.ask?.running ? '' : (strategyText(vm.ask) ?? '');
       if (strategy.textContent !== tierText) strategy.textContent = tierText;
       strategy.hidden = tierText === '';
       const cards = vm.order.map((id) => vm.candidates[id]).filter((c) => c !== undefined);

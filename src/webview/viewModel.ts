@@ -81,6 +81,11 @@ export interface AskView {
     readonly rounds: number;
     readonly previous?: string;
     readonly why?: string;
+    /**
+     * Every model asked so far, this round's included: the progress counts these, not the tiers
+     * to come. Absent in a state stored before it existed (the progress then counts every model).
+     */
+    readonly asked?: readonly string[];
   };
   /** A cascade or budget ask, once done: which tier answered, what was not asked and saved. */
   readonly strategy?: StrategyRecord;

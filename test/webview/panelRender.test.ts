@@ -5,7 +5,14 @@ import type { SessionEventBody, Verdict } from '../../src/core/types';
 import type { HostMessage } from '../../src/protocol';
 import { REPO } from './harnessServer';
 import { usePanelSuite } from './panelSuite';
-import { initMessages, INSTRUCTION, sessionMessages, VERDICT, XSS_PROSE } from './sessionFixture';
+import {
+  buildRecord,
+  initMessages,
+  INSTRUCTION,
+  sessionMessages,
+  VERDICT,
+  XSS_PROSE,
+} from './sessionFixture';
 
 const SHOTS = join(REPO, '.test-output/screenshots');
 
@@ -39,6 +46,52 @@ describe('webview panel in Chromium: what it shows', function () {
       await s.panel.page.locator('[data-testid="progress"]').textContent(),
       'Done: gpt-mini picked',
     );
+  });
+
+  it('a cascade: the progress says which tier is asked and counts its models; the outcome line after', async () => {
+    const all = sessionMessages();
+    const ev = (event: SessionEventBody): HostMessage => ({
+      type: 'session/event',
+      event: { ...event, askId: 'ask-1' },
+    });
+    const started = all.find(
+      (m) =>
+        m.type === 'session/event' &&
+        m.event.type === 'candidate-started' &&
+        m.event.candidateId === 'ollama-qwen',
+    )!;
+    await s.panel.send([
+      ...initMessages(),
+      all[0],
+      ev({ type: 'tier-started', round: 1, tier: 1, rounds: 3, modelIds: ['ollama-qwen'] }),
+      started,
+    ]);
+    const page = s.panel.page;
+    await page.getByTestId('progress').filter({ hasText: 'waiting for' }).waitFor();
+    assert.equal(
+      await page.getByTestId('progress').textContent(),
+      'Cascade: asking tier 1 of 3 · 0 of 1 answered · waiting for ollama-qwen',
+    );
+    assert.equal(await page.getByTestId('strategy-line').isVisible(), false, 'said once, in the progress');
+    const record = {
+      ...buildRecord('ask-1', INSTRUCTION),
+      strategy: {
+        strategy: 'cascade' as const,
+        threshold: 0.75,
+        tierCount: 3,
+        answeredTier: 1,
+        pickTier: 1,
+        tiers: [{ round: 1, tier: 1, modelIds: ['ollama-qwen'], stopped: true, why: 'verified' }],
+        skipped: [],
+      },
+    };
+    await s.panel.send([ev({ type: 'session-done', record, cancelled: false })]);
+    await page.getByTestId('strategy-line').waitFor({ state: 'visible' });
+    assert.match(
+      (await page.getByTestId('strategy-line').textContent()) ?? '',
+      /^Tier 1 of 3 answered \(verified\)/,
+    );
+    assert.doesNotMatch((await page.getByTestId('progress').textContent()) ?? '', /Cascade: asking/);
   });
 
   it('shows a scoreboard (tests bar, latency, cost per model, failing tests on expand) and why, collapsed', async () => {

@@ -166,6 +166,71 @@ describe('webview state: reducing host messages into the view model', () => {
       ['n3', 'n4', 'n5', 'n6', 'n7'],
     );
   });
+
+  it('a cascade counts only the models asked so far, and says which tier it asks', () => {
+    const all = sessionMessages();
+    const tier = (round: number, modelIds: string[]): HostMessage => ({
+      type: 'session/event',
+      event: { type: 'tier-started', askId: 'ask-1', round, tier: round, rounds: 3, modelIds },
+    });
+    const of = (type: string, id: string): HostMessage =>
+      all.find(
+        (m) =>
+          m.type === 'session/event' &&
+          m.event.type === type &&
+          'candidateId' in m.event &&
+          m.event.candidateId === id,
+      )!;
+    const tierDone: HostMessage = {
+      type: 'session/event',
+      event: {
+        type: 'tier-done',
+        askId: 'ask-1',
+        round: 1,
+        tier: 1,
+        stopped: false,
+        why: 'confidence 0.40 < 0.75: asking the next tier',
+        skipped: [],
+      },
+    };
+    // Four models configured; tier 1 asks one of them.
+    const first = fold([
+      ...initMessages(),
+      all[0],
+      tier(1, ['ollama-qwen']),
+      of('candidate-started', 'ollama-qwen'),
+    ]);
+    assert.equal(first.ask?.modelCount, 4);
+    assert.equal(
+      progressText(first),
+      'Cascade: asking tier 1 of 3 · 0 of 1 answered · waiting for ollama-qwen',
+    );
+    const second = fold(
+      [
+        of('candidate-done', 'ollama-qwen'),
+        tierDone,
+        tier(2, ['gpt-mini', 'groq-llama']),
+        of('candidate-started', 'gpt-mini'),
+        of('candidate-started', 'groq-llama'),
+        of('candidate-done', 'gpt-mini'),
+      ],
+      first,
+    );
+    assert.equal(
+      progressText(second),
+      'Cascade: asking tier 2 of 3 (confidence 0.40 < 0.75: asking the next tier) · 2 of 3 answered · waiting for groq-llama',
+    );
+    const cancelled = reduce(second, {
+      type: 'session/event',
+      event: {
+        type: 'session-done',
+        askId: 'ask-1',
+        record: buildRecord('ask-1', INSTRUCTION),
+        cancelled: true,
+      },
+    });
+    assert.equal(progressText(cancelled), 'Cancelled after 2 of 3 answered');
+  });
 });
 
 describe('webview state: asks never mix', () => {
