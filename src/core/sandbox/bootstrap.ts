@@ -89,13 +89,26 @@ export const BOOTSTRAP_REFUSAL =
   'quorum bootstrap: refusing to run: it ends every run by killing every process it can, so it runs only as PID 1 of a Quorum sandbox container (its own PID namespace, no-new-privileges)';
 
 /**
+ * The container's count of OOM kills, from the kernel (cgroup v2 `memory.events`, v1
+ * `memory.oom_control`; 0 when neither is readable). The program runs as a child of PID 1, and an
+ * engine on cgroup v1 (Docker 20.10, Podman 4) sets `State.OOMKilled` only when PID 1 itself dies,
+ * so the bootstrap reports an OOM kill of the program itself: `m` after the status in its marker line.
+ * Shell builtins only (the offline images have no cat or grep).
+ */
+const OOM_COUNT_SHELL =
+  `ook() { for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do ` +
+  `[ -r "$f" ] && while read -r k v; do [ "$k" = oom_kill ] && { echo "$v"; return; }; done <"$f"; done; echo 0; }; `;
+
+/**
  * The bootstrap's destructive step (kill -9 -1) is harmless only as PID 1 of the container's own
  * PID namespace, which the sandbox starts with no-new-privileges: a shell anywhere else (on the
  * host by mistake, or as some process's child) refuses before doing anything.
  */
 const SHELL_GUARD =
   `n=; while read -r k v; do [ "$k" = NoNewPrivs: ] && n=$v; done </proc/self/status; ` +
-  `if [ "$$" != 1 ] || [ "$n" != 1 ]; then echo '${BOOTSTRAP_REFUSAL}' >&2; exit 125; fi; `;
+  `if [ "$$" != 1 ] || [ "$n" != 1 ]; then echo '${BOOTSTRAP_REFUSAL}' >&2; exit 125; fi; ` +
+  OOM_COUNT_SHELL +
+  `o0=$(ook); `;
 
 /** The shell reads the marker line (byte by byte, as `read` does on a pipe: the archive stays unread). */
 const READ_MARKER = `IFS= read -r m || exit 0; `;
@@ -106,7 +119,8 @@ const READ_MARKER = `IFS= read -r m || exit 0; `;
  * on both streams, and a sleep that keeps the container up until it is removed.
  */
 const AFTER_RUN =
-  `s=$?; kill -9 -1 2>/dev/null; printf '\\n%s%d\\n' "$m" "$s"; printf '\\n%s%d\\n' "$m" "$s" >&2; ` +
+  `s=$?; kill -9 -1 2>/dev/null; f=; [ "$s" = 137 ] && [ "$(ook)" != "$o0" ] && f=m; ` +
+  `printf '\\n%s%d%s\\n' "$m" "$s" "$f"; printf '\\n%s%d%s\\n' "$m" "$s" "$f" >&2; ` +
   `exec sleep 2147483647`;
 
 /**
@@ -184,16 +198,29 @@ while got < len(secret):
         os._exit(0)  # the host went away before sending a program
     got += n
 del view
+def oom_kills():
+    # The kernel's count of OOM kills in this container (see OOM_COUNT_SHELL).
+    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+        try:
+            for entry in open(path):
+                key, _, value = entry.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+        except (OSError, ValueError):
+            pass
+    return 0
+ooms = oom_kills()
 child = os.fork()
 if child:
     ws = os.waitpid(child, 0)[1]
     # Killed by a signal: 128 + its number, as a shell reports it.
     status = 128 + os.WTERMSIG(ws) if os.WIFSIGNALED(ws) else os.WEXITSTATUS(ws)
+    oom = b"m" if status == 137 and oom_kills() > ooms else b""
     try:
         os.kill(-1, signal.SIGKILL)  # what the program left running; spares this process
     except OSError:
         pass
-    line = b"\n" + bytes(secret[:-1]) + b"%d\n" % status
+    line = b"\n" + bytes(secret[:-1]) + b"%d%s\n" % (status, oom)
     for fd in (1, 2):
         try:
             os.write(fd, line)

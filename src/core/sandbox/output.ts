@@ -13,6 +13,8 @@ export class StreamCapture {
   discarded = 0;
   /** The exit status in the marker, once seen. */
   markerStatus: number | undefined;
+  /** The bootstrap saw the kernel OOM-kill the program (an `m` after the status). */
+  markerOom = false;
 
   constructor(
     private readonly cap: number,
@@ -35,7 +37,9 @@ export class StreamCapture {
       if (newline >= 0) {
         this.commit(data.subarray(0, at));
         this.pending = Buffer.alloc(0);
-        this.markerStatus = Number.parseInt(rest.subarray(0, newline).toString('latin1'), 10);
+        const status = rest.subarray(0, newline).toString('latin1');
+        this.markerStatus = Number.parseInt(status, 10);
+        this.markerOom = /^\d+m$/.test(status);
         return;
       }
       if (rest.length <= 8) {

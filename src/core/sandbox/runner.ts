@@ -123,7 +123,7 @@ export async function runInBox(
     exitCode = state?.ExitCode ?? null;
     oomKilled = state?.OOMKilled === true;
   } else if (exitCode === 137) {
-    oomKilled = await waitForOomFlag(box);
+    oomKilled = err.markerOom || (await waitForOomFlag(box));
   }
   return {
     exitCode,

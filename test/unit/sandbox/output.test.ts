@@ -49,6 +49,18 @@ describe('sandbox output capture', () => {
     assert.equal(out.markerStatus, 0);
   });
 
+  it("reads the bootstrap's OOM flag after the status (137m), and only there", () => {
+    const oom = new StreamCapture(100, MARK);
+    oom.write(Buffer.from(`before${MARK}137m\n`));
+    assert.equal(oom.markerStatus, 137);
+    assert.equal(oom.markerOom, true);
+    assert.equal(oom.text(), 'before');
+    const killed = new StreamCapture(100, MARK);
+    killed.write(Buffer.from(`${MARK}137\n`));
+    assert.equal(killed.markerStatus, 137);
+    assert.equal(killed.markerOom, false);
+  });
+
   it('gives back held bytes when the stream ends without a marker (a killed program)', () => {
     const out = new StreamCapture(100, MARK);
     out.write(Buffer.from('partial line without newline'));
