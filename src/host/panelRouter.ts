@@ -92,7 +92,12 @@ export class QuorumPanelRouter implements PanelRouter, vscode.Disposable {
     ];
     this.readiness = await readinessOf(s);
     messages.push({ type: 'readiness/update', ...this.readiness });
-    messages.push(await this.recordsMessage());
+    // The records are an extra: a store that cannot be read never keeps the panel from loading.
+    const records = await this.recordsMessage().catch((error: unknown) => {
+      this.s.log.logger.warn(`could not read the model records: ${String(error)}`);
+      return undefined;
+    });
+    if (records) messages.push(records);
     if (demo) messages.push({ type: 'demo/asks', asks: DEMO_ASK_VIEWS });
     const record = s.runner.state.record;
     if (s.runner.running)

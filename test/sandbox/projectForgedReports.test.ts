@@ -97,7 +97,12 @@ describe('project mode: code under test cannot forge the runner’s report (issu
       const { run: forged, stdout } = await run();
       assert.notEqual(forged.state, 'ok', `the forged report was taken: ${JSON.stringify(forged.tests)}`);
       assert.equal(forged.state, 'noReport', forged.detail);
-      assert.match(forged.detail ?? '', /unittest\.json report was written 2 times/);
+      // Two write sessions, or (when the forger writes while the runner still holds the pipe
+      // open) one session holding both texts, which does not parse: no evidence either way.
+      assert.match(
+        forged.detail ?? '',
+        /unittest\.json report was written 2 times|report \(unittest\.json\) does not parse/,
+      );
       assert.equal(forged.tests[fixture.failingTest], undefined);
       for (const probe of ['list copies', 'remove pipe', 'plant file', 'read pipe'])
         assert.match(stdout, new RegExp(`probe ${probe}: Permission denied`), stdout);

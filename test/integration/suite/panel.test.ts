@@ -163,6 +163,8 @@ describe('panel router: the state a loading panel is given', () => {
       tracker: { onDidChange: none, selection: undefined },
       history: { list: () => Promise.resolve([]) },
       statusBar: { docker: undefined },
+      // No records store here: the panel loads without its records section.
+      log: { logger: { warn() {} } },
     } as unknown as HostServices;
     const posted: HostMessage[] = [];
     const panel = { post: (m: HostMessage) => posted.push(m) } as unknown as QuorumPanel;
