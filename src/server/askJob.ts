@@ -6,8 +6,10 @@
 import { buildPipeline } from '../core/pipeline';
 import type { Pipeline, PipelineSpec } from '../core/pipeline';
 import { startAsk } from '../core/session';
+import type { AskHandle } from '../core/session';
 import type { StrategySettings } from '../core/strategy/plan';
 import type { AskRequest, ModelConfig, Provider } from '../core/types';
+import type { RunFailure } from './runEntry';
 import { failureOf } from './runEntry';
 import type { RunEntry } from './runEntry';
 
@@ -33,32 +35,40 @@ export async function runAsk(entry: RunEntry, job: AskJob, deps: AskDeps): Promi
   try {
     const { gate, ...spec } = deps;
     pipeline = await buildPipeline({ ...spec, models: job.models, execute: job.execute });
-    if (!pipeline.providers.length) {
-      return entry.finish('failed', undefined, {
-        message: `No model can be asked: ${pipeline.missingKeys.join(', ')} need an API key.`,
-        advice: "Set OPENAI_API_KEY / GROQ_API_KEY / QUORUM_<ID>_API_KEY in the server's environment.",
-      });
-    }
+    if (!pipeline.providers.length) return entry.finish('failed', undefined, noModelFailure(pipeline));
     const gated: Pipeline = gate ? { ...pipeline, providers: pipeline.providers.map(gate) } : pipeline;
     const session = job.strategy ? { ...gated, strategy: job.strategy } : gated;
     const handle = startAsk(job.request, session, (event) => entry.push(event.type, event), {
       askId: entry.id,
     });
-    entry.handle = handle;
-    // A DELETE that came while the pipeline was being built.
-    if (entry.cancelRequested) handle.cancel();
-    const record = await handle.done;
-    if (record.cancelled) entry.finish('cancelled', record);
-    else if (record.candidates.some((c) => c.status === 'done')) entry.finish('completed', record);
-    else
-      entry.finish('failed', record, {
-        message: 'Every model failed.',
-        advice: "Each candidate's error says why (keys, limits, the provider's status).",
-      });
+    await settleRun(entry, handle);
   } catch (error) {
     deps.logger?.error(`run ${entry.id} failed: ${String(error)}`);
     entry.finish('failed', entry.handle?.record(), failureOf(error));
   } finally {
     await pipeline?.dispose();
   }
+}
+
+/** Why a run whose pipeline has no provider cannot start: the keys the server lacks. */
+export function noModelFailure(pipeline: Pipeline): RunFailure {
+  return {
+    message: `No model can be asked: ${pipeline.missingKeys.join(', ')} need an API key.`,
+    advice: "Set OPENAI_API_KEY / GROQ_API_KEY / QUORUM_<ID>_API_KEY in the server's environment.",
+  };
+}
+
+/** Follows a started ask to its end: cancelled, completed when a model answered, else failed. */
+export async function settleRun(entry: RunEntry, handle: AskHandle): Promise<void> {
+  entry.handle = handle;
+  // A DELETE that came while the pipeline was being built.
+  if (entry.cancelRequested) handle.cancel();
+  const record = await handle.done;
+  if (record.cancelled) entry.finish('cancelled', record);
+  else if (record.candidates.some((c) => c.status === 'done')) entry.finish('completed', record);
+  else
+    entry.finish('failed', record, {
+      message: 'Every model failed.',
+      advice: "Each candidate's error says why (keys, limits, the provider's status).",
+    });
 }

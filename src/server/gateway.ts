@@ -370,6 +370,7 @@ export class Gateway {
                 upload: project,
                 models,
                 execute: input.execute !== false,
+                strategy: this.strategyFor(input),
               },
               deps,
             )

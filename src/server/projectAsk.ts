@@ -19,8 +19,10 @@ import { UploadError, sizeOf, unpackUpload } from '../core/project/upload';
 import { createProjectSandbox } from '../core/sandbox/projectRun';
 import { DEFAULT_IMAGES } from '../core/sandbox/languages';
 import { startAsk } from '../core/session';
+import type { StrategySettings } from '../core/strategy/plan';
 import type { AskRequest, ModelConfig } from '../core/types';
 import type { AskDeps } from './askJob';
+import { noModelFailure, settleRun } from './askJob';
 import { HttpError, badField } from './httpError';
 import { failureOf } from './runEntry';
 import type { RunEntry } from './runEntry';
@@ -90,6 +92,8 @@ export interface ProjectJob {
   readonly upload: ProjectUpload;
   readonly models: readonly ModelConfig[];
   readonly execute: boolean;
+  /** The ask's strategy (the body's over the config's); a cascade stops on an edit that fixes and breaks nothing. */
+  readonly strategy?: StrategySettings;
 }
 
 /** Runs one project ask: unpack, prepare as the CLI does, ask, check each edit, remove the folder. */
@@ -103,12 +107,7 @@ export async function runProjectAsk(entry: RunEntry, job: ProjectJob, deps: AskD
     await unpackUpload(bytesOf(job.upload), dir, capsOf(deps.config));
     const { gate, ...spec } = deps;
     pipeline = await buildPipeline({ ...spec, models: job.models, execute: job.execute });
-    if (!pipeline.providers.length) {
-      return entry.finish('failed', undefined, {
-        message: `No model can be asked: ${pipeline.missingKeys.join(', ')} need an API key.`,
-        advice: "Set OPENAI_API_KEY / GROQ_API_KEY / QUORUM_<ID>_API_KEY in the server's environment.",
-      });
-    }
+    if (!pipeline.providers.length) return entry.finish('failed', undefined, noModelFailure(pipeline));
     const { config } = deps;
     projectSandbox = pipeline.sandbox
       ? createProjectSandbox({
@@ -134,20 +133,11 @@ export async function runProjectAsk(entry: RunEntry, job: ProjectJob, deps: AskD
     const gated: Pipeline = gate ? { ...pipeline, providers: pipeline.providers.map(gate) } : pipeline;
     const handle = startAsk(
       prepared.request,
-      { ...gated, project: prepared.project },
+      { ...gated, project: prepared.project, ...(job.strategy ? { strategy: job.strategy } : {}) },
       (event) => entry.push(event.type, event),
       { askId: entry.id },
     );
-    entry.handle = handle;
-    if (entry.cancelRequested) handle.cancel();
-    const record = await handle.done;
-    if (record.cancelled) entry.finish('cancelled', record);
-    else if (record.candidates.some((c) => c.status === 'done')) entry.finish('completed', record);
-    else
-      entry.finish('failed', record, {
-        message: 'Every model failed.',
-        advice: "Each candidate's error says why (keys, limits, the provider's status).",
-      });
+    await settleRun(entry, handle);
   } catch (error) {
     deps.logger?.error(`run ${entry.id} failed: ${String(error)}`);
     const failure = ProjectError.is(error) || UploadError.is(error) ? error : failureOf(error);
