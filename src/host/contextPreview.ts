@@ -8,11 +8,13 @@ import type { SentContext } from '../core/spend';
 import type { SelectionContext } from '../protocol';
 import type { HostServices } from './services';
 
-/** The first glob that matches the workspace-relative path; globs without `/` match the base name. */
+/** The first glob that matches the workspace-relative path, in any case (`.ENV`, `Secrets.json`); globs without `/` match the base name. */
 export function excludingGlob(globs: readonly string[], file: string | undefined): string | undefined {
   if (!file) return undefined;
   const path = file.replace(/\\/g, '/');
-  return globs.find((glob) => minimatch(path, glob, { dot: true, matchBase: !glob.includes('/') }));
+  return globs.find((glob) =>
+    minimatch(path, glob, { dot: true, nocase: true, matchBase: !glob.includes('/') }),
+  );
 }
 
 /** The selection as it will be sent: its text removed when the file is excluded. */

@@ -134,7 +134,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<ProjectSna
 export function exclusionOf(path: string, userExcludes: readonly string[]): ExcludeReason | undefined {
   const name = posix.basename(path);
   if (SECRET_PATTERNS.some((p) => minimatch(name, p, { nocase: true, dot: true }))) return 'secret';
-  if (userExcludes.some((p) => minimatch(path, p, { dot: true, matchBase: !p.includes('/') })))
+  if (userExcludes.some((p) => minimatch(path, p, { dot: true, nocase: true, matchBase: !p.includes('/') })))
     return 'contextExclude';
   return undefined;
 }

@@ -1,9 +1,16 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { excludingGlob } from '../../../src/host/contextPreview';
 import { uniqueModelId } from '../../../src/host/addModelId';
 
 describe('quorum.contextExclude globs', () => {
-  const defaults = ['**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/secrets/**'];
+  // The defaults as shipped (package.json), so the test checks what users get.
+  const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+  };
+  const defaults = manifest.contributes.configuration.properties['quorum.contextExclude']
+    ?.default as string[];
   it('matches secrets anywhere in the workspace, by path or by base name', () => {
     assert.equal(excludingGlob(defaults, '.env'), '**/.env');
     assert.equal(excludingGlob(defaults, 'api/.env.production'), '**/.env.*');
@@ -16,6 +23,15 @@ describe('quorum.contextExclude globs', () => {
       'a glob with / matches the path',
     );
     assert.equal(excludingGlob(defaults, 'src\\app\\.env'), '**/.env', 'Windows separators');
+  });
+  it('matches in any case, and the wider defaults of issue 26 (L9)', () => {
+    assert.equal(excludingGlob(defaults, 'API/.ENV'), '**/.env');
+    assert.equal(excludingGlob(defaults, 'deploy/Server.PEM'), '**/*.pem');
+    assert.equal(excludingGlob(defaults, 'certs/client.p12'), '**/*.p12');
+    assert.equal(excludingGlob(defaults, 'home/.ssh/id_ed25519'), '**/id_ed25519*');
+    assert.equal(excludingGlob(defaults, '.aws/credentials'), '**/credentials*');
+    assert.equal(excludingGlob(defaults, 'config/Secrets.yaml'), '**/secrets*');
+    assert.equal(excludingGlob(['*.SQL'], 'db/dump.sql'), '*.SQL', "a user's glob in any case too");
   });
   it('lets ordinary files and untitled editors through', () => {
     assert.equal(excludingGlob(defaults, 'src/environment.ts'), undefined);

@@ -41,6 +41,13 @@ describe('security: settings that route code and keys are the user’s alone (M4
     });
   }
 
+  // M5: what every ask is told, and the spend confirmation, are the user's too.
+  for (const name of ['quorum.systemPrompt', 'quorum.confirmAboveUsd']) {
+    it(`${name} has application scope (a repository can neither inject instructions nor waive the spend check)`, () => {
+      assert.equal(settings[name]?.scope, 'application');
+    });
+  }
+
   it('no other setting names a host, an engine or an endpoint without such a scope', () => {
     const looksRouting = /url|host|engine|endpoint|image|models$/i;
     const loose = Object.entries(settings)
