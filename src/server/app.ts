@@ -49,6 +49,45 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
   return typeof given === 'string' && /^[\w.:@/+=-]{1,128}$/.test(given) ? given : randomUUID();
 }
 
+/** Wrong tokens an address may send per window before every request from it is refused (issue 26, M6). */
+export const AUTH_FAILURES = 10;
+const AUTH_WINDOW_MS = 60_000;
+
+/**
+ * Guessing tokens is slowed to AUTH_FAILURES per minute per address: past that, every request from
+ * the address (a valid token too, so a guess cannot be told by its answer) is a 429 until the
+ * window ends.
+ */
+function authThrottle(): {
+  check(address: string | undefined): void;
+  failed(address: string | undefined): void;
+} {
+  const windows = new Map<string, { n: number; until: number }>();
+  return {
+    check(address) {
+      const w = windows.get(address ?? '');
+      const now = Date.now();
+      if (!w || w.until <= now || w.n < AUTH_FAILURES) return;
+      const seconds = Math.ceil((w.until - now) / 1000);
+      throw new HttpError(
+        429,
+        'auth-throttled',
+        `${w.n} requests with a wrong token came from this address within a minute.`,
+        `Wait ${seconds} s, then send a valid token (one of QUORUM_SERVER_TOKENS).`,
+        { 'retry-after': String(seconds) },
+      );
+    },
+    failed(address) {
+      const key = address ?? '';
+      const now = Date.now();
+      if (windows.size > 10_000) for (const [k, w] of windows) if (w.until <= now) windows.delete(k);
+      const w = windows.get(key);
+      if (!w || w.until <= now) windows.set(key, { n: 1, until: now + AUTH_WINDOW_MS });
+      else w.n += 1;
+    },
+  };
+}
+
 export async function buildApp(gateway: Gateway, settings: ServerSettings): Promise<App> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
@@ -63,6 +102,7 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
   app.decorateRequest('caller', null as unknown as Caller);
 
   const tokens = tokenCheck(settings.tokens, settings.adminTokens);
+  const throttle = authThrottle();
   // Before anything else: a web page's request is refused before it is authenticated or parsed.
   const guard = browserGuard({ tokensRequired: tokens.required, allowedOrigins: settings.allowedOrigins });
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
@@ -94,8 +134,10 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
       request.caller = ANONYMOUS;
       return;
     }
+    throttle.check(address);
     const who = tokens.identify(request.headers.authorization);
-    if (!who)
+    if (!who) {
+      throttle.failed(address);
       throw new HttpError(
         401,
         'unauthorized',
@@ -103,6 +145,7 @@ export async function buildApp(gateway: Gateway, settings: ServerSettings): Prom
         'Send Authorization: Bearer <token> (one of QUORUM_SERVER_TOKENS).',
         { 'www-authenticate': 'Bearer realm="quorum"' },
       );
+    }
     request.caller = who;
   };
   app.addHook('onSend', async (request, reply) => {

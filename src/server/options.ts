@@ -68,8 +68,8 @@ export const DEFAULT_SETTINGS: ServerSettings = Object.freeze({
 
 const serverSchema = z
   .object({
-    tokens: z.array(z.string().min(16, 'use at least 16 characters')).optional(),
-    adminTokens: z.array(z.string().min(16, 'use at least 16 characters')).optional(),
+    tokens: z.array(z.string()).optional(),
+    adminTokens: z.array(z.string()).optional(),
     maxConcurrentRuns: z.number().int().min(1).max(1024).optional(),
     queueSize: z.number().int().min(0).max(10_000).optional(),
     modelStreams: z.number().int().min(1).max(1024).optional(),
@@ -113,8 +113,24 @@ export function tokensFrom(
         .map((t) => t.trim())
         .filter(Boolean)
     : [...fromFile];
+  const from = raw
+    ? variable
+    : `the config's server.${variable === 'QUORUM_SERVER_TOKENS' ? 'tokens' : 'adminTokens'}`;
+  for (const [i, token] of listed.entries()) {
+    if (token.startsWith('sha256:')) {
+      if (!/^sha256:[0-9a-f]{64}$/i.test(token))
+        throw new UsageError(`token ${i + 1} of ${from} is not sha256:<64 hex digits>.`);
+    } else if (token.length < MIN_TOKEN_CHARS) {
+      throw new UsageError(
+        `token ${i + 1} of ${from} has ${token.length} characters; a gateway token needs at least ${MIN_TOKEN_CHARS} random ones (e.g. \`openssl rand -hex 32\`).`,
+      );
+    }
+  }
   return listed;
 }
+
+/** The shortest plain token accepted (issue 26, M6): 32 characters, e.g. 16 random bytes in hex. */
+export const MIN_TOKEN_CHARS = 32;
 
 /** The gateway's own data directory: $QUORUM_DATA_DIR, else $XDG_DATA_HOME/quorum, else ~/.local/share/quorum. */
 export function dataDir(env: Readonly<Record<string, string | undefined>>): string {

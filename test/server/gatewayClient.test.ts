@@ -11,7 +11,7 @@ import type { RunningServer } from '../../src/server/server';
 import { startFastReplay } from '../fakes/replayHarness';
 import { PROMPT, SLOW_PROMPT, slowAnswers, startGateway } from './harness';
 
-const TOKEN = 'editor-token-0123456789abc';
+const TOKEN = 'editor-token-0123456789abcdef012345';
 
 describe("server: the editor's gateway client (src/host/gatewayClient.ts)", () => {
   let replay: ReplayServer;

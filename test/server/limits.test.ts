@@ -19,8 +19,8 @@ import {
   until,
 } from './harness';
 
-const TOKEN_A = 'token-a-0123456789abcdef';
-const TOKEN_B = 'token-b-0123456789abcdef';
+const TOKEN_A = 'token-a-0123456789abcdef0123456789';
+const TOKEN_B = 'token-b-0123456789abcdef0123456789';
 
 describe('server: limits, bad input and auth over real HTTP', () => {
   let replay: ReplayServer;

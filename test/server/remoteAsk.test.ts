@@ -6,7 +6,7 @@ import { dirWithConfig, runCli } from '../cli/cliHarness';
 import { startFastReplay } from '../fakes/replayHarness';
 import { ENV, PROMPT, configFor, startGateway } from './harness';
 
-const TOKEN = 'remote-ask-token-0123456789';
+const TOKEN = 'remote-ask-token-0123456789abcdef0123';
 
 /** The report without what differs between two runs of one ask (times, tokens, ids). */
 const shape = (text: string): string =>

@@ -18,7 +18,7 @@ import type { Child, Sse } from './harness';
 import { testDatabase } from './postgres';
 import type { TestDatabase } from './postgres';
 
-const TOKEN = 'token-replicas-0123456789abcdef';
+const TOKEN = 'token-replicas-0123456789abcdef0123';
 const auth = { authorization: `Bearer ${TOKEN}` };
 const NAP_PROMPT = 'Write a program that naps for six seconds';
 const NAP_CODE = 'import time\nprint("started", flush=True)\ntime.sleep(6)\nprint("woke", flush=True)\n';

@@ -13,7 +13,7 @@ import type { ReplayServer } from '../../../src/demo/replayServer';
 import { OFFLINE_IMAGES, quorumApi, setQuorumSettings } from './quorumApi';
 
 const REPO_ROOT = resolve(__dirname, '../..');
-const TOKEN = 'gateway-test-token';
+const TOKEN = 'gateway-test-token-0123456789abcdef';
 
 describe('asks through a Quorum gateway (real extension host, real quorum serve)', function () {
   this.timeout(180_000);
