@@ -31,6 +31,7 @@ import type { ConfigTrust } from '../core/configTrust';
 import { LOCAL_CALLER } from './auth';
 import type { Caller } from './auth';
 import { HttpError, badField, notFound } from './httpError';
+import { GatewayMetrics } from './metrics';
 import { ModelGate } from './modelGate';
 import type { ServerSettings } from './options';
 import { checkQuota } from './quotas';
@@ -79,6 +80,8 @@ export class Gateway {
   readonly queue: RunQueue;
   readonly logger: Logger;
   readonly models: ModelGate;
+  /** What /metrics serves (a Registry of this gateway's own). */
+  readonly metrics: GatewayMetrics;
   private sandbox?: DockerSandbox;
   private closing = false;
   /** execute/judge calls under way, aborted when the shutdown deadline passes. */
@@ -103,9 +106,23 @@ export class Gateway {
     this.logger = init.logger ?? silentLogger;
     const admitted = settings.maxConcurrentRuns ?? Math.min(256, Math.max(4, runSlots * ASKS_PER_RUN_SLOT));
     this.queue = new RunQueue(admitted, settings.queueSize ?? admitted * 4);
-    this.models = new ModelGate(settings.modelStreams);
+    this.models = new ModelGate(settings.modelStreams, (model, seconds, ok) =>
+      this.metrics.observeModel(model.kind, model.id, seconds, ok),
+    );
+    this.metrics = new GatewayMetrics({
+      queue: () => this.queue.counts,
+      runsByState: () => this.runsByState(),
+      sandboxSlots: () =>
+        (this.sandbox?.slots() ?? []).map((s) => ({
+          engine: s.engine,
+          inUse: s.running,
+          capacity: s.maxConcurrent,
+        })),
+      modelStreams: () => this.models.use(),
+    });
     this.persistence = {
       event: (id, event) => {
+        this.metrics.runEvent(id, event.event);
         if (this.fenced.has(id)) return;
         // The end of a run a shutdown cuts is not stored: the run goes on in the next attempt.
         if (event.event === 'end' && this.closing && !this.cancelledByOwner.has(id)) return;
@@ -131,6 +148,7 @@ export class Gateway {
           return;
         }
         this.cancelledByOwner.delete(id);
+        this.metrics.runFinished(status);
         const cost = record?.candidates.reduce((sum, c) => sum + (c.costUsd ?? 0), 0);
         void store
           .finish(id, status, record, error, cost)
@@ -505,6 +523,8 @@ export class Gateway {
   judge(input: JudgeInput, signal: AbortSignal, caller: Caller = LOCAL_CALLER): Promise<Verdict> {
     const sandbox = this.requireSandbox();
     return this.call(caller.owner, signal, async (s) => {
+      const started = performance.now();
+      let ok = false;
       const pipeline = await buildPipeline({
         config: this.init.config,
         models: [],
@@ -515,8 +535,11 @@ export class Gateway {
       });
       try {
         if (!pipeline.judge) throw new Error('no judge');
-        return await pipeline.judge.judge({ ...input, signal: s });
+        const verdict = await pipeline.judge.judge({ ...input, signal: s });
+        ok = true;
+        return verdict;
       } finally {
+        this.metrics.observeJudge((performance.now() - started) / 1000, ok);
         await pipeline.dispose();
       }
     });
@@ -530,6 +553,16 @@ export class Gateway {
         return { language, image: null };
       }
     });
+  }
+
+  /** Runs in the database by status (for /metrics). */
+  async runsByState(): Promise<Record<string, number>> {
+    const rows = await this.store.db
+      .selectFrom('runs')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   /** Database and engine reachable, and at least one model usable. */

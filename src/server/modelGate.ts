@@ -15,6 +15,8 @@ export class ModelGate {
   constructor(
     /** Streams at once per endpoint and key. */
     readonly perEndpoint: number,
+    /** Told how long each request took once its stream was granted (for /metrics). */
+    private readonly observe?: (model: ModelConfig, seconds: number, ok: boolean) => void,
   ) {}
 
   /** The endpoint a model's requests go to, with the key it sends (hashed; never the key itself). */
@@ -41,16 +43,22 @@ export class ModelGate {
   /** The provider, whose `complete` first waits for a stream of its endpoint. */
   wrap(provider: Provider, key: string | undefined): Provider {
     const gate = this.gateFor(ModelGate.endpointOf(provider.config, key));
+    const observe = this.observe;
     return {
       config: provider.config,
       async complete(request) {
         const release = await gate.acquire(request.signal).catch(() => {
           throw new ProviderError('cancelled', 'Cancelled while waiting for a model stream.', '');
         });
+        const started = performance.now();
+        let ok = false;
         try {
-          return await provider.complete(request);
+          const result = await provider.complete(request);
+          ok = true;
+          return result;
         } finally {
           release();
+          observe?.(provider.config, (performance.now() - started) / 1000, ok);
         }
       },
     };

@@ -45,6 +45,8 @@ export interface DockerSandbox extends Omit<EngineSandbox, 'engine' | 'status' |
   prepareFor(language: Language, runs: number, signal?: AbortSignal): Promise<void>;
   /** Each engine: address, version (asked now), state, pool and running counts. */
   engines(): Promise<EngineStatus[]>;
+  /** Each engine's program runs under way and its bound, as this process counts them (no engine call). */
+  slots(): { engine: string; running: number; maxConcurrent: number }[];
 }
 
 export const DEFAULT_MAX_CONCURRENT = 16;
@@ -209,6 +211,9 @@ export function createDockerSandbox(options: SandboxOptions = {}): DockerSandbox
     },
     async settle() {
       await Promise.all(members.map((m) => m.sandbox.settle()));
+    },
+    slots() {
+      return members.map((m) => ({ engine: m.name, running: m.running, maxConcurrent: m.maxConcurrent }));
     },
     async engines() {
       return Promise.all(

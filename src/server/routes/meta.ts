@@ -1,4 +1,8 @@
-/** GET /v1/models (no keys), /v1/runtimes, /v1/queue, /healthz, /readyz. */
+/**
+ * GET /v1/models (no keys), /v1/runtimes, /v1/queue, /metrics, /healthz, /readyz. /metrics takes
+ * the same bearer token as /v1/* (any configured token; without tokens, this machine only), since
+ * its counts cover every token's runs; only /healthz and /readyz are open probes.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway';
 
@@ -27,6 +31,15 @@ export function registerMetaRoutes(app: FastifyInstance, gateway: Gateway): void
     // On a shared PostgreSQL: which replica answered (running and queued are its own).
     ...(gateway.replicaId ? { replica: gateway.replicaId } : {}),
   }));
+
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics: queue, runs by state, sandbox slots, model and judge times' } },
+    async (_request, reply) => {
+      const text = await gateway.metrics.text();
+      return reply.header('content-type', gateway.metrics.contentType).send(text);
+    },
+  );
 
   app.get('/healthz', { schema: { summary: 'The process is alive' } }, () => ({ ok: true }));
 
