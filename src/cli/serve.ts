@@ -12,7 +12,7 @@ export const SERVE_HELP = `Usage: quorum serve [--host 127.0.0.1] [--port 8787] 
 
 Serves the Quorum pipeline over HTTP: POST /v1/runs (ask, stream its events), /v1/execute,
 /v1/judge, the original POST /api/v1/inference, GET /v1/runs (history), /v1/models,
-/v1/runtimes, /v1/queue, /healthz, /readyz and /openapi.json. Bodies are JSON sent as
+/v1/runtimes, /v1/queue, /metrics (Prometheus), /healthz, /readyz and /openapi.json. Bodies are JSON sent as
 application/json.
 
 Options:
