@@ -8,11 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { recordingFor } from '../../src/demo/recordings';
 import type { ReplayServer } from '../../src/demo/replayServer';
 import type { RunningServer } from '../../src/server/server';
 import { startFastReplay } from '../fakes/replayHarness';
 import { PROMPT, json, readSse, startGateway } from './harness';
+import { testDatabase } from './postgres';
+import type { TestDatabase } from './postgres';
 
 const TOKEN = 'metrics-test-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -162,6 +165,57 @@ describe('server: /metrics and /readyz (issue 27 item 6)', () => {
       }
       const back = await json(`${server.url}/readyz`);
       assert.equal(back.status, 200);
+    });
+  });
+
+  describe('on PostgreSQL: runs by state from the shared database, /readyz with its error', () => {
+    let server: RunningServer | undefined;
+    let database: TestDatabase;
+    before(async function () {
+      database = await testDatabase();
+      if ('skip' in database) {
+        console.log(`      skipped: ${database.skip}`);
+        this.skip();
+      }
+      server = await startGateway(replay, { database: database.url });
+    });
+    after(async () => {
+      await server?.close(0);
+      if (database && !('skip' in database)) await database.drop();
+    });
+
+    it('counts the completed run in quorum_runs; a missing runs table is a 503 naming it', async () => {
+      if (!server || 'skip' in database) return;
+      const posted = await json(`${server.url}/v1/runs`, { json: { prompt: PROMPT, models: ['gpt'] } });
+      await readSse(`${server.url}/v1/runs/${posted.body.id as string}/events`);
+      let text = '';
+      for (let i = 0; i < 50; i++) {
+        text = await (await fetch(`${server.url}/metrics`)).text();
+        if (sample(text, 'quorum_runs', { state: 'completed' }) === 1) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(sample(text, 'quorum_runs', { state: 'completed' }), 1);
+      assert.equal(
+        sample(text, 'quorum_model_stream_seconds_count', { provider: 'openai', model: 'gpt' }),
+        1,
+      );
+
+      assert.equal((await json(`${server.url}/readyz`)).status, 200);
+      const side = new pg.Client({ connectionString: database.url });
+      await side.connect();
+      try {
+        await side.query('ALTER TABLE runs RENAME TO runs_away');
+        const down = await json(`${server.url}/readyz`);
+        assert.equal(down.status, 503);
+        assert.match(
+          (down.body.database as { message?: string }).message ?? '',
+          /relation "runs" does not exist/,
+        );
+        await side.query('ALTER TABLE runs_away RENAME TO runs');
+      } finally {
+        await side.end();
+      }
+      assert.equal((await json(`${server.url}/readyz`)).status, 200);
     });
   });
 });
