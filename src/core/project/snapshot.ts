@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import ignore from 'ignore';
 import { minimatch } from 'minimatch';
 import { pack } from 'tar-stream';
+import type { Pack } from 'tar-stream';
 import { ProjectError } from './projectError';
 import type { ExcludeReason, ProjectLanguage, ProjectSnapshot, SnapshotFile } from './types';
 
@@ -81,13 +82,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<ProjectSna
   }
   const caps = { ...DEFAULT_SNAPSHOT_CAPS, ...definedOnly(options) };
   const files: SnapshotFile[] = [];
-  const packer = pack();
-  const chunks: Buffer[] = [];
-  packer.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
-  const ended = new Promise<void>((ok, fail) => {
-    packer.on('end', ok);
-    packer.on('error', fail);
-  });
+  const { packer, archive } = tarWriter();
   let totalBytes = 0;
   const seen = new Set<string>();
   for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : 1))) {
@@ -114,7 +109,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<ProjectSna
     files.push({ path: entry.path, size: data.length, sha256: sha256(data) });
   }
   packer.finalize();
-  await ended;
+  const tar = await archive;
   const id = sha256(files.map((f) => `${f.path}\0${f.sha256}`).join('\n')).slice(0, 16);
   return {
     id,
@@ -125,7 +120,7 @@ export async function takeSnapshot(options: SnapshotOptions): Promise<ProjectSna
     totalBytes,
     listedBy,
     dependencies,
-    archive: Buffer.concat(chunks),
+    archive: tar,
     elapsedMs: Math.round(performance.now() - t0),
   };
 }
@@ -139,20 +134,25 @@ export function exclusionOf(path: string, userExcludes: readonly string[]): Excl
   return undefined;
 }
 
-/** A tar archive holding one file: a candidate's edit, laid over the snapshot in its copy. */
-export async function singleFileArchive(path: string, text: string): Promise<Buffer> {
+/** A tar stream to add entries to, and the whole archive once it is finalised. */
+export function tarWriter(): { packer: Pack; archive: Promise<Buffer> } {
   const packer = pack();
   const chunks: Buffer[] = [];
   packer.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
-  const ended = new Promise<void>((ok, fail) => {
-    packer.on('end', ok);
+  const archive = new Promise<Buffer>((ok, fail) => {
+    packer.on('end', () => ok(Buffer.concat(chunks)));
     packer.on('error', fail);
   });
+  return { packer, archive };
+}
+
+/** A tar archive holding one file: a candidate's edit, laid over the snapshot in its copy. */
+export async function singleFileArchive(path: string, text: string): Promise<Buffer> {
+  const { packer, archive } = tarWriter();
   const data = Buffer.from(text, 'utf8');
   packer.entry({ name: path, size: data.length, mode: 0o644 }, data);
   packer.finalize();
-  await ended;
-  return Buffer.concat(chunks);
+  return archive;
 }
 
 async function listFiles(root: string): Promise<{ paths: string[]; listedBy: 'git' | 'walk' }> {

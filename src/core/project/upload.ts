@@ -11,7 +11,8 @@ import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip, gzipSync } from 'node:zlib';
-import { extract, pack } from 'tar-stream';
+import { extract } from 'tar-stream';
+import { tarWriter } from './snapshot';
 import type { ProjectSnapshot } from './types';
 
 /** Why an upload is refused: a client's mistake (400) or over a cap (413). */
@@ -39,13 +40,7 @@ const SKIPPED = new Set(['.git', '.devcontainer', '.devcontainer.json']);
  * names of the links left out, for the caller to say so.
  */
 export async function packUpload(snapshot: ProjectSnapshot): Promise<{ archive: Buffer; links: string[] }> {
-  const packer = pack();
-  const chunks: Buffer[] = [];
-  packer.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
-  const ended = new Promise<void>((ok, fail) => {
-    packer.on('end', ok);
-    packer.on('error', fail);
-  });
+  const { packer, archive } = tarWriter();
   const links: string[] = [];
   for (const file of snapshot.files) {
     const abs = join(snapshot.root, file.path);
@@ -59,8 +54,7 @@ export async function packUpload(snapshot: ProjectSnapshot): Promise<{ archive: 
     packer.entry({ name: file.path, size: data.length, mode: stat.mode & 0o111 ? 0o755 : 0o644 }, data);
   }
   packer.finalize();
-  await ended;
-  return { archive: gzipSync(Buffer.concat(chunks)), links };
+  return { archive: gzipSync(await archive), links };
 }
 
 /** Bytes for people: KiB under a MiB, else MiB. */
