@@ -41,7 +41,7 @@ import type { JudgeCandidate, ModelConfig, Price, Verdict } from '../src/core/ty
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
 import type { Half, Problem } from './judge';
 import { halfOf, scoreWithReference } from './judge';
-import { emitResults, isSmoke, target, type ResultTable } from './results';
+import { emitResults, flagValue, isSmoke, target, type ResultTable } from './results';
 
 const SHARED = path.join(__dirname, '..', '..', 'shared', 'bench');
 const SETS = [
@@ -375,10 +375,7 @@ const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const flag = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const flag = (name: string): string | undefined => flagValue(argv, name);
   const replay = flag('--replay');
   let rows: Row[];
   let wallS: number | null = null;

@@ -44,7 +44,7 @@ import {
 } from './judgeSelectors';
 import { judgeCpuFor5x25 } from './judgeCpu';
 import { printTuning } from './judgeTune';
-import { emitResults, isSmoke, target, type ResultTable, type ResultTarget } from './results';
+import { emitResults, flagValue, isSmoke, target, type ResultTable, type ResultTarget } from './results';
 
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures', 'judge');
 const VARIANTS = {
@@ -400,10 +400,7 @@ function printCpu(rows: readonly Row[]): Record<string, number | null> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const flag = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const flag = (name: string): string | undefined => flagValue(argv, name);
   const replay = flag('--replay');
   let rows: Row[];
   let wallS: number | null = null;

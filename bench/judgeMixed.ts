@@ -57,7 +57,7 @@ import type { JudgeCandidate, JudgeInput, RunResult, Verdict } from '../src/core
 import { OFFLINE_IMAGES } from '../test/sandbox/offlineImages';
 import type { Half } from './judge';
 import { scoreWithReference } from './judge';
-import { emitResults, isSmoke, target, type ResultTable, type ResultTarget } from './results';
+import { emitResults, flagValue, isSmoke, target, type ResultTable, type ResultTarget } from './results';
 
 const DATA = process.env.QUORUM_JUDGE_DATA ?? path.join(__dirname, '..', '..', 'shared', 'bench');
 const SETS = {
@@ -417,10 +417,7 @@ function reliabilityTable(reports: readonly { name: string; report: CalibrationR
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const flag = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const flag = (name: string): string | undefined => flagValue(argv, name);
   const replay = flag('--replay');
   let rows: MixedRow[];
   let wallS: number | null = null;

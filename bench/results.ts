@@ -27,6 +27,12 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 
+/** The value after `name` on a bench's command line (`--dump FILE`), if given. */
+export function flagValue(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
 /** True in smoke mode: run once, at the smallest size. */
 export function isSmoke(): boolean {
   return process.env.QUORUM_BENCH_SMOKE === '1' || process.argv.includes('--smoke');
