@@ -12,27 +12,32 @@ import {
 } from './modelRecord';
 import type { AskOutcome, ModelRecord, RecordFilter } from './modelRecord';
 
-/** One model's record as the panel shows it (figures only; see src/core/records/modelRecord.ts). */
-export interface ModelRecordView {
-  readonly modelId: string;
-  readonly kind: string;
-  readonly model: string;
-  readonly asks: number;
-  readonly judgedAsks: number;
-  readonly picks: number;
-  readonly winRate: number;
-  readonly verified: number;
-  readonly editAsks: number;
-  readonly fixes: number;
-  readonly regressions: number;
-  readonly medianLatencyMs?: number;
+/**
+ * One model's record as the panel shows it: the record's own figures (see modelRecord.ts), plus
+ * what the panel reads in JSON (an infinite wins per dollar is `null`).
+ */
+export type ModelRecordView = Pick<
+  ModelRecord,
+  | 'modelId'
+  | 'kind'
+  | 'model'
+  | 'asks'
+  | 'judgedAsks'
+  | 'picks'
+  | 'winRate'
+  | 'verified'
+  | 'editAsks'
+  | 'fixes'
+  | 'regressions'
+  | 'medianLatencyMs'
+  | 'costUsd'
+  | 'free'
+> & {
   /** Mean USD per ask over the asks whose cost is known; undefined when none is. */
   readonly costPerAsk?: number;
-  readonly costUsd: number;
   /** Win rate per USD per ask; null when free (every win costs nothing) or unknown (see `free`). */
   readonly winsPerDollar: number | null;
-  readonly free: boolean;
-}
+};
 
 /** Asks and picks per model in one time bucket. */
 export interface RecordBucketView {
