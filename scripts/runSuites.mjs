@@ -81,6 +81,7 @@ const runStarted = Date.now();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
 const skips = [];
+const failures = [];
 const setups = withSetup ? startSetups(names) : new Map();
 
 for (const name of names) {
@@ -113,6 +114,7 @@ for (const name of names) {
     f = 1; // died after its tests: still a failure
   }
   skips.push(...skipReasons(output).map((r) => `${name}: ${r}`));
+  if (f > 0) failures.push({ name, blocks: failureBlocks(output) });
   totals.passed += p;
   totals.failed += f;
   totals.skipped += s;
@@ -129,6 +131,16 @@ for (const r of rows) console.log(r);
 if (skips.length) {
   console.log('\nskipped:');
   for (const line of skips) console.log(`  ${line}`);
+}
+// The summary is the part of a CI log that is always read: it names each failure and its first
+// lines, so a failure far up a long log is never only a count.
+if (failures.length) {
+  console.log('\nfailed:');
+  for (const { name, blocks } of failures) {
+    if (!blocks.length) console.log(`  ${name}: (no test named: see the suite's output above)`);
+    for (const block of blocks)
+      console.log(block.map((l, i) => `  ${i === 0 ? `${name}: ` : '    '}${l}`).join('\n'));
+  }
 }
 console.log(`wall time ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (set-up included)`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
@@ -186,6 +198,31 @@ function count(text, re) {
   let total = 0;
   for (const m of text.matchAll(re)) total += Number(m[1]);
   return total;
+}
+
+/**
+ * Each failure a suite printed, as its first lines without the stack: mocha's numbered blocks after
+ * `N failing` (`  1) describe` / `       title:` / the error), and the in-host runner's
+ * `FAILED: title` blocks. A runner's own kill note counts as one.
+ */
+function failureBlocks(text) {
+  const lines = text.split('\n');
+  const blocks = [];
+  const tail = (from) =>
+    lines
+      .slice(from, from + 14)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('at '))
+      .slice(0, 6);
+  const failing = lines.findIndex((l) => /^\s*\d+ failing/.test(l));
+  for (let i = 0; i < lines.length; i++) {
+    if (failing >= 0 && i > failing && /^\s+\d+\) \S/.test(lines[i])) {
+      const end = lines.findIndex((l, j) => j > i && /^\s+\d+\) \S/.test(l));
+      blocks.push(tail(i).slice(0, end === -1 ? 6 : Math.min(6, end - i)));
+    }
+    if (/^FAILED: /.test(lines[i]) || /^\[runSuites\] /.test(lines[i])) blocks.push(tail(i));
+  }
+  return blocks;
 }
 
 /** The reasons skipped tests printed (`(skipped: ...)`), each with the test's name where it follows. */
