@@ -13,13 +13,11 @@ import type { CliIo, Subcommand } from './io';
 import { renderMarkdown, renderText } from './report';
 import { attachProgress, pullProgressPrinter } from './progress';
 import { remoteAsk } from './remoteAsk';
-import { recordAsk } from './stats';
+import { recordAsk, withCliRecords } from './stats';
 import { ProjectError } from '../core/project/projectError';
 import { createProjectSandbox } from '../core/sandbox/projectRun';
 import { DEFAULT_IMAGES } from '../core/sandbox/languages';
 import { applyStrategyOverride } from '../core/strategy/override';
-import { recordSummaries } from '../core/records/modelRecord';
-import { cliRecordsPath, loadModelRecords } from '../core/records/recordStore';
 import type { StrategySettings } from '../core/strategy/plan';
 import type { AskStrategy } from '../core/strategy/types';
 
@@ -142,7 +140,7 @@ export async function executeAsk(options: AskOptions, io: CliIo): Promise<number
         ...pipeline,
         demo: options.demo,
         project: prepared?.project,
-        strategy: await withRecords(options.strategy ?? pipeline.strategy, io.env),
+        strategy: await withCliRecords(options.strategy ?? pipeline.strategy, io.env),
       },
       attachProgress(io),
     );
@@ -306,23 +304,6 @@ export const askCommand: Subcommand = async (args, io) => {
     io,
   );
 };
-
-/**
- * A cascade or budget ask orders the models by their record (wins per dollar) when this user has
- * one (quorum stats); without, by price. A record that cannot be read is left out.
- */
-async function withRecords(
-  settings: StrategySettings | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<StrategySettings | undefined> {
-  const path = cliRecordsPath(env);
-  if (!settings || settings.strategy === 'all' || settings.records || !path) return settings;
-  try {
-    return { ...settings, records: recordSummaries(await loadModelRecords(path)) };
-  } catch {
-    return settings;
-  }
-}
 
 /** A number flag's value; NaN (rejected by the strategy's checks) when it is not one. */
 function numberFlag(value: string | undefined): number | undefined {

@@ -42,7 +42,10 @@ Options:
                   a call past either limit is refused, one in flight when the time runs out is stopped
   -h, --help      this help
 
-Keys come from the environment, as for 'quorum ask'. Logs go to standard error.`;
+Keys come from the environment, as for 'quorum ask'. Logs go to standard error.
+Every finished ask_models call is added to the model records 'quorum stats' reads (the same file as
+'quorum ask': $QUORUM_DATA_DIR, else $XDG_DATA_HOME/quorum, else ~/.local/share/quorum); a cascade or
+budget ask orders its models by them. QUORUM_RECORDS=off turns that off.`;
 
 const KEPT_RECORDS = 10;
 const ROOTS_TIMEOUT_MS = 10_000;

@@ -19,6 +19,7 @@ import { keyFromEnv, loadConfigFile, withheldKeys } from './configFile';
 import type { LoadedConfig } from './configFile';
 import { judgeInputTooLarge } from './mcpBudget';
 import { verdictJson } from './judge';
+import { recordInCliStore, withCliRecords } from './stats';
 import type { AllowedEdit } from './mcpRoots';
 import { readFileSync } from 'node:fs';
 import { createProjectSandbox } from '../core/sandbox/projectRun';
@@ -234,7 +235,12 @@ export async function askModels(
           language,
           intent,
         },
-    { ...pipeline, project: prepared?.project, strategy: strategy.settings },
+    {
+      ...pipeline,
+      project: prepared?.project,
+      // A cascade's tiers and a budget's choice follow this user's records, as for `quorum ask`.
+      strategy: await withCliRecords(strategy.settings, ctx.env),
+    },
     (event) => {
       const message = describeEvent(event);
       if (message) progress(Math.min(++done, total), message, total);
@@ -243,13 +249,17 @@ export async function askModels(
   const cancel = (): void => handle.cancel();
   if (signal.aborted) cancel();
   signal.addEventListener('abort', cancel, { once: true });
+  let record: RunRecord;
   try {
-    return await handle.done;
+    record = await handle.done;
   } finally {
     signal.removeEventListener('abort', cancel);
     await projectSandbox?.dispose();
     await pipeline.dispose();
   }
+  // In the same per-user records as `quorum ask` (`quorum stats` reads them); a cancelled ask is not.
+  await recordInCliStore(record, ctx.env, ctx.cwd, ctx.warn);
+  return record;
 }
 
 export async function judgeCandidates(

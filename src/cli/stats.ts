@@ -2,17 +2,25 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { modelRecords, neverWins, outcomesCsv, selectOutcomes } from '../core/records/modelRecord';
+import {
+  modelRecords,
+  neverWins,
+  outcomesCsv,
+  recordSummaries,
+  selectOutcomes,
+} from '../core/records/modelRecord';
 import type { ModelRecord, RecordFilter } from '../core/records/modelRecord';
-import { RecordStore, cliRecordsPath } from '../core/records/recordStore';
+import { RecordStore, cliRecordsPath, loadModelRecords } from '../core/records/recordStore';
+import type { StrategySettings } from '../core/strategy/plan';
 import type { RunRecord } from '../core/types';
 import { EXIT, UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
 
 export const STATS_HELP = `Usage: quorum stats [options]
 
-Each model's record over the asks made with \`quorum ask\` on this machine: asks, picks, win rate,
-verified answers, project tests fixed and broken, median latency, cost and wins per dollar.
+Each model's record over the asks made with \`quorum ask\` and \`quorum mcp\` on this machine: asks,
+picks, win rate, verified answers, project tests fixed and broken, median latency, cost and wins per
+dollar.
 
 Options:
   --workspace DIR   only asks made in DIR or below it (. for the current folder)
@@ -24,18 +32,50 @@ Options:
                     else ~/.local/share/quorum, then model-records.jsonl)
   -h, --help        this help
 
-Every finished ask of \`quorum ask\` and \`quorum demo\` is recorded there (ids, counts, latency and
-cost only: never the prompt, an answer or code); QUORUM_RECORDS=off turns that off.
+Every finished ask of \`quorum ask\`, \`quorum demo\` and \`quorum mcp\`'s ask_models is recorded
+there (ids, counts, latency and cost only: never the prompt, an answer or code); QUORUM_RECORDS=off
+turns that off.
 Exit codes: 0 ok, 2 bad usage.`;
 
 /** Records a finished ask in the CLI's records file; a failure is a warning, never the command's. */
 export async function recordAsk(record: RunRecord, io: CliIo): Promise<void> {
-  const path = cliRecordsPath(io.env);
+  await recordInCliStore(record, io.env, io.cwd, (message) => void io.stderr.write(`quorum: ${message}\n`));
+}
+
+/**
+ * Adds a finished ask to this user's records file (`cliRecordsPath`): `quorum ask`, `quorum demo`
+ * and `quorum mcp`'s ask_models. The ask's workspace is its project's root, else `cwd`. A failure
+ * goes to `warn`, never to the caller.
+ */
+export async function recordInCliStore(
+  record: RunRecord,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  warn: (message: string) => void,
+): Promise<void> {
+  const path = cliRecordsPath(env);
   if (!path) return;
   try {
-    await new RecordStore(path).addRecord(record, record.project?.root ?? io.cwd);
+    await new RecordStore(path).addRecord(record, record.project?.root ?? cwd);
   } catch (error) {
-    io.stderr.write(`quorum: could not record the ask in ${path}: ${(error as Error).message}\n`);
+    warn(`could not record the ask in ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A cascade or budget ask orders the models by this user's records (wins per dollar; `quorum
+ * stats`) when there are some; without, by price. A records file that cannot be read is left out.
+ */
+export async function withCliRecords(
+  settings: StrategySettings | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<StrategySettings | undefined> {
+  const path = cliRecordsPath(env);
+  if (!settings || settings.strategy === 'all' || settings.records || !path) return settings;
+  try {
+    return { ...settings, records: recordSummaries(await loadModelRecords(path)) };
+  } catch {
+    return settings;
   }
 }
 

@@ -44,8 +44,14 @@ export async function startMcp(
     command: process.execPath,
     args: ['--import', tsx, join(REPO_ROOT, 'src/cli.ts'), 'mcp', ...args],
     cwd,
-    // Only what a client would pass: PATH for docker, plus the test's keys.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // Only what a client would pass: PATH for docker, plus the test's keys. The model records go
+    // to a folder of the test's own unless it names one (never the user's ~/.local/share/quorum).
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      QUORUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'quorum-mcp-data-')),
+      ...env,
+    },
     stderr: 'pipe',
   });
   let stderr = '';
