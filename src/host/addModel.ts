@@ -1,14 +1,17 @@
 /**
  * The Add Model flow: kind, then the base URL where the kind needs one, then the key if the endpoint
  * needs one and has none yet, then the model from the server's own list (typed in by hand when the
- * list is unavailable). The entry goes to the USER settings, never the workspace's and never with a
+ * list is unavailable), then its tier for the cascade strategy (the default from its kind and price
+ * offered first; only a tier other than the default is written). The entry goes to the USER settings, never the workspace's and never with a
  * key; the key goes to secret storage for its endpoint, shared with the models already there.
  * Every prompt shows its place in the flow (VS Code's own "2/3" counter) and, from the second on, a
  * Back button (the key step included). The prompts sit behind `AddModelUi`, so the integration
- * test drives the same flow without clicks.
+ * test drives the same flow without clicks. Edit Model's tier step (`editModelTier`) is the same
+ * picker.
  */
 import * as vscode from 'vscode';
 import type { ModelConfig, ProviderKind } from '../core/types';
+import { CHEAP_TIER, LOCAL_TIER, PREMIUM_TIER, tierOf } from '../core/strategy/tiers';
 import type { SettingsSnapshot } from './config';
 import { DEFAULT_BASE_URLS, ModelListError, listServerModels } from './modelCatalog';
 import { uniqueModelId } from './addModelId';
@@ -44,6 +47,53 @@ export interface AddModelUi {
     problem: string | undefined,
     at: FlowStep,
   ): Promise<string | undefined | Back>;
+  /**
+   * The model's cascade tier: `suggested` is its default (from kind and price), `current` the tier
+   * the entry has now (Edit Model). Resolves the tier, undefined on cancel, BACK on Back.
+   */
+  pickTier(
+    model: ModelConfig,
+    suggested: DefaultTier,
+    current: number | undefined,
+    at: FlowStep,
+  ): Promise<number | undefined | Back>;
+}
+
+/** A model's tier without its own `tier` setting, and why, in words. */
+export interface DefaultTier {
+  readonly tier: number;
+  readonly why: string;
+}
+
+/** The tiers the picker offers, as the cascade asks them. */
+export const TIER_NAMES: Readonly<Record<number, string>> = {
+  [LOCAL_TIER]: 'local or free',
+  [CHEAP_TIER]: 'cheap cloud',
+  [PREMIUM_TIER]: 'premium',
+};
+
+/** The tier the cascade gives `model` when its entry sets none (core/strategy/tiers.ts). */
+export function defaultTier(model: ModelConfig): DefaultTier {
+  const t = tierOf(withoutTier(model));
+  const why =
+    t.source === 'local'
+      ? 'it runs on this machine'
+      : t.source === 'price'
+        ? 'from its price'
+        : 'a cloud model without a configured price';
+  return { tier: t.tier, why };
+}
+
+/** The entry with `tier`, written only when it differs from the default (so the default can follow a price). */
+export function withTier(model: ModelConfig, tier: number): ModelConfig {
+  const rest = withoutTier(model);
+  return tier === defaultTier(rest).tier ? rest : { ...rest, tier };
+}
+
+function withoutTier(model: ModelConfig): ModelConfig {
+  const copy: { -readonly [K in keyof ModelConfig]: ModelConfig[K] } = { ...model };
+  delete copy.tier;
+  return copy;
 }
 
 export interface AddModelDeps {
@@ -67,10 +117,11 @@ export async function addModel(ui: AddModelUi, deps: AddModelDeps): Promise<Mode
   let newKey: string | undefined;
   /** The key step is part of this flow (the step counter counts it). */
   let askedKey = false;
-  let stage: 'kind' | 'url' | 'key' | 'model' = 'kind';
+  let stage: 'kind' | 'url' | 'key' | 'model' | 'tier' = 'kind';
+  let picked: string | undefined;
   for (;;) {
     if (stage === 'kind' || kind === undefined) {
-      kind = await ui.pickKind({ step: 1, totalSteps: 3 });
+      kind = await ui.pickKind({ step: 1, totalSteps: 4 });
       if (!kind) return undefined;
       typedUrl = undefined;
       stage = hasBaseUrl(kind) ? 'url' : 'key';
@@ -83,7 +134,7 @@ export async function addModel(ui: AddModelUi, deps: AddModelDeps): Promise<Mode
       const typed = await ui.baseUrl(
         kind,
         typedUrl ?? (kind === 'ollama' ? DEFAULT_BASE_URLS.ollama : 'http://127.0.0.1:1234/v1'),
-        { step: 2, totalSteps: 3 },
+        { step: 2, totalSteps: 4 },
       );
       if (typed === BACK) {
         stage = 'kind';
@@ -105,7 +156,7 @@ export async function addModel(ui: AddModelUi, deps: AddModelDeps): Promise<Mode
       newKey = undefined;
       askedKey = key === undefined && deps.needsKey(kind);
       if (askedKey) {
-        const typed = await ui.key(kind, baseUrl, false, { step: 2 + urlSteps, totalSteps: 3 + urlSteps });
+        const typed = await ui.key(kind, baseUrl, false, { step: 2 + urlSteps, totalSteps: 4 + urlSteps });
         if (typed === BACK) {
           stage = before();
           continue;
@@ -117,43 +168,61 @@ export async function addModel(ui: AddModelUi, deps: AddModelDeps): Promise<Mode
       continue;
     }
 
-    let listed: string[] | undefined;
-    let problem: string | undefined;
-    try {
-      listed = await listServerModels(kind, baseUrl, key);
-    } catch (error) {
-      if (!(error instanceof ModelListError)) throw error;
-      // A keyless compatible server that turns out to want a key: ask once, then list again.
-      if (error.unauthorised && key === undefined && kind === 'openai-compatible') {
-        askedKey = true;
-        const typed = await ui.key(kind, baseUrl, true, { step: 3, totalSteps: 4 });
-        if (typed === BACK) {
-          stage = 'url';
-          continue;
-        }
-        newKey = typed?.trim() || undefined;
-        key = newKey;
-        listed = key ? await listServerModels(kind, baseUrl, key).catch(() => undefined) : undefined;
-      }
-      if (!listed) problem = `${error.message} ${error.advice}`;
-    }
     const last = 2 + urlSteps + (askedKey ? 1 : 0);
-    const picked = await ui.pickModel(listed, problem, { step: last, totalSteps: last });
-    if (picked === BACK) {
-      // Back to the key only when it was asked for; the optional one is asked again by listing.
-      stage = askedKey ? 'key' : before();
+    if (stage === 'model') {
+      let listed: string[] | undefined;
+      let problem: string | undefined;
+      try {
+        listed = await listServerModels(kind, baseUrl, key);
+      } catch (error) {
+        if (!(error instanceof ModelListError)) throw error;
+        // A keyless compatible server that turns out to want a key: ask once, then list again.
+        if (error.unauthorised && key === undefined && kind === 'openai-compatible') {
+          askedKey = true;
+          const typed = await ui.key(kind, baseUrl, true, { step: 3, totalSteps: 5 });
+          if (typed === BACK) {
+            stage = 'url';
+            continue;
+          }
+          newKey = typed?.trim() || undefined;
+          key = newKey;
+          listed = key ? await listServerModels(kind, baseUrl, key).catch(() => undefined) : undefined;
+        }
+        if (!listed) problem = `${error.message} ${error.advice}`;
+      }
+      const at = 2 + urlSteps + (askedKey ? 1 : 0);
+      const answer = await ui.pickModel(listed, problem, { step: at, totalSteps: at + 1 });
+      if (answer === BACK) {
+        // Back to the key only when it was asked for; the optional one is asked again by listing.
+        stage = askedKey ? 'key' : before();
+        continue;
+      }
+      picked = answer?.trim();
+      if (!picked) return undefined;
+      stage = 'tier';
       continue;
     }
-    const model = picked?.trim();
-    if (!model) return undefined;
 
-    const entry: ModelConfig = {
+    const model = picked;
+    if (!model) {
+      stage = 'model';
+      continue;
+    }
+    const base: ModelConfig = {
       id: uniqueModelId(kind, model, deps.settings.allModelIds()),
       kind,
       model,
       ...(baseUrl ? { baseUrl } : {}),
       enabled: true,
     };
+    const suggested = defaultTier(base);
+    const tier = await ui.pickTier(base, suggested, undefined, { step: last + 1, totalSteps: last + 1 });
+    if (tier === BACK) {
+      stage = 'model';
+      continue;
+    }
+    if (tier === undefined) return undefined;
+    const entry = withTier(base, tier);
     const { shadowed } = await deps.settings.addUserModel(entry);
     if (newKey) await deps.keys.set(endpoint, newKey);
     if (shadowed) {
@@ -162,6 +231,55 @@ export async function addModel(ui: AddModelUi, deps: AddModelDeps): Promise<Mode
       );
     }
     return entry;
+  }
+}
+
+/** What Edit Model can change: the tier here, anything else in settings.json. */
+export type EditChoice = 'tier' | 'json';
+
+export interface EditModelUi {
+  /** Step 1: what to change; `tier` is the entry's tier now and where it comes from. */
+  pickEdit(
+    model: ModelConfig,
+    tier: { readonly current: number; readonly own: boolean },
+    at: FlowStep,
+  ): Promise<EditChoice | undefined>;
+  /** Step 2: the tier, as in Add Model (Back returns to step 1). */
+  pickTier: AddModelUi['pickTier'];
+}
+
+export interface EditModelDeps {
+  /** Writes the model's `tier` (undefined: back to its default); false when it is not in the settings. */
+  readonly setTier: (modelId: string, tier: number | undefined) => Promise<boolean>;
+  readonly openSettingsJson: () => Promise<void>;
+}
+
+/**
+ * Edit Model: its tier (a tier equal to the default removes the setting), or the rest of the entry
+ * in settings.json. Resolves the entry as written, or undefined when cancelled or opened as JSON.
+ */
+export async function editModel(
+  ui: EditModelUi,
+  model: ModelConfig,
+  deps: EditModelDeps,
+): Promise<ModelConfig | undefined> {
+  const suggested = defaultTier(model);
+  for (;;) {
+    const choice = await ui.pickEdit(
+      model,
+      { current: model.tier ?? suggested.tier, own: model.tier !== undefined },
+      { step: 1, totalSteps: 2 },
+    );
+    if (choice === undefined) return undefined;
+    if (choice === 'json') {
+      await deps.openSettingsJson();
+      return undefined;
+    }
+    const tier = await ui.pickTier(model, suggested, model.tier, { step: 2, totalSteps: 2 });
+    if (tier === BACK) continue;
+    if (tier === undefined) return undefined;
+    const entry = withTier(model, tier);
+    return (await deps.setTier(model.id, entry.tier)) ? entry : undefined;
   }
 }
 
@@ -227,7 +345,13 @@ function inputStep(options: {
 /** One quick pick of the flow, with the same counter and Back. */
 function pickStep<T extends vscode.QuickPickItem>(
   items: readonly T[],
-  options: { readonly title: string; readonly at: FlowStep; readonly placeholder?: string },
+  options: {
+    readonly title: string;
+    readonly at: FlowStep;
+    readonly placeholder?: string;
+    /** The item highlighted first (Enter takes it). */
+    readonly active?: T;
+  },
 ): Promise<T | undefined | Back> {
   const pick = vscode.window.createQuickPick<T>();
   pick.title = options.title;
@@ -235,6 +359,7 @@ function pickStep<T extends vscode.QuickPickItem>(
   pick.step = options.at.step;
   pick.totalSteps = options.at.totalSteps;
   pick.items = items;
+  if (options.active) pick.activeItems = [options.active];
   pick.matchOnDescription = true;
   pick.ignoreFocusOut = true;
   pick.buttons = options.at.step > 1 ? [vscode.QuickInputButtons.Back] : [];
@@ -255,8 +380,65 @@ function pickStep<T extends vscode.QuickPickItem>(
   });
 }
 
+const tierLabel = (tier: number): string => `Tier ${tier}${TIER_NAMES[tier] ? ` · ${TIER_NAMES[tier]}` : ''}`;
+
+/** The tier picker of Add Model and Edit Model: the default marked and highlighted unless one is set. */
+async function pickTierStep(
+  model: ModelConfig,
+  suggested: DefaultTier,
+  current: number | undefined,
+  at: FlowStep,
+): Promise<number | undefined | Back> {
+  const tiers = [...new Set([LOCAL_TIER, CHEAP_TIER, PREMIUM_TIER, ...(current ? [current] : [])])].sort(
+    (a, b) => a - b,
+  );
+  const items = tiers.map((tier) => ({
+    tier,
+    label: tierLabel(tier),
+    description: [
+      tier === suggested.tier ? `default: ${suggested.why}` : '',
+      tier === current ? 'current' : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    detail:
+      tier === LOCAL_TIER
+        ? 'Asked first by the cascade strategy.'
+        : `Asked only when the tiers before it give no verified, confident verdict.`,
+  }));
+  const pick = await pickStep(items, {
+    title: `Quorum: ${model.id}: tier for the cascade strategy`,
+    placeholder: 'quorum.strategy "cascade" asks tier 1 first, then the next tier only when needed',
+    at,
+    active: items.find((i) => i.tier === (current ?? suggested.tier)),
+  });
+  return pick === BACK ? BACK : pick?.tier;
+}
+
+/** Edit Model's prompts: what to change, then the tier picker. */
+export const vscodeEditModelUi: EditModelUi = {
+  pickEdit: async (model, tier, at) => {
+    const items: (vscode.QuickPickItem & { choice: EditChoice })[] = [
+      {
+        label: '$(layers) Tier…',
+        description: `${tierLabel(tier.current)}${tier.own ? '' : ' (default)'}`,
+        choice: 'tier',
+      },
+      {
+        label: '$(json) Edit in settings.json',
+        description: 'price, temperature, timeouts, base URL…',
+        choice: 'json',
+      },
+    ];
+    const pick = await pickStep(items, { title: `Quorum: Edit Model ${model.id}`, at });
+    return pick === BACK ? undefined : pick?.choice;
+  },
+  pickTier: pickTierStep,
+};
+
 /** The flow's prompts as VS Code's own quick picks and input boxes (step counter, Back). */
 export const vscodeAddModelUi: AddModelUi = {
+  pickTier: pickTierStep,
   pickKind: async (at) => {
     const pick = await pickStep(KINDS, { title: 'Quorum: Add Model: which kind of server?', at });
     return pick === BACK ? undefined : pick?.provider;

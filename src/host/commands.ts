@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { INTENT_INFO, INTENTS } from '../core/types';
 import type { Intent, ModelConfig, RunRecord } from '../core/types';
-import { addModel, vscodeAddModelUi } from './addModel';
-import type { AddModelUi } from './addModel';
+import { addModel, defaultTier, editModel, vscodeAddModelUi, vscodeEditModelUi } from './addModel';
+import type { AddModelUi, EditModelUi } from './addModel';
 import { ApplyPreview } from './applyPreview';
 import { trackContextKeys } from './contextKeys';
 import { loadProviders } from './coreLoader';
@@ -227,14 +227,29 @@ export function registerCommands(
       return status?.available ?? false;
     },
     [COMMANDS.addModel]: (ui?: AddModelUi) => runAddModel(s, ui ?? vscodeAddModelUi),
-    [COMMANDS.editModel]: async (modelId?: string): Promise<void> => {
+    [COMMANDS.editModel]: async (modelId?: string, ui?: EditModelUi): Promise<ModelConfig | undefined> => {
       const id = modelId ?? (await pickModel(s, 'Quorum: edit the model', false));
-      if (!id) return;
-      // A model entry has optional fields (price, temperature, timeouts) best edited with the JSON
-      // schema's completions: open the user settings at quorum.models.
-      await vscode.commands.executeCommand('workbench.action.openSettingsJson', {
-        revealSetting: { key: 'quorum.models' },
+      const model = id ? s.settings.config.models.find((m) => m.id === id) : undefined;
+      if (!model) {
+        if (id) void vscode.window.showWarningMessage(`Quorum: no model ${id} in quorum.models.`);
+        return undefined;
+      }
+      const edited = await editModel(ui ?? vscodeEditModelUi, model, {
+        setTier: (modelId, tier) => s.settings.setModelTier(modelId, tier),
+        // The other optional fields (price, temperature, timeouts) are best edited with the JSON
+        // schema's completions: the user settings at quorum.models.
+        openSettingsJson: async () => {
+          await vscode.commands.executeCommand('workbench.action.openSettingsJson', {
+            revealSetting: { key: 'quorum.models' },
+          });
+        },
       });
+      if (edited)
+        vscode.window.setStatusBarMessage(
+          `Quorum: ${edited.id} is in tier ${edited.tier ?? defaultTier(edited).tier}`,
+          4000,
+        );
+      return edited;
     },
     [COMMANDS.removeModel]: async (modelId?: string, confirmed?: boolean): Promise<boolean> => {
       const id = modelId ?? (await pickModel(s, 'Quorum: remove the model', false));

@@ -117,6 +117,26 @@ export class SettingsSnapshot implements vscode.Disposable {
     return { shadowed: false };
   }
 
+  /**
+   * Sets (undefined: removes) a model's `tier` in `quorum.models` where the list is defined, keeping
+   * every other field and entry as written. False when no entry has that id.
+   */
+  async setModelTier(modelId: string, tier: number | undefined): Promise<boolean> {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const { target, raw } = modelsWhereDefined(c);
+    let found = false;
+    const next = raw.map((entry) => {
+      if (!isModelLike(entry) || entry.id !== modelId) return entry;
+      found = true;
+      const rest: Record<string, unknown> = { ...entry };
+      delete rest.tier;
+      return tier === undefined ? rest : { ...rest, tier };
+    });
+    if (!found) return false;
+    await c.update('models', next, target);
+    return true;
+  }
+
   /** Removes a model from `quorum.models` where the list is defined (workspace or user). */
   async removeModel(modelId: string): Promise<boolean> {
     const c = vscode.workspace.getConfiguration(SECTION);

@@ -136,6 +136,11 @@ describe('Quorum setup and apply flows in the VS Code workbench (browser)', func
       clip: { x: 300, y: 0, width: 1000, height: 420 },
     });
     await row.click();
+    // The last step: the cascade tier, its default (local: a server on this machine) highlighted.
+    await page
+      .locator('.quick-input-widget', { hasText: 'tier for the cascade strategy' })
+      .waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
     await panel.locator('[data-testid="models-view"] [data-model-id="local-qwen2.5-coder-7b"]').waitFor({
       state: 'attached',
       timeout: 30_000,
