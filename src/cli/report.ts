@@ -1,4 +1,5 @@
 /** Renders a finished ask for a terminal or as a pull-request comment. Pure functions of the record. */
+import { askCostUsd } from '../core/cost';
 import { unifiedDiff } from '../core/diff';
 import { runSummary } from '../core/runSummary';
 import { fenceFor, visibleControls, withinDetails } from '../core/terminalText';
@@ -73,8 +74,22 @@ export function renderText(record: RunRecord): string {
     out.push('Verdict: none (nothing was executed)');
   }
   if (record.strategy) out.push(`Strategy: ${strategyLine(record.strategy)}`);
+  const written = testWritingLine(record);
+  if (written) out.push(written);
+  const cost = record.testWriting ? askCostUsd(record) : undefined;
+  if (cost !== undefined)
+    out.push(`Cost of this ask: $${cost.toFixed(4)} (the answers and the test writing)`);
   // Model text must not drive the terminal (L7): escapes are shown, not obeyed.
   return visibleControls(out.join('\n') + '\n');
+}
+
+/** The judge's test-writing request, in words: who, how many asserts, its cost or why it failed. */
+export function testWritingLine(record: RunRecord): string | undefined {
+  const w = record.testWriting;
+  if (!w) return undefined;
+  if (w.error) return `Tests written by ${w.modelId}: none (${w.error}); judged without them`;
+  const cost = w.costUsd === undefined ? '' : `, $${w.costUsd.toFixed(4)}`;
+  return `Tests written by ${w.modelId}: ${w.asserts} assert(s) for the judge (no test came with the answers${cost})`;
 }
 
 function cell(text: string): string {
@@ -112,6 +127,8 @@ export function renderMarkdown(record: RunRecord): string {
     out.push('', `**Verdict:** none — ${cell(record.judgeError.message)} ${cell(record.judgeError.advice)}`);
   }
   if (record.strategy) out.push('', `**Strategy:** ${cell(strategyLine(record.strategy))}`);
+  const written = testWritingLine(record);
+  if (written) out.push('', cell(written));
   const pickCode = pick?.extraction?.main?.code;
   if (pick && pickCode && !record.project) {
     const lang = pick.extraction?.main?.language ?? '';

@@ -13,6 +13,7 @@ import { createIncrementalJudge } from './judge/incremental';
 import type { IncrementalJudge } from './judge/incremental';
 import { createJudge } from './judge/verdict';
 import { PROVIDER_REGISTRY, createProvider } from './providers/registry';
+import { pickTestWriter, testWriterConfig } from './judge/writtenTests';
 import { createDockerSandbox } from './sandbox/docker';
 import type { DockerSandbox } from './sandbox/docker';
 import { SandboxError, silentLogger } from './types';
@@ -31,6 +32,11 @@ export interface Pipeline {
   readonly limits: Limits;
   /** The config's ask strategy (src/core/strategy/); an ask may override it. */
   readonly strategy?: StrategySettings;
+  /**
+   * The ask's model of the cheapest tier, its output bounded, for the judge's one test-writing
+   * request when no test comes with the candidates (judge/writtenTests.ts); only with a judge.
+   */
+  readonly testWriter?: Provider;
   /** Removes the sandbox the builder made (an injected one stays with its owner). */
   dispose(): Promise<void>;
 }
@@ -107,12 +113,17 @@ export async function buildPipeline(spec: PipelineSpec): Promise<Pipeline> {
     warn(`${executionDisabled} Answers are shown without execution.`);
 
   const judge = sandbox ? await judgeOf(spec, sandbox, logger, warn) : undefined;
+  const writer = judge ? pickTestWriter(spec.models.filter((m) => !missingKeys.includes(m.id))) : undefined;
+  const testWriter = writer
+    ? createProvider(testWriterConfig(writer), await spec.keyFor(writer), { logger })
+    : undefined;
   return {
     providers,
     missingKeys,
     sandbox,
     executionDisabled,
     judge,
+    ...(testWriter ? { testWriter } : {}),
     ...sessionSettingsOf(spec.config),
     dispose: async () => {
       await owned?.dispose();

@@ -24,7 +24,12 @@ import {
   planAsk,
   savedUsdOf,
 } from './strategy/plan';
-import { tierOf } from './strategy/tiers';
+import { isLocal, tierOf } from './strategy/tiers';
+import { trustedCases } from './judge/trustedCases';
+import { entrySignature } from './judge/generatedInputs';
+import type { Signature } from './judge/generatedInputs';
+import { writeTests } from './judge/writtenTests';
+import type { WrittenTests } from './judge/writtenTests';
 import type { SkippedModel, StrategyRecord, TierRecord } from './strategy/types';
 import { DEFAULT_LIMITS, JudgeError, ProviderError, SandboxError, silentLogger } from './types';
 import type { IncrementalJudge, IncrementalJudgement } from './judge/incremental';
@@ -50,6 +55,7 @@ import type {
   SessionEvent,
   SessionEventBody,
   TestCase,
+  TestWritingRecord,
   Verdict,
 } from './types';
 
@@ -82,6 +88,12 @@ export interface SessionDeps {
    * tier at once.
    */
   readonly strategy?: StrategySettings;
+  /**
+   * A model of the cheapest tier, its output bounded (pipeline.ts): when no candidate brings a
+   * test and the user gave none, it is asked once for asserts of the function (judge/writtenTests.ts);
+   * its cost is the record's `testWriting`, and a failure only drops that evidence.
+   */
+  readonly testWriter?: Provider;
 }
 
 export interface AskHandle {
@@ -152,6 +164,9 @@ class Ask implements AskHandle {
   private finishedAt: string | undefined;
   /** An edit ask's baseline run, once it ended. */
   private baseline: TestRun | undefined;
+  /** The ask's one test-writing request (judge/writtenTests.ts), once started. */
+  private writing: Promise<WrittenTests | undefined> | undefined;
+  private testWriting: TestWritingRecord | undefined;
   /** A cascade or budget ask: its rounds so far. */
   private strategyRecord: { -readonly [K in keyof StrategyRecord]: StrategyRecord[K] } | undefined;
 
@@ -580,8 +595,9 @@ class Ask implements AskHandle {
     if (judged.length === 0) return;
     this.emit({ type: 'judge-started' });
     try {
+      const written = await this.writtenTests(judged, tests);
       this.verdict = this.judgement
-        ? await this.judgement.finish(judged)
+        ? await this.judgement.finish(judged, written)
         : await judge.judge({
             prompt: this.request.instruction,
             context: this.request.context,
@@ -589,6 +605,7 @@ class Ask implements AskHandle {
             language: this.language,
             candidates: judged,
             tests,
+            writtenTests: written,
             signal: this.controller.signal,
           });
       this.timeline.verdictMs = this.now();
@@ -598,6 +615,64 @@ class Ask implements AskHandle {
       this.judgeError = judgeFailureOf(error);
       this.log.error(`judge failed: ${String(error)}`);
       this.emit({ type: 'judge-failed', error: this.judgeError });
+    }
+  }
+
+  /**
+   * Asserts from the test writer when the judge would have no test at all (none from the models,
+   * no example or test file from the user) and the function's signature is known (Python): one
+   * request per ask, started at the first judgement that needs it. Never throws.
+   */
+  private writtenTests(
+    judged: readonly JudgeCandidate[],
+    tests: readonly TestCase[],
+  ): Promise<WrittenTests | undefined> {
+    const writer = this.deps.testWriter;
+    if (!writer || this.deps.demo || this.language !== 'python' || tests.length > 0)
+      return Promise.resolve(undefined);
+    const request = { ...this.request, prompt: this.request.instruction, language: this.language };
+    if (trustedCases(request).length > 0) return Promise.resolve(undefined);
+    const sig = entrySignature(
+      this.request.instruction,
+      judged.map((c) => c.code),
+    );
+    if (!sig) return Promise.resolve(undefined);
+    this.writing ??= this.requestTests(writer, sig);
+    return this.writing;
+  }
+
+  private async requestTests(writer: Provider, sig: Signature): Promise<WrittenTests | undefined> {
+    const model = writer.config;
+    try {
+      const r = await writeTests(
+        writer,
+        sig,
+        this.request.instruction,
+        this.request.context,
+        this.controller.signal,
+      );
+      const costUsd = costOf(model.price, r.usage) ?? (!model.price && isLocal(model) ? 0 : undefined);
+      this.testWriting = {
+        modelId: model.id,
+        model: model.model,
+        asserts: r.asserts.length,
+        ...(r.usage ? { usage: r.usage } : {}),
+        ...(costUsd !== undefined ? { costUsd } : {}),
+        latencyMs: Math.round(r.latencyMs),
+      };
+      this.log.info(`tests written by ${model.id}: ${r.asserts.length} assert(s)`);
+      return r.asserts.length ? { modelId: model.id, asserts: r.asserts } : undefined;
+    } catch (error) {
+      const message = ProviderError.is(error)
+        ? error.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      if (!this.controller.signal.aborted) {
+        this.testWriting = { modelId: model.id, model: model.model, asserts: 0, error: message };
+        this.log.warn(`test writing by ${model.id} failed, judging without it: ${message}`);
+      }
+      return undefined;
     }
   }
 
@@ -648,6 +723,7 @@ class Ask implements AskHandle {
           }
         : undefined,
       ...(this.strategyRecord ? { strategy: { ...this.strategyRecord } } : {}),
+      ...(this.testWriting ? { testWriting: { ...this.testWriting } } : {}),
     };
   }
 
@@ -684,6 +760,7 @@ class Ask implements AskHandle {
     this.verdict = record.verdict;
     this.judgeError = record.judgeError;
     this.strategyRecord = record.strategy ? { ...record.strategy } : undefined;
+    this.testWriting = record.testWriting;
     this.finishedAt = record.finishedAt;
     return this;
   }

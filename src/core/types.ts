@@ -330,7 +330,26 @@ export interface JudgeInput {
   readonly context?: string;
   /** Tests the user pointed at (a workspace test file): trusted, source `file`. */
   readonly trustedTests?: readonly TestCase[];
+  /**
+   * Asserts a cheap model wrote when no test came with the candidates (judge/writtenTests.ts):
+   * generated evidence with expected values, used only when there is no model test.
+   */
+  readonly writtenTests?: { readonly modelId: string; readonly asserts: readonly string[] };
   readonly signal?: AbortSignal;
+}
+
+/** The one test-writing request of an ask (no test came with the candidates): who, what, the cost. */
+export interface TestWritingRecord {
+  readonly modelId: string;
+  readonly model: string;
+  /** Asserts parsed from its answer and given to the judge (0 when none parsed). */
+  readonly asserts: number;
+  readonly usage?: Usage;
+  /** USD, counted in the ask's cost; 0 for a local model without a price. */
+  readonly costUsd?: number;
+  readonly latencyMs?: number;
+  /** Why no written test reached the judge (the request failed); the ask went on without them. */
+  readonly error?: string;
 }
 
 export type VerdictStrategy =
@@ -625,6 +644,8 @@ export interface RunRecord {
   readonly project?: ProjectRecord;
   /** A `cascade` or `budget` ask: its rounds, the tier that answered, the models not asked and the money saved. */
   readonly strategy?: StrategyRecord;
+  /** The judge's test-writing request, when no test came with the answers and the user gave none. */
+  readonly testWriting?: TestWritingRecord;
 }
 
 /** The only logging surface the core sees; the host maps it to a LogOutputChannel. Never pass secrets. */

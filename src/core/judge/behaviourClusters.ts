@@ -27,6 +27,8 @@ export interface BehaviourClass {
   readonly members: readonly string[];
   /** Trusted cases (the user's examples) every member passes. */
   readonly trustedPassed: number;
+  /** Written asserts (a model's expected values, writtenTests.ts) its first member passes. */
+  readonly writtenPassed: number;
   /** Mean, over members, of their summed agreement with every other loaded candidate (MBR score). */
   readonly support: number;
 }
@@ -39,6 +41,9 @@ export interface BehaviourJudgement {
   /** Loaded candidates passing as many trusted cases as the best one. */
   readonly eligible: number;
   readonly trustedTotal: number;
+  /** Written asserts run, and the model that wrote them (undefined: none). */
+  readonly writtenTotal: number;
+  readonly writtenBy?: string;
   /** Generated inputs run, and those that count (see `validShare`). */
   readonly inputs: number;
   readonly validInputs: number;
@@ -70,6 +75,7 @@ export function judgeByBehaviour(
 ): BehaviourJudgement | null {
   const generated = cases.filter((c) => c.generated).map((c) => c.id);
   const trusted = cases.filter((c) => c.trusted).map((c) => c.id);
+  const written = cases.filter((c) => c.writtenBy !== undefined);
   const loaded = evidence.filter((e) => loadedIds.has(e.id));
   if (generated.length === 0 || loaded.length === 0) return null;
   const valid = generated.filter(
@@ -95,13 +101,24 @@ export function judgeByBehaviour(
     byKey.set(key, [...(byKey.get(key) ?? []), e.id]);
   }
   const order = new Map(evidence.map((e, i) => [e.id, i]));
+  const byId = new Map(evidence.map((e) => [e.id, e]));
+  const writtenOf = (id: string): number =>
+    written.filter((c) => byId.get(id)?.cells[c.id] === 'pass').length;
   const classes = [...byKey.values()].map((members) => ({
     members,
     trustedPassed: best,
+    writtenPassed: writtenOf(members[0]),
     support: members.reduce((s, id) => s + supportOf(id), 0) / members.length,
   }));
+  // Written asserts weigh a class as CodeT's dual agreement does: its size (`cluster`) or its
+  // agreement with the others plus one (`mbr`), times one plus the asserts it passes. Without them
+  // the order is the plain one; the examples filtered first either way.
+  const weight = (c: BehaviourClass): number => 1 + c.writtenPassed;
+  const dual = (c: BehaviourClass): number =>
+    (params.rule === 'cluster' ? c.members.length : 1 + c.support) * weight(c);
   classes.sort(
     (a, b) =>
+      (written.length > 0 ? dual(b) - dual(a) : 0) ||
       (params.rule === 'cluster' ? b.members.length - a.members.length : 0) ||
       b.support - a.support ||
       b.members.length - a.members.length ||
@@ -116,6 +133,8 @@ export function judgeByBehaviour(
     loaded: loaded.length,
     eligible: eligible.length,
     trustedTotal: trusted.length,
+    writtenTotal: written.length,
+    ...(written[0]?.writtenBy ? { writtenBy: written[0].writtenBy } : {}),
     inputs: generated.length,
     validInputs: valid.length,
     splitting,

@@ -7,6 +7,7 @@ import type { JudgeCase } from './testCases';
 import { splitTestCases } from './testCases';
 import { trustedCases } from './trustedCases';
 import { generatedCases } from './generatedInputs';
+import { writtenCases } from './writtenTests';
 
 /** How a candidate's own program ended, ordered by severity for the fallback. */
 export type RunOutcome = 'ok' | 'compile-error' | 'runtime-error' | 'timeout';
@@ -79,7 +80,10 @@ export async function gatherEvidence(input: JudgeInput, options: GatherOptions):
  * no model test, generated inputs in their place (Python: generatedInputs.ts).
  */
 export function judgeCases(
-  input: Pick<JudgeInput, 'prompt' | 'context' | 'trustedTests' | 'language' | 'tests' | 'candidates'>,
+  input: Pick<
+    JudgeInput,
+    'prompt' | 'context' | 'trustedTests' | 'language' | 'tests' | 'candidates' | 'writtenTests'
+  >,
 ): JudgeCase[] {
   if (!supportsCrossTest(input.language)) return [];
   const trusted = trustedCases(input);
@@ -89,17 +93,20 @@ export function judgeCases(
 
 /** Generated inputs for a judge input without model tests (Python only; empty otherwise). */
 export function generatedFor(
-  input: Pick<JudgeInput, 'prompt' | 'language'> & {
+  input: Pick<JudgeInput, 'prompt' | 'language' | 'writtenTests'> & {
     readonly candidates: readonly { readonly code: string }[];
   },
   trusted: readonly JudgeCase[],
 ): JudgeCase[] {
   if (input.language !== 'python') return [];
-  return generatedCases(
+  const generated = generatedCases(
     input.prompt,
     input.candidates.map((c) => c.code),
     trusted,
   );
+  // A cheap model's asserts (writtenTests.ts) join the generated inputs: probed the same way, and
+  // checked against their expected values.
+  return generated.length > 0 ? [...generated, ...writtenCases(input.writtenTests)] : [];
 }
 
 /** Languages without a harness: run each candidate plainly when the session has not. */

@@ -14,6 +14,7 @@ import {
 import type { HarnessRun } from './crossTest';
 import type { JudgeEvidence } from './evidence';
 import { gatherEvidence, generatedFor, outcomeOf } from './evidence';
+import type { WrittenTests } from './writtenTests';
 import { feedLine } from './harnessResult';
 import { decideVerdict } from './strategies';
 import type { JudgeCase } from './testCases';
@@ -38,9 +39,12 @@ export interface IncrementalJudgement {
    * inputs. `final`: the candidates as they ended (same ids), when they gained their own runs
    * after they were added.
    */
-  finish(final?: readonly JudgeCandidate[]): Promise<Verdict>;
-  /** The evidence `finish` decides on (matrix, probes, outcomes), for benchmarks and tests. */
-  evidence(final?: readonly JudgeCandidate[]): Promise<JudgeEvidence>;
+  finish(final?: readonly JudgeCandidate[], written?: WrittenTests): Promise<Verdict>;
+  /**
+   * The evidence `finish` decides on (matrix, probes, outcomes), for benchmarks and tests.
+   * `written`: a cheap model's asserts, run with the generated inputs when no model wrote a test.
+   */
+  evidence(final?: readonly JudgeCandidate[], written?: WrittenTests): Promise<JudgeEvidence>;
 }
 
 export interface IncrementalJudge {
@@ -182,8 +186,8 @@ function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJud
       hostMs += cpuMs() - t;
       sendCases(added);
     },
-    async finish(final) {
-      const evidence = await this.evidence(final);
+    async finish(final, written) {
+      const evidence = await this.evidence(final, written);
       return decided(
         evidence,
         {
@@ -197,13 +201,18 @@ function liveHarnesses(start: JudgeStart, options: JudgeOptions): IncrementalJud
         options,
       );
     },
-    async evidence(final) {
+    async evidence(final, written) {
       if (!finished) {
         finished = true;
         // No model wrote a test: the generated inputs, as judgeCases gives them to the batch judge
         // (after the trusted cases, from the prompt and the first candidate), on the open harnesses.
         if (!cases.some((c) => !c.trusted)) {
-          sendCases(generatedFor({ ...start, candidates: rows.map((r) => r.candidate) }, cases));
+          sendCases(
+            generatedFor(
+              { ...start, candidates: rows.map((r) => r.candidate), writtenTests: written },
+              cases,
+            ),
+          );
         }
         for (const row of rows) send(row, feedLine({ end: true }));
       }
@@ -251,8 +260,14 @@ function collected(start: JudgeStart, options: JudgeOptions): IncrementalJudgeme
   return {
     addCandidate: (candidate) => void candidates.push(candidate),
     addTests: (test) => void tests.push(test),
-    finish: (final) => createJudge(options).judge({ ...input(), candidates: ended(candidates, final) }),
-    evidence: (final) => gatherEvidence({ ...input(), candidates: ended(candidates, final) }, options),
+    finish: (final, written) =>
+      createJudge(options).judge({
+        ...input(),
+        candidates: ended(candidates, final),
+        writtenTests: written,
+      }),
+    evidence: (final, written) =>
+      gatherEvidence({ ...input(), candidates: ended(candidates, final), writtenTests: written }, options),
   };
 }
 

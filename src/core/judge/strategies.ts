@@ -414,9 +414,15 @@ function behaviourReasons(top: Scored, j: BehaviourJudgement, ranking: readonly 
         : `No candidate passes all ${j.trustedTotal} of your examples; ${id} passes the most, ${chosen.trustedPassed}.`,
     );
   }
+  const signatureInputs = j.inputs - j.writtenTotal;
   reasons.push(
-    `No tests were given, so Quorum generated ${j.inputs} inputs (from the signature, its type hints${j.trustedTotal > 0 ? ' and your examples' : ''}) and ran every candidate on them; generated inputs have no expected values and never outrank your examples.`,
+    `No tests were given, so Quorum generated ${signatureInputs} inputs (from the signature, its type hints${j.trustedTotal > 0 ? ' and your examples' : ''}) and ran every candidate on them; generated inputs have no expected values and never outrank your examples.`,
   );
+  if (j.writtenTotal > 0) {
+    reasons.push(
+      `${j.writtenTotal} tests written by ${j.writtenBy ?? 'a model'} (generated, with expected values; they weigh each class with its size and never outrank your examples): ${id} passes ${chosen.writtenPassed} of them.`,
+    );
+  }
   reasons.push(
     chosen.members.length > 1
       ? `${chosen.members.length} of ${j.loaded} candidates that ran (${chosen.members.join(', ')}) return the same values and raise the same errors on all ${j.validInputs} inputs most candidates accept; ${biggest ? 'no class is larger' : 'a larger class agrees less with the rest'}, and this one agrees most with the other candidates, input by input.`

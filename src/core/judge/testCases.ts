@@ -14,6 +14,11 @@ export interface JudgeCase {
   readonly source?: TrustedSource;
   /** Made by the judge from the signature (generatedInputs.ts): a call with no expected value. */
   readonly generated?: true;
+  /**
+   * A generated case with an expected value, written by this model (writtenTests.ts): weighed with
+   * the generated evidence, never above the user's examples.
+   */
+  readonly writtenBy?: string;
 }
 
 /** Statements of a test block, split at top level with strings, comments and brackets respected. */
