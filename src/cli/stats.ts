@@ -3,13 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  isAskOutcome,
   modelRecords,
   neverWins,
   outcomesCsv,
   recordSummaries,
   selectOutcomes,
 } from '../core/records/modelRecord';
-import type { ModelRecord, RecordFilter } from '../core/records/modelRecord';
+import type { AskOutcome, ModelRecord, RecordFilter } from '../core/records/modelRecord';
 import { RecordStore, cliRecordsPath, loadModelRecords } from '../core/records/recordStore';
 import type { StrategySettings } from '../core/strategy/plan';
 import type { RunRecord } from '../core/types';
@@ -30,12 +31,15 @@ Options:
   --json            print the records as one JSON document
   --file FILE       the records file (default: $QUORUM_DATA_DIR, else $XDG_DATA_HOME/quorum,
                     else ~/.local/share/quorum, then model-records.jsonl)
+  --gateway URL     a gateway's records instead (quorum serve: GET /v1/records, its asks of
+                    your token, or every token's for an admin token); the token from
+                    QUORUM_GATEWAY_TOKEN, else QUORUM_SERVER_TOKEN
   -h, --help        this help
 
 Every finished ask of \`quorum ask\`, \`quorum demo\` and \`quorum mcp\`'s ask_models is recorded
 there (ids, counts, latency and cost only: never the prompt, an answer or code); QUORUM_RECORDS=off
 turns that off.
-Exit codes: 0 ok, 2 bad usage.`;
+Exit codes: 0 ok, 1 the gateway could not be read, 2 bad usage.`;
 
 /** Records a finished ask in the CLI's records file; a failure is a warning, never the command's. */
 export async function recordAsk(record: RunRecord, io: CliIo): Promise<void> {
@@ -77,6 +81,34 @@ export async function withCliRecords(
   } catch {
     return settings;
   }
+}
+
+/** A gateway's outcomes (GET /v1/records), or what went wrong in words with what to do. */
+async function gatewayOutcomes(
+  url: string,
+  token: string | undefined,
+  since: string | undefined,
+): Promise<{ outcomes: AskOutcome[] } | { error: string }> {
+  const target = since ? `${url}?since=${encodeURIComponent(since)}` : url;
+  let response: Response;
+  try {
+    response = await fetch(target, {
+      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    return { error: `cannot reach ${url}: ${(error as Error).message}. Is quorum serve running there?` };
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    { outcomes?: unknown; message?: string; advice?: string } | undefined;
+  if (!response.ok) {
+    const why = body?.message ? `${body.message} ${body.advice ?? ''}`.trim() : response.statusText;
+    const hint =
+      response.status === 401 && !token ? ' Set QUORUM_GATEWAY_TOKEN (or QUORUM_SERVER_TOKEN).' : '';
+    return { error: `${url} answered ${response.status}: ${why}${hint}` };
+  }
+  if (!Array.isArray(body?.outcomes)) return { error: `${url} sent no outcomes: is it a Quorum gateway?` };
+  return { outcomes: body.outcomes.filter(isAskOutcome) };
 }
 
 const usd = (r: ModelRecord): string => {
@@ -141,6 +173,7 @@ export const statsCommand: Subcommand = async (args, io) => {
       csv: { type: 'string' },
       json: { type: 'boolean' },
       file: { type: 'string' },
+      gateway: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -151,7 +184,15 @@ export const statsCommand: Subcommand = async (args, io) => {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since)))
     throw new UsageError(`--since: "${values.since}" is not a date (YYYY-MM-DD)`);
-  const path = values.file ? resolve(io.cwd, values.file) : cliRecordsPath(io.env);
+  if (values.gateway !== undefined && values.file !== undefined)
+    throw new UsageError('--gateway and --file are exclusive');
+  if (values.gateway !== undefined && !/^https?:\/\/[^/]/.test(values.gateway))
+    throw new UsageError(`--gateway: "${values.gateway}" is not an http(s) URL`);
+  const path = values.gateway
+    ? `${values.gateway.replace(/\/+$/, '')}/v1/records`
+    : values.file
+      ? resolve(io.cwd, values.file)
+      : cliRecordsPath(io.env);
   if (!path)
     throw new UsageError(
       'no records folder: set QUORUM_DATA_DIR (or HOME / XDG_DATA_HOME), or pass --file FILE',
@@ -161,8 +202,21 @@ export const statsCommand: Subcommand = async (args, io) => {
     includeDemo: values['include-demo'] ?? false,
     since: values.since === undefined ? undefined : new Date(values.since).toISOString(),
   };
-  const { outcomes, skipped } = await new RecordStore(path).read();
-  if (skipped) io.stderr.write(`quorum stats: skipped ${skipped} unreadable line(s) of ${path}\n`);
+  let outcomes: AskOutcome[];
+  if (values.gateway) {
+    const token = io.env.QUORUM_GATEWAY_TOKEN || io.env.QUORUM_SERVER_TOKEN;
+    const read = await gatewayOutcomes(path, token, filter.since);
+    if ('error' in read) {
+      io.stderr.write(`quorum stats: ${read.error}\n`);
+      return EXIT.failed;
+    }
+    outcomes = read.outcomes;
+  } else {
+    const stored = await new RecordStore(path).read();
+    if (stored.skipped)
+      io.stderr.write(`quorum stats: skipped ${stored.skipped} unreadable line(s) of ${path}\n`);
+    outcomes = stored.outcomes;
+  }
   const records = modelRecords(outcomes, filter);
   const asks = selectOutcomes(outcomes, filter).length;
   if (values.csv) {

@@ -1,10 +1,12 @@
 /**
- * GET /v1/models (no keys), /v1/runtimes, /v1/queue, /metrics, /healthz, /readyz. /metrics takes
+ * GET /v1/models (no keys), /v1/runtimes, /v1/queue, /v1/records (./records), /metrics, /healthz,
+ * /readyz. /metrics takes
  * the same bearer token as /v1/* (any configured token; without tokens, this machine only), since
  * its counts cover every token's runs; only /healthz and /readyz are open probes.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway';
+import { registerRecordRoutes } from './records';
 
 export function registerMetaRoutes(app: FastifyInstance, gateway: Gateway): void {
   app.get('/v1/models', { schema: { summary: 'Configured models (never their keys)' } }, () => ({
@@ -40,6 +42,8 @@ export function registerMetaRoutes(app: FastifyInstance, gateway: Gateway): void
       return reply.header('content-type', gateway.metrics.contentType).send(text);
     },
   );
+
+  registerRecordRoutes(app, gateway);
 
   app.get('/healthz', { schema: { summary: 'The process is alive' } }, () => ({ ok: true }));
 

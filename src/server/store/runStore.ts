@@ -4,6 +4,9 @@
  * flush), because a streaming answer emits many small ones. `flush` waits for every write.
  */
 import type { Kysely } from 'kysely';
+import { isAskOutcome, outcomeOf } from '../../core/records/modelRecord';
+import type { AskOutcome } from '../../core/records/modelRecord';
+import type { RunRecord } from '../../core/types';
 import type { RunFailure, RunStatus, StreamEvent } from '../runEntry';
 import type { GatewayDb, RunsTable } from './schema';
 
@@ -23,6 +26,18 @@ export interface StoredRun {
 }
 
 const UNFINISHED = ['queued', 'running'];
+
+/** A stored record shaped like the session's (what outcomeOf reads). */
+function isRunRecord(value: unknown): value is RunRecord {
+  const r = value as Partial<RunRecord> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.askId === 'string' &&
+    typeof r.startedAt === 'string' &&
+    Array.isArray(r.candidates)
+  );
+}
 /** Events written at once at most (SQLite allows 32766 bound values; 4 per row). */
 const BATCH = 500;
 
@@ -167,8 +182,8 @@ export class RunStore {
     costUsd?: number,
   ): Promise<void> {
     const now = Date.now();
-    return this.write(() =>
-      this.db
+    return this.write(async () => {
+      await this.db
         .updateTable('runs')
         .set({
           status,
@@ -179,8 +194,60 @@ export class RunStore {
           cost_usd: costUsd ?? null,
         })
         .where('id', '=', id)
-        .execute(),
-    );
+        .execute();
+      await this.storeOutcome(id, record);
+    });
+  }
+
+  /**
+   * The model records' line of a finished run (outcomeOf: a cancelled ask, or one with no
+   * candidate, tells nothing and is not kept), under the run's owner; replaced when the run ends again.
+   */
+  private async storeOutcome(runId: string, record: unknown): Promise<void> {
+    const outcome = isRunRecord(record) ? outcomeOf(record) : undefined;
+    if (!outcome) return;
+    const run = await this.db.selectFrom('runs').select('owner').where('id', '=', runId).executeTakeFirst();
+    if (!run) return;
+    const row = {
+      run_id: runId,
+      owner: run.owner,
+      at: Date.parse(outcome.at) || Date.now(),
+      outcome: JSON.stringify(outcome),
+    };
+    await this.db
+      .insertInto('model_outcomes')
+      .values(row)
+      .onConflict((c) => c.column('run_id').doUpdateSet({ at: row.at, outcome: row.outcome }))
+      .execute();
+  }
+
+  /**
+   * Stored ask outcomes (of one owner, or all), oldest first: the newest `limit` at or after
+   * `since` (ms). Lines that do not parse as outcomes are left out.
+   */
+  async outcomes(
+    owner: string | undefined,
+    options: { readonly since?: number; readonly limit: number },
+  ): Promise<AskOutcome[]> {
+    let query = this.db
+      .selectFrom('model_outcomes')
+      .select(['outcome'])
+      .orderBy('at', 'desc')
+      .orderBy('run_id')
+      .limit(options.limit);
+    if (owner !== undefined) query = query.where('owner', '=', owner);
+    if (options.since !== undefined) query = query.where('at', '>=', options.since);
+    const rows = await query.execute();
+    return rows
+      .map((r): unknown => {
+        try {
+          return JSON.parse(r.outcome);
+        } catch {
+          return undefined;
+        }
+      })
+      .filter(isAskOutcome)
+      .reverse();
   }
 
   async get(id: string): Promise<StoredRun | undefined> {

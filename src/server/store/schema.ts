@@ -37,9 +37,25 @@ export interface EventsTable {
   data: string;
 }
 
+/**
+ * Each finished ask's model outcome (core/records/modelRecord.ts: ids, counts, latency, cost;
+ * never the prompt or code), kept apart from the bounded run history so the records outlive it.
+ */
+export interface ModelOutcomesTable {
+  /** The run's id (one outcome per run; a run finished again replaces its outcome). */
+  run_id: string;
+  /** The run's owner, as in `runs`: a token sees the outcomes of its own runs. */
+  owner: string;
+  /** When the ask started (ms since the epoch). */
+  at: number;
+  /** The AskOutcome as JSON. */
+  outcome: string;
+}
+
 export interface GatewayDb {
   runs: RunsTable;
   events: EventsTable;
+  model_outcomes: ModelOutcomesTable;
 }
 
 /** Applied in name order by Kysely's Migrator; never edit a released one, add the next. */
@@ -98,6 +114,26 @@ export const MIGRATIONS: Record<string, Migration> = {
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('runs').dropColumn('lease_until').execute();
       await db.schema.alterTable('runs').dropColumn('lease_owner').execute();
+    },
+  },
+  '003_model_outcomes': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('model_outcomes')
+        .addColumn('run_id', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('model_outcomes_owner_at')
+        .on('model_outcomes')
+        .columns(['owner', 'at'])
+        .execute();
+      await db.schema.createIndex('model_outcomes_at').on('model_outcomes').column('at').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('model_outcomes').execute();
     },
   },
 };
