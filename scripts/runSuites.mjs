@@ -82,6 +82,7 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
 const skips = [];
 const failures = [];
+const retried = [];
 const setups = withSetup ? startSetups(names) : new Map();
 
 for (const name of names) {
@@ -114,6 +115,7 @@ for (const name of names) {
     f = 1; // died after its tests: still a failure
   }
   skips.push(...skipReasons(output).map((r) => `${name}: ${r}`));
+  for (const m of output.matchAll(/^\s+\(retried: (.+)\)\s*$/gm)) retried.push(`${name}: ${m[1]}`);
   if (f > 0) failures.push({ name, blocks: failureBlocks(output) });
   totals.passed += p;
   totals.failed += f;
@@ -131,6 +133,11 @@ for (const r of rows) console.log(r);
 if (skips.length) {
   console.log('\nskipped:');
   for (const line of skips) console.log(`  ${line}`);
+}
+if (retried.length) {
+  // Passed on their second attempt (the sandbox suite's one retry): flaky, and named as such.
+  console.log('\nretried once (the first attempt failed):');
+  for (const line of retried) console.log(`  ${line}`);
 }
 // The summary is the part of a CI log that is always read: it names each failure and its first
 // lines, so a failure far up a long log is never only a count.
