@@ -70,7 +70,8 @@ const vendorBuilds = Object.entries(LAZY_VENDORS).map(([pkg, name]) => ({
   sourcemap: false,
 }));
 
-const builds = [
+/** Every bundle this config builds (test/unit/launchConfigs.test.ts checks the F5 configurations run them). */
+export const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: `${out}/extension.js`, plugins: [lazyVendors] },
   ...vendorBuilds,
   { ...node, entryPoints: ['src/cli.ts'], outfile: `${out}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
